@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# npm run dev: on a fresh machine, installs what is missing, starts the local stack,
+# provisions and seeds it, and serves the API with serverless offline on
+# http://localhost:${PORT:-3000}. Ctrl-C stops the server and whatever this started.
+#
+#   PORT=3001 npm run dev              another HTTP port
+#   OSHOP_DEV_RELOAD=1 npm run dev     worker threads with hot reload (slower; not for load runs)
+#   OSHOP_SEED_SCALE=0.1 npm run dev   a smaller data set
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+t0=$SECONDS
+PORT="${PORT:-3000}"
+LAMBDA_PORT="${LAMBDA_PORT:-3012}"
+
+port_open "$PORT" && die "port $PORT is already in use (another npm run dev?). Stop it or run: PORT=3001 npm run dev"
+
+ensure_node_modules
+
+stack_was_up=0
+bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
+cleanup() {
+  if [ "$stack_was_up" = 0 ]; then
+    say "stopping the local stack this run started"
+    bash scripts/stack.sh down || true
+  fi
+}
+trap cleanup EXIT
+
+say "starting the local stack"
+bash scripts/stack.sh up
+say "provisioning tables, indexes and schemas"
+tsx scripts/provision.ts
+say "seeding (scale ${OSHOP_SEED_SCALE:-1})"
+tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
+
+mode=(--useInProcess --noTimeout)
+[ "${OSHOP_DEV_RELOAD:-0}" = 1 ] && mode=(--reloadHandler)
+say "serving on http://localhost:$PORT (ready in about $((SECONDS - t0)) s of setup; Ctrl-C stops)"
+serverless offline start --httpPort "$PORT" --lambdaPort "$LAMBDA_PORT" --noPrependStageInUrl "${mode[@]}"

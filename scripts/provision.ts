@@ -1,0 +1,87 @@
+/**
+ * Creates what the stores need, idempotently: DynamoDB tables, MongoDB indexes, and the
+ * legacy RDBMS role, database and schemas (PostgreSQL DDL in scripts/sql/postgres; the
+ * Oracle DDL beside it is for users with a real Oracle). Local stage only for the RDBMS.
+ *
+ *   npm run provision
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { dynamodb } from '#shared/clients/dynamodb';
+import { mongoClient, mongoDb } from '#shared/clients/mongo';
+import { config } from '#shared/config';
+import { counterTable, ensureTable, todoTable } from './schema/dynamodb';
+
+const SQL_DIR = fileURLToPath(new URL('./sql/postgres/', import.meta.url));
+const LEGACY_DATABASE = 'legacy';
+
+export async function provisionDynamo(): Promise<void> {
+  for (const spec of [todoTable(config.dynamodb.todoTable), counterTable(config.dynamodb.counterTable)]) {
+    const created = await ensureTable(dynamodb, spec);
+    console.log(`  dynamodb  ${spec.TableName}: ${created ? 'created' : 'exists'}`);
+  }
+}
+
+export async function provisionMongo(): Promise<void> {
+  // The report reads one customer's calls in date order: one compound index serves it.
+  await mongoDb.collection('CSHARCH').createIndex({ CUST_ID: 1, CALL_DATE: 1 }, { name: 'cust_calldate' });
+  console.log(`  mongo     ${config.mongo.db}.CSHARCH: index cust_calldate ready`);
+}
+
+/** Local only: the dev cluster trusts loopback, so the role needs no password. */
+export async function provisionLegacy(): Promise<void> {
+  const [host, port] = (config.legacy.connect.split('/')[0] ?? '').split(':');
+  const admin = new pg.Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  try {
+    const role = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.legacy.user]);
+    if (role.rowCount === 0)
+      await admin.query(`CREATE ROLE ${pg.escapeIdentifier(config.legacy.user)} LOGIN`);
+    const db = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [LEGACY_DATABASE]);
+    if (db.rowCount === 0) {
+      await admin.query(
+        `CREATE DATABASE ${LEGACY_DATABASE} OWNER ${pg.escapeIdentifier(config.legacy.user)} ENCODING 'UTF8'`,
+      );
+    }
+  } finally {
+    await admin.end();
+  }
+  const app = new pg.Client({
+    host,
+    port: Number(port),
+    user: config.legacy.user,
+    database: LEGACY_DATABASE,
+  });
+  await app.connect();
+  try {
+    for (const file of ['oshop.sql', 'hr.sql']) {
+      // Serialise concurrent provisioners (dev and test may start together).
+      await app.query('SELECT pg_advisory_lock(4242)');
+      try {
+        await app.query(await readFile(SQL_DIR + file, 'utf8'));
+      } finally {
+        await app.query('SELECT pg_advisory_unlock(4242)');
+      }
+      console.log(`  legacy    ${file.replace('.sql', '')} schema ready`);
+    }
+  } finally {
+    await app.end();
+  }
+}
+
+async function main() {
+  console.log(`provisioning stage "${config.stage}"`);
+  await provisionDynamo();
+  await provisionMongo();
+  if (config.isLocal && config.legacy.dialect === 'postgres') await provisionLegacy();
+  else console.log('  legacy    skipped (not the local PostgreSQL): run scripts/sql/oracle/*.sql yourself');
+  await mongoClient.close();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    console.error(`provision failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,43 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+/** Table definitions, shared by provisioning, tests and (later) serverless.yml resources. */
+export const todoTable = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+});
+
+/** Atomic counters (todo ids, order ids): one item per counter name. */
+export const counterTable = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
+});
+
+/** Creates the table unless it exists; returns true when it created it. */
+export async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    return false;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (err) {
+    if (err instanceof ResourceInUseException) return false; // created concurrently
+    throw err;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: input.TableName });
+  return true;
+}

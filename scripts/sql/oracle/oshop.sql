@@ -1,0 +1,45 @@
+-- Shop schema (legacy order service), Oracle dialect, for users pointing at a real Oracle.
+-- Run as the OSHOP user (e.g. sqlplus oshop@//host:1521/service @oshop.sql).
+CREATE TABLE customer (
+  customerid   NUMBER(10)    PRIMARY KEY,
+  name         VARCHAR2(100) NOT NULL,
+  address      VARCHAR2(200) NOT NULL
+);
+
+CREATE TABLE seller (
+  sellerid     NUMBER(10)    PRIMARY KEY,
+  telnumber    VARCHAR2(20)  NOT NULL
+);
+
+CREATE TABLE product (
+  productid    NUMBER(10)    PRIMARY KEY,
+  productname  VARCHAR2(200) NOT NULL,
+  price        NUMBER(12,2)  NOT NULL,
+  sellerid     NUMBER(10)    NOT NULL REFERENCES seller (sellerid)
+);
+
+CREATE TABLE purchase (
+  purchaseid   NUMBER(10) NOT NULL,
+  purchaseseq  NUMBER(5)  NOT NULL,
+  customerid   NUMBER(10) NOT NULL REFERENCES customer (customerid),
+  productid    NUMBER(10) NOT NULL REFERENCES product (productid),
+  quantity     NUMBER(5)  NOT NULL CHECK (quantity > 0),
+  purchasedate TIMESTAMP  NOT NULL,
+  PRIMARY KEY (purchaseid, purchaseseq)
+);
+CREATE INDEX purchase_customer_ix ON purchase (customerid, purchasedate);
+
+CREATE TABLE hotdeal_list (
+  prod_id      NUMBER(10) PRIMARY KEY,
+  quantity     NUMBER(10) NOT NULL CHECK (quantity >= 0)
+);
+
+CREATE TABLE order_history (
+  order_id     NUMBER(19)   PRIMARY KEY,
+  order_date   TIMESTAMP    NOT NULL,
+  prod_id      NUMBER(10)   NOT NULL,
+  customer_id  NUMBER(10)   NOT NULL,
+  status       VARCHAR2(20) NOT NULL
+);
+CREATE INDEX order_history_prod_ix ON order_history (prod_id);
+CREATE SEQUENCE order_id_seq;

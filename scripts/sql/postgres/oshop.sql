@@ -1,0 +1,47 @@
+-- Shop schema (legacy order service), PostgreSQL dialect. Idempotent.
+CREATE SCHEMA IF NOT EXISTS oshop;
+
+CREATE TABLE IF NOT EXISTS oshop.customer (
+  customerid   integer      PRIMARY KEY,
+  name         varchar(100) NOT NULL,
+  address      varchar(200) NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS oshop.seller (
+  sellerid     integer      PRIMARY KEY,
+  telnumber    varchar(20)  NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS oshop.product (
+  productid    integer       PRIMARY KEY,
+  productname  varchar(200)  NOT NULL,
+  price        numeric(12,2) NOT NULL,
+  sellerid     integer       NOT NULL REFERENCES oshop.seller (sellerid)
+);
+
+-- One row per purchased item: (purchaseid, purchaseseq) is one line of one purchase.
+CREATE TABLE IF NOT EXISTS oshop.purchase (
+  purchaseid   integer   NOT NULL,
+  purchaseseq  integer   NOT NULL,
+  customerid   integer   NOT NULL REFERENCES oshop.customer (customerid),
+  productid    integer   NOT NULL REFERENCES oshop.product (productid),
+  quantity     integer   NOT NULL CHECK (quantity > 0),
+  purchasedate timestamp NOT NULL,
+  PRIMARY KEY (purchaseid, purchaseseq)
+);
+CREATE INDEX IF NOT EXISTS purchase_customer_ix ON oshop.purchase (customerid, purchasedate);
+
+CREATE TABLE IF NOT EXISTS oshop.hotdeal_list (
+  prod_id      integer PRIMARY KEY,
+  quantity     integer NOT NULL CHECK (quantity >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS oshop.order_history (
+  order_id     bigint       PRIMARY KEY,
+  order_date   timestamp    NOT NULL,
+  prod_id      integer      NOT NULL,
+  customer_id  integer      NOT NULL,
+  status       varchar(20)  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS order_history_prod_ix ON oshop.order_history (prod_id);
+CREATE SEQUENCE IF NOT EXISTS oshop.order_id_seq;

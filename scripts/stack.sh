@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# The local stack: DynamoDB Local, a MongoDB wire-protocol server, redis-server and
+# PostgreSQL, each the project's own instance on loopback with its data under .local/.
+#
+#   scripts/stack.sh install   fetch/build what is missing (idempotent)
+#   scripts/stack.sh up        install if needed, start what is not running, health-check
+#   scripts/stack.sh down      stop what this project started
+#   scripts/stack.sh status    one line per store
+#
+# Ports: OSHOP_DYNAMODB_PORT (18000), OSHOP_MONGO_PORT (37017), OSHOP_REDIS_PORT (16379),
+# OSHOP_PG_PORT (15432). OSHOP_DYNAMODB_IN_MEMORY=1 keeps DynamoDB Local in memory.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DDB_DIR="$LOCAL_DIR/dynamodb-local"
+MONGO_DIR="$LOCAL_DIR/mongo-server"
+PG_DATA="$LOCAL_DIR/pg/data"
+SERVICES=(dynamodb mongo redis postgres)
+
+pg_bin() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$d" ] && echo "$d"
+}
+
+# ---------------------------------------------------------------- install
+
+missing_debian_packages() {
+  local pkgs=()
+  command -v java >/dev/null || pkgs+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null || pkgs+=(maven)
+  command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
+  command -v redis-server >/dev/null || pkgs+=(redis-server)
+  command -v redis-cli >/dev/null || pkgs+=(redis-tools)
+  [ -n "$(pg_bin)" ] || pkgs+=(postgresql)
+  echo "${pkgs[@]}"
+}
+
+install_debian_packages() {
+  local pkgs
+  pkgs=$(missing_debian_packages)
+  [ -z "$pkgs" ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    die "missing: $pkgs. This is not a Debian/Ubuntu machine: install Java 17 (JDK), Maven, redis-server and PostgreSQL >= 13 with your package manager, then re-run."
+  fi
+  if ! is_root; then
+    die "missing Debian packages: $pkgs. Run: sudo apt-get update && sudo apt-get install -y $pkgs"
+  fi
+  say "installing Debian packages: $pkgs"
+  apt-get update -qq >"$LOG_DIR/apt.log" 2>&1 || die "apt-get update failed (see $LOG_DIR/apt.log)"
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >>"$LOG_DIR/apt.log" 2>&1 ||
+    die "apt-get install $pkgs failed (see $LOG_DIR/apt.log)"
+}
+
+# Resolves a small pom's dependencies from Maven Central into DIR/lib.
+maven_fetch() {
+  local pom=$1 dest=$2 what=$3
+  say "fetching $what from Maven Central"
+  mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$dest" >"$LOG_DIR/mvn-$(basename "$(dirname "$pom")").log" 2>&1 ||
+    die "could not fetch $what with Maven (see $LOG_DIR/mvn-$(basename "$(dirname "$pom")").log)"
+}
+
+install_dynamodb_local() {
+  ls "$DDB_DIR"/lib/DynamoDBLocal-*.jar >/dev/null 2>&1 && return 0
+  rm -rf "$DDB_DIR"
+  maven_fetch "$ROOT/scripts/stack/dynamodb-local/pom.xml" "$DDB_DIR/lib" "DynamoDB Local 3.1.0"
+}
+
+install_mongo_server() {
+  local src="$ROOT/scripts/stack/mongo-server/OshopMongoServer.java"
+  [ -f "$MONGO_DIR/classes/OshopMongoServer.class" ] && [ "$MONGO_DIR/classes/OshopMongoServer.class" -nt "$src" ] && return 0
+  rm -rf "$MONGO_DIR"
+  maven_fetch "$ROOT/scripts/stack/mongo-server/pom.xml" "$MONGO_DIR/lib" "mongo-java-server 1.46.0"
+  mkdir -p "$MONGO_DIR/classes"
+  javac -nowarn -cp "$MONGO_DIR/lib/*" -d "$MONGO_DIR/classes" "$src" >"$LOG_DIR/javac.log" 2>&1 ||
+    die "javac failed for the MongoDB wire server launcher (see $LOG_DIR/javac.log)"
+}
+
+cmd_install() {
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  install_debian_packages
+  install_dynamodb_local
+  install_mongo_server
+}
+
+# ---------------------------------------------------------------- per service
+
+port_of() {
+  case $1 in
+    dynamodb) echo "$OSHOP_DYNAMODB_PORT" ;;
+    mongo) echo "$OSHOP_MONGO_PORT" ;;
+    redis) echo "$OSHOP_REDIS_PORT" ;;
+    postgres) echo "$OSHOP_PG_PORT" ;;
+  esac
+}
+
+pid_of() {
+  local f="$RUN_DIR/$1.pid"
+  [ -f "$f" ] || return 1
+  local pid
+  pid=$(cat "$f")
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+healthy() {
+  local port
+  port=$(port_of "$1")
+  case $1 in
+    dynamodb)
+      # Any HTTP answer (400 for an unsigned request) means the server is serving.
+      [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "http://127.0.0.1:$port/" 2>/dev/null)" != 000 ]
+      ;;
+    mongo) port_open "$port" ;;
+    redis) [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ] ;;
+    postgres) "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$port" ;;
+  esac
+}
+
+start_dynamodb() {
+  local store=(-dbPath "$LOCAL_DIR/dynamodb")
+  [ "${OSHOP_DYNAMODB_IN_MEMORY:-0}" = 1 ] && store=(-inMemory)
+  mkdir -p "$LOCAL_DIR/dynamodb"
+  nohup setsid java -Xms256m -Xmx2g -Djava.library.path="$DDB_DIR/lib" -cp "$DDB_DIR/lib/*" \
+    software.amazon.dynamodb.services.local.main.ServerRunner \
+    "${store[@]}" -sharedDb -port "$OSHOP_DYNAMODB_PORT" -disableTelemetry \
+    >"$LOG_DIR/dynamodb.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/dynamodb.pid"
+}
+
+start_mongo() {
+  mkdir -p "$LOCAL_DIR/mongo"
+  nohup setsid java -Xms128m -Xmx2g -cp "$MONGO_DIR/classes:$MONGO_DIR/lib/*" OshopMongoServer \
+    127.0.0.1 "$OSHOP_MONGO_PORT" "$LOCAL_DIR/mongo/data.mv" \
+    >"$LOG_DIR/mongo.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/mongo.pid"
+}
+
+start_redis() {
+  mkdir -p "$LOCAL_DIR/redis"
+  redis-server --port "$OSHOP_REDIS_PORT" --bind 127.0.0.1 --protected-mode yes \
+    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$LOG_DIR/redis.log" \
+    --dir "$LOCAL_DIR/redis" --save "" --appendonly no >/dev/null
+}
+
+start_postgres() {
+  local bin
+  bin=$(pg_bin)
+  # PostgreSQL refuses to run as root: as root, its files belong to the postgres user.
+  local as=()
+  if is_root; then
+    id postgres >/dev/null 2>&1 || die "user 'postgres' is missing; reinstall the postgresql package"
+    as=(runuser -u postgres --)
+  fi
+  mkdir -p "$LOCAL_DIR/pg"
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    say "initialising PostgreSQL cluster in $PG_DATA"
+    is_root && chown postgres "$LOCAL_DIR/pg"
+    "${as[@]}" "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
+      >"$LOG_DIR/initdb.log" 2>&1 || die "initdb failed (see $LOG_DIR/initdb.log)"
+  fi
+  is_root && chown postgres "$LOG_DIR" 2>/dev/null || true
+  # Loopback only; trust auth is confined to this private dev cluster (no password in any file).
+  "${as[@]}" "$bin/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 30 start \
+    -o "-c listen_addresses=127.0.0.1 -p $OSHOP_PG_PORT -k $LOCAL_DIR/pg -c max_connections=300 -c shared_buffers=256MB" \
+    >/dev/null || die "PostgreSQL did not start (see $LOG_DIR/postgres.log)"
+  head -n 1 "$PG_DATA/postmaster.pid" >"$RUN_DIR/postgres.pid"
+}
+
+stop_service() {
+  local svc=$1 pid
+  pid=$(pid_of "$svc") || {
+    rm -f "$RUN_DIR/$svc.pid"
+    return 0
+  }
+  if [ "$svc" = postgres ]; then
+    local as=()
+    is_root && as=(runuser -u postgres --)
+    "${as[@]}" "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+  else
+    kill "$pid" 2>/dev/null || true
+  fi
+  local i
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$RUN_DIR/$svc.pid"
+  say "stopped $svc"
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_up() {
+  cmd_install
+  local started=() svc
+  for svc in "${SERVICES[@]}"; do
+    if pid_of "$svc" >/dev/null && healthy "$svc"; then continue; fi
+    if port_open "$(port_of "$svc")" && ! pid_of "$svc" >/dev/null; then
+      die "port $(port_of "$svc") ($svc) is taken by another program. Stop it or choose another port: OSHOP_${svc^^}_PORT=... (see README)"
+    fi
+    "start_$svc" 9>&- # daemons must not inherit the lock
+    started+=("$svc")
+  done
+  for svc in "${started[@]}"; do
+    wait_for "$svc" 60 healthy "$svc" || die "$svc did not become healthy on port $(port_of "$svc") within 60 s (see $LOG_DIR/$svc.log)"
+  done
+  [ ${#started[@]} -gt 0 ] && ok "started: ${started[*]}"
+  cmd_status
+}
+
+cmd_down() {
+  local svc
+  for svc in "${SERVICES[@]}"; do stop_service "$svc"; done
+}
+
+cmd_status() {
+  local svc bad=0 pid
+  for svc in "${SERVICES[@]}"; do
+    if pid=$(pid_of "$svc") && healthy "$svc"; then
+      printf '  %-9s %sok%s    127.0.0.1:%s  pid %s\n' "$svc" "$C_OK" "$C_OFF" "$(port_of "$svc")" "$pid"
+    else
+      printf '  %-9s %sdown%s  127.0.0.1:%s\n' "$svc" "$C_ERR" "$C_OFF" "$(port_of "$svc")"
+      bad=1
+    fi
+  done
+  return $bad
+}
+
+main() {
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  local cmd=${1:-status}
+  # One stack operation at a time (dev and test may both call "up").
+  exec 9>"$LOCAL_DIR/stack.lock"
+  flock -w 300 9 || die "another stack operation holds $LOCAL_DIR/stack.lock"
+  case $cmd in
+    install) cmd_install ;;
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    *) die "usage: stack.sh install|up|down|status" ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# npm test: installs what the tests need (npm deps, Debian Chromium, the local stack),
+# then runs lint, format check, typecheck and the unit, integration and e2e tiers,
+# and ends with one summary line. Extra arguments go to vitest (e.g. --project unit).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+t0=$SECONDS
+
+ensure_node_modules
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if is_root && command -v apt-get >/dev/null; then
+    say "installing Debian chromium for the browser tests"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$LOG_DIR/apt-chromium.log" 2>&1 ||
+      die "apt-get install chromium failed (see $LOG_DIR/apt-chromium.log)"
+  else
+    die "Chromium is missing: sudo apt-get install chromium (or set CHROMIUM_PATH)"
+  fi
+fi
+
+stack_was_up=0
+bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
+bash scripts/stack.sh up >/dev/null || die "the local stack did not start (see above)"
+cleanup() { [ "$stack_was_up" = 0 ] && bash scripts/stack.sh down >/dev/null 2>&1; }
+trap cleanup EXIT
+
+failed_steps=()
+step() {
+  local name=$1
+  shift
+  say "$name"
+  "$@" || failed_steps+=("$name")
+}
+
+step "lint (eslint)" eslint . --max-warnings 0
+step "format (prettier --check)" prettier --check . --log-level warn
+step "typecheck (tsc, strict)" tsc --noEmit
+
+results="$LOCAL_DIR/test-results.json"
+rm -f "$results"
+step "tests (vitest: unit, int, e2e)" vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@"
+
+passed=0 failed=0 skipped=0
+if [ -f "$results" ]; then
+  read -r passed failed skipped < <(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests);' "$results")
+fi
+echo
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  printf '%s[oshop] failed:%s %s\n' "$C_ERR" "$C_OFF" "${failed_steps[*]}"
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped ($((SECONDS - t0)) s)"
+[ ${#failed_steps[@]} -eq 0 ] && [ "$passed" -gt 0 ]

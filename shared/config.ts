@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * All configuration, read from the environment once (at cold start) and validated here.
+ * The local stage falls back to the project's own stack on loopback (scripts/stack.sh);
+ * any other stage must say where its stores are.
+ */
+const LOCAL_STAGE = 'local';
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const schema = z.object({
+  STAGE: z.string().trim().min(1).default(LOCAL_STAGE),
+  AWS_REGION: z.string().trim().min(1).default('us-east-1'),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+
+  DYNAMODB_ENDPOINT: optionalText.pipe(z.url().optional()),
+  TODO_TABLE: z.string().trim().min(3).default('TodoTable'),
+  COUNTER_TABLE: z.string().trim().min(3).default('oshop_counters'),
+
+  REDIS_URL: optionalText,
+  MONGO_URL: optionalText,
+  MONGO_DB: z.string().trim().min(1).default('crm'),
+
+  LEGACY_DB_DIALECT: z.enum(['postgres', 'oracle']).default('postgres'),
+  /** postgres: host:port/database; oracle: an Easy Connect string or TNS alias. */
+  LEGACY_DB_CONNECT: optionalText,
+  LEGACY_DB_USER: optionalText,
+  LEGACY_DB_PASSWORD: optionalText,
+  LEGACY_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+
+  ADMIN_API_KEY: optionalText,
+
+  OSHOP_DYNAMODB_PORT: z.coerce.number().int().positive().default(18000),
+  OSHOP_MONGO_PORT: z.coerce.number().int().positive().default(37017),
+  OSHOP_REDIS_PORT: z.coerce.number().int().positive().default(16379),
+  OSHOP_PG_PORT: z.coerce.number().int().positive().default(15432),
+});
+
+export interface Config {
+  stage: string;
+  isLocal: boolean;
+  region: string;
+  logLevel: string;
+  dynamodb: { endpoint: string | undefined; todoTable: string; counterTable: string };
+  redis: { url: string };
+  mongo: { url: string; db: string };
+  legacy: {
+    dialect: 'postgres' | 'oracle';
+    connect: string;
+    user: string;
+    password: string | undefined;
+    poolMax: number;
+  };
+  adminApiKey: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const isLocal = e.STAGE === LOCAL_STAGE;
+  const required = (name: string, value: string | undefined, localDefault: string): string => {
+    if (value) return value;
+    if (isLocal) return localDefault;
+    throw new ConfigError(`invalid configuration: ${name} must be set for stage "${e.STAGE}"`);
+  };
+  return {
+    stage: e.STAGE,
+    isLocal,
+    region: e.AWS_REGION,
+    logLevel: e.LOG_LEVEL,
+    dynamodb: {
+      endpoint: e.DYNAMODB_ENDPOINT ?? (isLocal ? `http://127.0.0.1:${e.OSHOP_DYNAMODB_PORT}` : undefined),
+      todoTable: e.TODO_TABLE,
+      counterTable: e.COUNTER_TABLE,
+    },
+    redis: { url: required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`) },
+    mongo: {
+      url: required(
+        'MONGO_URL',
+        e.MONGO_URL,
+        `mongodb://127.0.0.1:${e.OSHOP_MONGO_PORT}/?directConnection=true`,
+      ),
+      db: e.MONGO_DB,
+    },
+    legacy: {
+      dialect: e.LEGACY_DB_DIALECT,
+      connect: required('LEGACY_DB_CONNECT', e.LEGACY_DB_CONNECT, `127.0.0.1:${e.OSHOP_PG_PORT}/legacy`),
+      user: required('LEGACY_DB_USER', e.LEGACY_DB_USER, 'oshop_app'),
+      password: e.LEGACY_DB_PASSWORD,
+      poolMax: e.LEGACY_DB_POOL_MAX,
+    },
+    // Only the local stage may fall back to a well-known key (DESIGN.md).
+    adminApiKey: required('ADMIN_API_KEY', e.ADMIN_API_KEY, 'local-dev-admin-key'),
+  };
+}
+
+export const config: Config = loadConfig(process.env);

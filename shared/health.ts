@@ -1,0 +1,50 @@
+import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Redis } from 'ioredis';
+import type { MongoClient } from 'mongodb';
+import type { SqlDatabase } from './sql/database';
+
+export type DepState = 'ok' | 'down';
+export interface Health {
+  status: 'ok' | 'degraded';
+  deps: { dynamodb: DepState; redis: DepState; mongo: DepState; legacy: DepState };
+}
+
+export interface HealthDeps {
+  dynamodb: DynamoDBClient;
+  redis: Redis;
+  mongo: MongoClient;
+  legacy: SqlDatabase;
+}
+
+const PROBE_TIMEOUT_MS = 1500;
+
+/** Probes one store; a store that errors or answers too slowly is "down". */
+async function probe(check: () => Promise<unknown>): Promise<DepState> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return 'ok';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Checks every store in parallel. */
+export async function checkHealth(deps: HealthDeps): Promise<Health> {
+  const [dynamodb, redis, mongo, legacy] = await Promise.all([
+    probe(() => deps.dynamodb.send(new ListTablesCommand({ Limit: 1 }))),
+    probe(async () => {
+      if (deps.redis.status === 'wait' || deps.redis.status === 'end') await deps.redis.connect();
+      return deps.redis.ping();
+    }),
+    probe(() => deps.mongo.db('admin').command({ ping: 1 })),
+    probe(() => deps.legacy.ping()),
+  ]);
+  const allOk = [dynamodb, redis, mongo, legacy].every((s) => s === 'ok');
+  return { status: allOk ? 'ok' : 'degraded', deps: { dynamodb, redis, mongo, legacy } };
+}

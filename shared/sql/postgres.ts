@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { bindValues, toPostgres } from './binds';
+import type { Binds, Row, SqlDatabase, SqlDatabaseOptions } from './database';
+
+// NUMERIC and BIGINT come back as strings by default; the legacy ids and prices fit a double.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
+  const match = /^([^:/]+)(?::(\d+))?\/(.+)$/.exec(options.connect);
+  if (!match) throw new Error('LEGACY_DB_CONNECT for postgres must look like host:port/database');
+  const pool = new pg.Pool({
+    host: match[1],
+    port: match[2] ? Number(match[2]) : 5432,
+    database: match[3],
+    user: options.user,
+    password: options.password,
+    max: options.poolMax,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on the next checkout.
+  });
+
+  const run = async <T extends Row>(client: pg.Pool | pg.PoolClient, sql: string, binds: Binds = {}) => {
+    const { text, names } = toPostgres(sql);
+    const result = await client.query(text, bindValues(names, binds));
+    return result.rows as T[];
+  };
+
+  return {
+    dialect: 'postgres',
+    query: (sql, binds) => run(pool, sql, binds),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({ query: (sql, binds) => run(client, sql, binds) });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    close: () => pool.end(),
+  };
+}

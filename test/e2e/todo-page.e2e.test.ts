@@ -1,0 +1,71 @@
+import '../support/env';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Todo } from '#shared/todos/todos';
+import { launchBrowser } from '../support/browser';
+import { E2E_BASE_URL } from '../support/env';
+import { api } from '../support/http';
+
+describe('the todo page in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const open = async () => {
+    await page.goto(E2E_BASE_URL + '/');
+    await page.waitForSelector('body[data-loaded="true"]');
+  };
+  const rowOf = (id: number) => page.locator(`li[data-id="${id}"]`);
+
+  it('lists, adds, completes and deletes todos', async () => {
+    const existing = await api<Todo>('POST', '/todos', { title: 'already there' });
+    await open();
+    await expect(rowOf(existing.body.id).locator('.title').textContent()).resolves.toBe('already there');
+
+    await page.fill('#title', 'added in the browser');
+    await page.click('button[type=submit]');
+    const added = page.locator('li', { hasText: 'added in the browser' });
+    await added.waitFor();
+    const id = Number(await added.getAttribute('data-id'));
+    expect((await api<Todo>('GET', `/todos/${id}`)).body.title).toBe('added in the browser');
+
+    await added.locator('input[type=checkbox]').check();
+    await page.waitForSelector(`li[data-id="${id}"].done`);
+    expect((await api<Todo>('GET', `/todos/${id}`)).body.completed).toBe(true);
+
+    await added.locator('button', { hasText: 'Delete' }).click();
+    await added.waitFor({ state: 'detached' });
+    expect((await api('GET', `/todos/${id}`)).status).toBe(404);
+  });
+
+  it('shows the API error for an empty title and adds nothing', async () => {
+    await open();
+    const before = await page.locator('li').count();
+    await page.fill('#title', '   ');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('error')?.textContent !== '');
+    expect(await page.locator('#error').textContent()).toMatch(/title/);
+    expect(await page.locator('li').count()).toBe(before);
+  });
+
+  it('shows markup in a title as text and runs none of it', async () => {
+    const evil = `<img src=x onerror="alert('xss')"><script>alert('xss')</script>`;
+    const created = await api<Todo>('POST', '/todos', { title: evil });
+    await open();
+    await expect(rowOf(created.body.id).locator('.title').textContent()).resolves.toBe(evil);
+    expect(await rowOf(created.body.id).locator('img, script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+import '../support/env';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dynamodb } from '#shared/clients/dynamodb';
+import { legacyDb } from '#shared/clients/legacy-db';
+import { mongoClient } from '#shared/clients/mongo';
+import { redis } from '#shared/clients/redis';
+import { checkHealth } from '#shared/health';
+import { createSqlDatabase } from '#shared/sql/database';
+
+// A port nothing listens on: every probe against it must report "down", quickly.
+const DEAD_PORT = 1;
+
+describe('health of the local stack', () => {
+  afterAll(async () => {
+    redis.disconnect();
+    await mongoClient.close();
+    await legacyDb.close();
+  });
+
+  it('reports every store ok when the stack is up', async () => {
+    const health = await checkHealth({ dynamodb, redis, mongo: mongoClient, legacy: legacyDb });
+    expect(health).toEqual({
+      status: 'ok',
+      deps: { dynamodb: 'ok', redis: 'ok', mongo: 'ok', legacy: 'ok' },
+    });
+  });
+
+  it('reports a store that cannot be reached as down, within the probe timeout', async () => {
+    const deadRedis = new Redis(DEAD_PORT, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    deadRedis.on('error', () => undefined);
+    const deadMongo = new MongoClient(`mongodb://127.0.0.1:${DEAD_PORT}/?directConnection=true`, {
+      serverSelectionTimeoutMS: 500,
+    });
+    const deadDynamo = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${DEAD_PORT}`,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const deadSql = createSqlDatabase({
+      dialect: 'postgres',
+      connect: `127.0.0.1:${DEAD_PORT}/x`,
+      user: 'x',
+      password: undefined,
+      poolMax: 1,
+    });
+    const t0 = Date.now();
+    const health = await checkHealth({
+      dynamodb: deadDynamo,
+      redis: deadRedis,
+      mongo: deadMongo,
+      legacy: deadSql,
+    });
+    expect(health).toEqual({
+      status: 'degraded',
+      deps: { dynamodb: 'down', redis: 'down', mongo: 'down', legacy: 'down' },
+    });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    deadRedis.disconnect();
+    await deadMongo.close();
+    await deadSql.close();
+  });
+});

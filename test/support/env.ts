@@ -1,0 +1,14 @@
+/**
+ * Tests run against the project's own local stack, in tables of their own so a developer's
+ * `npm run dev` data is never touched. Imported first by every int/e2e test file.
+ */
+export const TEST_TODO_TABLE = process.env.TEST_TODO_TABLE ?? 'TodoTable_test';
+export const TEST_COUNTER_TABLE = process.env.TEST_COUNTER_TABLE ?? 'oshop_counters_test';
+export const E2E_PORT = Number(process.env.OSHOP_E2E_PORT ?? 3100);
+export const E2E_LAMBDA_PORT = Number(process.env.OSHOP_E2E_LAMBDA_PORT ?? 3112);
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+
+process.env.STAGE ??= 'local';
+process.env.TODO_TABLE = TEST_TODO_TABLE;
+process.env.COUNTER_TABLE = TEST_COUNTER_TABLE;
+process.env.LOG_LEVEL ??= 'WARN';

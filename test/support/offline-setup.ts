@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { E2E_BASE_URL, E2E_LAMBDA_PORT, E2E_PORT } from './env';
+
+/**
+ * Serves the API with `serverless offline` on a test port (the fast in-process mode) for
+ * the e2e tier, and stops it afterwards. Its environment points at the test tables.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const child: ChildProcess = spawn(
+    'npx',
+    [
+      'serverless',
+      'offline',
+      'start',
+      '--httpPort',
+      String(E2E_PORT),
+      '--lambdaPort',
+      String(E2E_LAMBDA_PORT),
+      '--useInProcess',
+      '--noTimeout',
+    ],
+    {
+      env: { ...process.env, LOG_LEVEL: 'WARN', OSHOP_ESBUILD_DIR: '.esbuild-test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`serverless offline exited early:\n${output}`);
+    try {
+      const res = await fetch(`${E2E_BASE_URL}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`serverless offline did not start in 120 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return async () => {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '#shared/config';
+
+describe('loadConfig', () => {
+  it('points the local stage at the project stack on loopback', () => {
+    const c = loadConfig({});
+    expect(c.isLocal).toBe(true);
+    expect(c.dynamodb.endpoint).toBe('http://127.0.0.1:18000');
+    expect(c.redis.url).toBe('redis://127.0.0.1:16379');
+    expect(c.mongo.url).toContain('127.0.0.1:37017');
+    expect(c.legacy).toMatchObject({ dialect: 'postgres', connect: '127.0.0.1:15432/legacy' });
+    expect(c.adminApiKey).toBe('local-dev-admin-key');
+  });
+
+  it('follows the stack port overrides', () => {
+    const c = loadConfig({ OSHOP_DYNAMODB_PORT: '28000', OSHOP_REDIS_PORT: '26379' });
+    expect(c.dynamodb.endpoint).toBe('http://127.0.0.1:28000');
+    expect(c.redis.url).toBe('redis://127.0.0.1:26379');
+  });
+
+  it('requires real endpoints and the admin key outside the local stage', () => {
+    expect(() => loadConfig({ STAGE: 'prod' })).toThrow(ConfigError);
+    const c = loadConfig({
+      STAGE: 'prod',
+      REDIS_URL: 'rediss://cache:6379',
+      MONGO_URL: 'mongodb://docdb:27017/?tls=true',
+      LEGACY_DB_DIALECT: 'oracle',
+      LEGACY_DB_CONNECT: 'db:1521/ORCL',
+      LEGACY_DB_USER: 'oshop',
+      ADMIN_API_KEY: 'from-ssm',
+    });
+    expect(c.dynamodb.endpoint).toBeUndefined();
+    expect(c.adminApiKey).toBe('from-ssm');
+  });
+
+  it('rejects malformed values with the variable named', () => {
+    expect(() => loadConfig({ LEGACY_DB_DIALECT: 'mysql' })).toThrow(/LEGACY_DB_DIALECT/);
+    expect(() => loadConfig({ DYNAMODB_ENDPOINT: 'not a url' })).toThrow(/DYNAMODB_ENDPOINT/);
+  });
+});
