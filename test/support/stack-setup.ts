@@ -1,11 +1,22 @@
+import './env';
 import { execFileSync } from 'node:child_process';
-import { TEST_COUNTER_TABLE, TEST_TODO_TABLE } from './env';
 
-/** Starts the local stack (idempotent) and creates the test tables before int/e2e tests. */
-export default async function setup(): Promise<void> {
+/**
+ * Before the int and e2e tiers: starts the local stack (idempotent) and provisions it,
+ * the way `npm run dev` does, with the test tables of ./env instead of the dev ones.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
   execFileSync('bash', ['scripts/stack.sh', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const { dynamodb } = await import('#shared/clients/dynamodb');
-  const { counterTable, ensureTable, todoTable } = await import('../../scripts/schema/dynamodb');
-  await ensureTable(dynamodb, todoTable(TEST_TODO_TABLE));
-  await ensureTable(dynamodb, counterTable(TEST_COUNTER_TABLE));
+  const { provisionDynamo, provisionLegacy, provisionMongo } = await import('../../scripts/provision');
+  const log = console.log;
+  console.log = () => undefined; // provisioning narrates; tests need not
+  try {
+    await provisionDynamo();
+    await provisionMongo();
+    await provisionLegacy();
+  } finally {
+    console.log = log;
+  }
+  const { mongoClient } = await import('#shared/clients/mongo');
+  return () => mongoClient.close();
 }
