@@ -22,4 +22,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // In tests a failed `!` is a failed test, which is what it should be.
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
 );

@@ -33,6 +33,8 @@ say "provisioning tables, indexes and schemas"
 tsx scripts/provision.ts
 say "seeding (scale ${OSHOP_SEED_SCALE:-1})"
 tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
+say "migrating the legacy data into the new stores (resumes; verifies what it writes)"
+tsx scripts/migrate.ts purchases --verify-if-migrated
 
 mode=(--useInProcess --noTimeout)
 [ "${OSHOP_DEV_RELOAD:-0}" = 1 ] && mode=(--reloadHandler)

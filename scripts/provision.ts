@@ -11,13 +11,16 @@ import pg from 'pg';
 import { dynamodb } from '#shared/clients/dynamodb';
 import { mongoClient, mongoDb } from '#shared/clients/mongo';
 import { config } from '#shared/config';
-import { counterTable, ensureTable, todoTable } from './schema/dynamodb';
+import { counterTable, ensureTable, purchaseTable, todoTable } from './schema/dynamodb';
 
 const SQL_DIR = fileURLToPath(new URL('./sql/postgres/', import.meta.url));
-const LEGACY_DATABASE = 'legacy';
 
 export async function provisionDynamo(): Promise<void> {
-  for (const spec of [todoTable(config.dynamodb.todoTable), counterTable(config.dynamodb.counterTable)]) {
+  for (const spec of [
+    todoTable(config.dynamodb.todoTable),
+    counterTable(config.dynamodb.counterTable),
+    purchaseTable(config.dynamodb.purchaseTable),
+  ]) {
     const created = await ensureTable(dynamodb, spec);
     console.log(`  dynamodb  ${spec.TableName}: ${created ? 'created' : 'exists'}`);
   }
@@ -31,17 +34,18 @@ export async function provisionMongo(): Promise<void> {
 
 /** Local only: the dev cluster trusts loopback, so the role needs no password. */
 export async function provisionLegacy(): Promise<void> {
-  const [host, port] = (config.legacy.connect.split('/')[0] ?? '').split(':');
+  const [hostPort = '', database = 'legacy'] = config.legacy.connect.split('/');
+  const [host, port] = hostPort.split(':');
   const admin = new pg.Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
   await admin.connect();
   try {
     const role = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.legacy.user]);
     if (role.rowCount === 0)
       await admin.query(`CREATE ROLE ${pg.escapeIdentifier(config.legacy.user)} LOGIN`);
-    const db = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [LEGACY_DATABASE]);
+    const db = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (db.rowCount === 0) {
       await admin.query(
-        `CREATE DATABASE ${LEGACY_DATABASE} OWNER ${pg.escapeIdentifier(config.legacy.user)} ENCODING 'UTF8'`,
+        `CREATE DATABASE ${pg.escapeIdentifier(database)} OWNER ${pg.escapeIdentifier(config.legacy.user)} ENCODING 'UTF8'`,
       );
     }
   } finally {
@@ -51,7 +55,7 @@ export async function provisionLegacy(): Promise<void> {
     host,
     port: Number(port),
     user: config.legacy.user,
-    database: LEGACY_DATABASE,
+    database,
   });
   await app.connect();
   try {

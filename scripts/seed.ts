@@ -8,11 +8,15 @@
  */
 import { parseArgs } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import pg from 'pg';
+import { config } from '#shared/config';
 import { todoStore } from '#shared/todos/store';
 import { createTodo } from '#shared/todos/todos';
+import { loadShop } from './seed/load-shop';
+import { generateShop } from './seed/oshop';
 import { seedTodos } from './seed/todos';
 
-export const DATA_SETS = ['todos'] as const;
+export const DATA_SETS = ['todos', 'shop'] as const;
 export type DataSet = (typeof DATA_SETS)[number];
 
 const TODO_COUNT = 12;
@@ -30,6 +34,34 @@ async function seedTodoTable(): Promise<void> {
   console.log(`  todos     ${TODO_COUNT} seeded`);
 }
 
+/** The local legacy PostgreSQL, as the app user (seeding is a local-stage task). */
+export function legacyClient(): pg.Client {
+  const match = /^([^:/]+):(\d+)\/(.+)$/.exec(config.legacy.connect);
+  if (!match || config.legacy.dialect !== 'postgres') throw new Error('seeding needs the local PostgreSQL');
+  return new pg.Client({
+    host: match[1],
+    port: Number(match[2]),
+    database: match[3],
+    user: config.legacy.user,
+  });
+}
+
+export async function seedShop(scale: number): Promise<void> {
+  const t0 = performance.now();
+  const data = generateShop(scale);
+  const client = legacyClient();
+  await client.connect();
+  try {
+    const loaded = await loadShop(client, data);
+    const what = `${data.purchaseCount} purchases (${data.purchaseLines.length} lines), ${data.customers.length} customers`;
+    console.log(
+      `  shop      ${loaded ? 'loaded' : 'already loaded:'} ${what}${loaded ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : ''}`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
     options: { scale: { type: 'string', default: '1' }, only: { type: 'string', multiple: true } },
@@ -40,9 +72,12 @@ async function main() {
   for (const name of only) if (!DATA_SETS.includes(name)) throw new Error(`unknown data set "${name}"`);
   console.log(`seeding ${only.join(', ')} at scale ${scale}`);
   if (only.includes('todos')) await seedTodoTable();
+  if (only.includes('shop')) await seedShop(scale);
 }
 
-main().catch((err: unknown) => {
-  console.error(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    console.error(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

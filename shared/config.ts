@@ -21,6 +21,7 @@ const schema = z.object({
   DYNAMODB_ENDPOINT: optionalText.pipe(z.url().optional()),
   TODO_TABLE: z.string().trim().min(3).default('TodoTable'),
   COUNTER_TABLE: z.string().trim().min(3).default('oshop_counters'),
+  PURCHASE_TABLE: z.string().trim().min(3).default('purchase_t'),
 
   REDIS_URL: optionalText,
   MONGO_URL: optionalText,
@@ -46,7 +47,7 @@ export interface Config {
   isLocal: boolean;
   region: string;
   logLevel: string;
-  dynamodb: { endpoint: string | undefined; todoTable: string; counterTable: string };
+  dynamodb: { endpoint: string | undefined; todoTable: string; counterTable: string; purchaseTable: string };
   redis: { url: string };
   mongo: { url: string; db: string };
   legacy: {
@@ -83,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       endpoint: e.DYNAMODB_ENDPOINT ?? (isLocal ? `http://127.0.0.1:${e.OSHOP_DYNAMODB_PORT}` : undefined),
       todoTable: e.TODO_TABLE,
       counterTable: e.COUNTER_TABLE,
+      purchaseTable: e.PURCHASE_TABLE,
     },
     redis: { url: required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`) },
     mongo: {

@@ -24,6 +24,24 @@ export const counterTable = (name: string): CreateTableCommandInput => ({
   KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
 });
 
+/**
+ * Purchase history: one item per purchase with all its lines. The sort key is the purchase
+ * id as a number (so 10 sorts after 9); ids are allocated in time order, so a Query with
+ * ScanIndexForward=false lists a customer's purchases newest first without an index.
+ */
+export const purchaseTable = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: 'customer_id', AttributeType: 'N' },
+    { AttributeName: 'purchase_id', AttributeType: 'N' },
+  ],
+  KeySchema: [
+    { AttributeName: 'customer_id', KeyType: 'HASH' },
+    { AttributeName: 'purchase_id', KeyType: 'RANGE' },
+  ],
+});
+
 /** Creates the table unless it exists; returns true when it created it. */
 export async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {
   try {

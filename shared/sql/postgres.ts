@@ -5,6 +5,10 @@ import type { Binds, Row, SqlDatabase, SqlDatabaseOptions } from './database';
 // NUMERIC and BIGINT come back as strings by default; the legacy ids and prices fit a double.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// Legacy TIMESTAMP columns hold UTC wall-clock time (as Oracle DATE/TIMESTAMP do here):
+// read and write them as UTC whatever the process time zone.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(v.replace(' ', 'T') + 'Z'));
+pg.defaults.parseInputDatesAsUTC = true;
 
 export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
   const match = /^([^:/]+)(?::(\d+))?\/(.+)$/.exec(options.connect);

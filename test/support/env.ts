@@ -4,6 +4,9 @@
  */
 export const TEST_TODO_TABLE = process.env.TEST_TODO_TABLE ?? 'TodoTable_test';
 export const TEST_COUNTER_TABLE = process.env.TEST_COUNTER_TABLE ?? 'oshop_counters_test';
+export const TEST_PURCHASE_TABLE = process.env.TEST_PURCHASE_TABLE ?? 'purchase_t_test';
+/** Shop data scale for tests: 2,000 purchases over 200 customers. */
+export const TEST_SCALE = 0.02;
 export const E2E_PORT = Number(process.env.OSHOP_E2E_PORT ?? 3100);
 export const E2E_LAMBDA_PORT = Number(process.env.OSHOP_E2E_LAMBDA_PORT ?? 3112);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
@@ -11,4 +14,7 @@ export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 process.env.STAGE ??= 'local';
 process.env.TODO_TABLE = TEST_TODO_TABLE;
 process.env.COUNTER_TABLE = TEST_COUNTER_TABLE;
+process.env.PURCHASE_TABLE = TEST_PURCHASE_TABLE;
+// A legacy database of their own, beside the dev one, on the same local PostgreSQL.
+process.env.LEGACY_DB_CONNECT = `127.0.0.1:${process.env.OSHOP_PG_PORT ?? 15432}/legacy_test`;
 process.env.LOG_LEVEL ??= 'WARN';

@@ -1,22 +1,50 @@
-import './env';
+import { TEST_SCALE } from './env';
 import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 
 /**
- * Before the int and e2e tiers: starts the local stack (idempotent) and provisions it,
- * the way `npm run dev` does, with the test tables of ./env instead of the dev ones.
+ * Before the int and e2e tiers: starts the local stack (idempotent), provisions it, seeds
+ * the shop at test scale and migrates it, the way `npm run dev` does, into the test tables
+ * and the legacy_test database of ./env instead of the dev ones.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   execFileSync('bash', ['scripts/stack.sh', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { provisionDynamo, provisionLegacy, provisionMongo } = await import('../../scripts/provision');
+  const { seedShop } = await import('../../scripts/seed');
+  const { runMigration } = await import('../../scripts/migrate/engine');
+  const { purchaseMigration } = await import('../../scripts/migrate/purchases');
+  const { documents, dynamodb } = await import('#shared/clients/dynamodb');
+  const { legacyDb } = await import('#shared/clients/legacy-db');
+  const { config } = await import('#shared/config');
+  const { mongoClient } = await import('#shared/clients/mongo');
+
   const log = console.log;
   console.log = () => undefined; // provisioning narrates; tests need not
   try {
     await provisionDynamo();
     await provisionMongo();
     await provisionLegacy();
+    await seedShop(TEST_SCALE);
+    const table = config.dynamodb.purchaseTable;
+    const result = await runMigration(
+      purchaseMigration({ legacy: legacyDb, dynamodb, documents, table, scanSegments: 2 }),
+      {
+        chunkSize: 500,
+        concurrency: 2,
+        dryRun: false,
+        restart: false,
+        verify: 'if-migrated',
+        checkpointPath: resolve(`.local/migrations/purchases-${table}.json`),
+        log: () => undefined,
+        quiet: true,
+      },
+    );
+    if (result.verification && !result.verification.ok) throw new Error('test data migration did not verify');
   } finally {
     console.log = log;
   }
-  const { mongoClient } = await import('#shared/clients/mongo');
-  return () => mongoClient.close();
+  return async () => {
+    await mongoClient.close();
+    await legacyDb.close();
+  };
 }

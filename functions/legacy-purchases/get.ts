@@ -1,0 +1,8 @@
+import { httpHandler } from '#shared/http/handler';
+import { json } from '#shared/http/responses';
+import { purchasePath } from '#shared/purchases/schemas';
+import { legacyPurchases as history } from '#shared/purchases/legacy-stores';
+
+export const handler = httpHandler({ params: purchasePath }, async ({ params }) =>
+  json(200, await history.findPurchase(params.customerId, params.purchaseId)),
+);

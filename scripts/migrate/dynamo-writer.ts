@@ -1,0 +1,50 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const BATCH = 25; // BatchWriteItem's limit
+const MAX_ATTEMPTS = 10;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Exponential backoff with full jitter (AWS architecture blog): 0..min(cap, base * 2^n). */
+export const backoffMs = (attempt: number, base = 25, cap = 2000) =>
+  Math.random() * Math.min(cap, base * 2 ** attempt);
+
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+/**
+ * Puts items with BatchWriteItem, `parallel` requests at a time. Unprocessed items and
+ * throttling are retried with backoff and jitter; anything else fails the chunk (the
+ * checkpoint then leaves it to the next run).
+ */
+export async function batchPut(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+  parallel = 4,
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let pending = (batches[next++] ?? []).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS)
+          throw new Error(`BatchWriteItem: ${pending.length} items still unprocessed`);
+        if (attempt > 0) await sleep(backoffMs(attempt));
+        try {
+          const out = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+          pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+        } catch (err) {
+          if (!RETRYABLE.has((err as { name?: string }).name ?? '')) throw err;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, worker));
+}

@@ -1,0 +1,75 @@
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../errors';
+import { decodePageCursor, toPage, type Purchase, type PurchaseHistory } from './purchase';
+
+/** A purchase as stored in purchase_t (snake_case attributes, as the workshop's table had). */
+export interface PurchaseRecord {
+  customer_id: number;
+  purchase_id: number;
+  purchase_date: string;
+  customer: { name: string; address: string };
+  items: { seq: number; product_name: string; price: number; quantity: number; seller_tel: string }[];
+}
+
+export function toRecord(p: Purchase): PurchaseRecord {
+  return {
+    customer_id: p.customerId,
+    purchase_id: p.purchaseId,
+    purchase_date: p.purchaseDate,
+    customer: { name: p.customer.name, address: p.customer.address },
+    items: p.items.map((i) => ({
+      seq: i.seq,
+      product_name: i.productName,
+      price: i.price,
+      quantity: i.quantity,
+      seller_tel: i.sellerTel,
+    })),
+  };
+}
+
+export function fromRecord(r: Record<string, unknown>): Purchase {
+  const rec = r as unknown as PurchaseRecord;
+  return {
+    customerId: Number(rec.customer_id),
+    purchaseId: Number(rec.purchase_id),
+    purchaseDate: rec.purchase_date,
+    customer: { name: rec.customer.name, address: rec.customer.address },
+    items: rec.items.map((i) => ({
+      seq: Number(i.seq),
+      productName: i.product_name,
+      price: Number(i.price),
+      quantity: Number(i.quantity),
+      sellerTel: i.seller_tel,
+    })),
+  };
+}
+
+export function dynamoPurchaseHistory(documents: DynamoDBDocumentClient, table: string): PurchaseHistory {
+  return {
+    async listPurchases(customerId, page) {
+      const before = decodePageCursor(page.cursor);
+      const out = await documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'customer_id = :c',
+          ExpressionAttributeValues: { ':c': customerId },
+          ScanIndexForward: false,
+          Limit: page.limit + 1,
+          ExclusiveStartKey: before ? { customer_id: customerId, purchase_id: before } : undefined,
+        }),
+      );
+      const items = out.Items ?? [];
+      if (items.length === 0 && before === undefined)
+        throw new NotFoundError(`Customer ${customerId} has no purchases`);
+      return toPage(customerId, items.map(fromRecord), page.limit);
+    },
+    async findPurchase(customerId, purchaseId) {
+      const out = await documents.send(
+        new GetCommand({ TableName: table, Key: { customer_id: customerId, purchase_id: purchaseId } }),
+      );
+      if (!out.Item)
+        throw new NotFoundError(`Purchase ${purchaseId} of customer ${customerId} does not exist`);
+      return fromRecord(out.Item);
+    },
+  };
+}

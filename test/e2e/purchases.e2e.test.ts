@@ -1,0 +1,93 @@
+import '../support/env';
+import { describe, expect, it } from 'vitest';
+import type { Purchase, PurchasePage } from '#shared/purchases/purchase';
+import { api, type ErrorBody } from '../support/http';
+
+const PATHS = [
+  ['new (DynamoDB)', '/purchases'],
+  ['legacy (RDBMS)', '/legacy/purchases'],
+] as const;
+
+describe.each(PATHS)('GET %s', (_name, base) => {
+  it('lists a customer newest first with the contract shape', async () => {
+    const res = await api<PurchasePage>('GET', `${base}/1?limit=3`);
+    expect(res.status).toBe(200);
+    expect(res.body.customerId).toBe(1);
+    expect(res.body.purchases.length).toBeGreaterThan(0);
+    const [p] = res.body.purchases;
+    expect(p).toEqual({
+      customerId: 1,
+      purchaseId: expect.any(Number),
+      purchaseDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+      customer: { name: 'Mary Schaefer', address: expect.any(String) },
+      items: expect.arrayContaining([
+        {
+          seq: 1,
+          productName: expect.any(String),
+          price: expect.any(Number),
+          quantity: expect.any(Number),
+          sellerTel: expect.any(String),
+        },
+      ]),
+    });
+    const one = await api<Purchase>('GET', `${base}/1/${p!.purchaseId}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(p);
+  });
+
+  it.each([
+    ['non-numeric customer', '/abc', 400],
+    ['negative customer', '/-1', 400],
+    ['zero customer', '/0', 400],
+    ['non-numeric purchase', '/1/x1', 400],
+    ['limit 0', '/1?limit=0', 400],
+    ['negative limit', '/1?limit=-3', 400],
+    ['huge limit', '/1?limit=1000000', 400],
+    ['forged cursor', '/1?cursor=eyJwIjoiMSJ9', 400],
+    ['garbage cursor', '/1?cursor=!!!', 400],
+    ['unknown customer', '/987654', 404],
+    ['unknown purchase', '/1/987654321', 404],
+    ['purchase of another customer', '/2/1', 404],
+  ])('%s is %i with the error body', async (_why, suffix, status) => {
+    const res = await api<ErrorBody>('GET', base + suffix);
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+  });
+
+  it('needs a customer id (no route without one)', async () => {
+    const res = await api('GET', `${base}/`);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+});
+
+describe('contract: the legacy and new paths answer identically over HTTP', () => {
+  it('for sampled customers, every page and every purchase', async () => {
+    let compared = 0;
+    let withMoreThanThree = 0;
+    for (let customerId = 3; customerId <= 200; customerId += 13) {
+      let cursor: string | undefined;
+      do {
+        const q = `?limit=4${cursor ? `&cursor=${cursor}` : ''}`;
+        const [fresh, legacy] = await Promise.all([
+          api<PurchasePage>('GET', `/purchases/${customerId}${q}`),
+          api<PurchasePage>('GET', `/legacy/purchases/${customerId}${q}`),
+        ]);
+        expect(fresh.status).toBe(200);
+        expect(legacy.body).toEqual(fresh.body);
+        for (const p of fresh.body.purchases) {
+          const [a, b] = await Promise.all([
+            api('GET', `/purchases/${customerId}/${p.purchaseId}`),
+            api('GET', `/legacy/purchases/${customerId}/${p.purchaseId}`),
+          ]);
+          expect(b.body).toEqual(a.body);
+          compared++;
+          if (p.items.length > 3) withMoreThanThree++;
+        }
+        cursor = fresh.body.cursor;
+      } while (cursor);
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(withMoreThanThree).toBeGreaterThan(5);
+  });
+});

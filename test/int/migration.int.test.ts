@@ -1,0 +1,138 @@
+import '../support/env';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { documents, dynamodb } from '#shared/clients/dynamodb';
+import { ensureTable, purchaseTable } from '../../scripts/schema/dynamodb';
+
+const TABLE = 'purchase_t_migration_test';
+const CHECKPOINT = `.local/migrations/test-${TABLE}.json`;
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the migration CLI as a user would, optionally killing it once `killWhen` holds. */
+function migrate(args: string[], killWhen?: () => boolean): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'npx',
+      ['tsx', 'scripts/migrate.ts', 'purchases', '--checkpoint', CHECKPOINT, ...args],
+      {
+        env: { ...process.env, PURCHASE_TABLE: TABLE },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // its own process group: a kill reaches node, not just the npx wrapper
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = killWhen
+      ? setInterval(() => {
+          if (killWhen() && child.pid) process.kill(-child.pid, 'SIGKILL');
+        }, 20)
+      : undefined;
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearInterval(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+const doneChunks = () => {
+  try {
+    return Object.keys((JSON.parse(readFileSync(CHECKPOINT, 'utf8')) as { chunks: object }).chunks).length;
+  } catch {
+    return 0;
+  }
+};
+
+async function freshTable() {
+  try {
+    await dynamodb.send(new DeleteTableCommand({ TableName: TABLE }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
+  await ensureTable(dynamodb, purchaseTable(TABLE));
+  rmSync(CHECKPOINT, { force: true });
+}
+
+const count = async () =>
+  (await documents.send(new ScanCommand({ TableName: TABLE, Select: 'COUNT' }))).Count;
+
+describe('npm run migrate -- purchases', () => {
+  beforeAll(freshTable, 60_000);
+
+  it('a dry run reads everything and writes nothing', async () => {
+    const run = await migrate(['--dry-run', '--chunk', '500']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('dry run');
+    expect(await count()).toBe(0);
+  });
+
+  it('killed part-way, resumes from its checkpoint to an exact, verified match', async () => {
+    // Small chunks, one worker: slow enough to be killed after a few chunks.
+    const killed = await migrate(['--chunk', '20', '--concurrency', '1'], () => doneChunks() >= 3);
+    expect(killed.signal).toBe('SIGKILL');
+    const partial = doneChunks();
+    expect(partial).toBeGreaterThanOrEqual(3);
+    expect(partial).toBeLessThan(100);
+    expect(await count()).toBeLessThan(2000);
+
+    const resumed = await migrate(['--chunk', '20', '--concurrency', '3']);
+    expect(resumed.stderr).toContain(`resuming: ${partial} chunks already done`);
+    expect(resumed.stdout).toContain('verification PASSED');
+    expect(resumed.stdout).toMatch(/source count\s+2000/);
+    expect(resumed.stdout).toMatch(/target count\s+2000/);
+    expect(resumed.code).toBe(0);
+    expect(await count()).toBe(2000);
+
+    // Idempotent: a full re-run converges to the same table.
+    const again = await migrate(['--chunk', '50', '--restart']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('verification PASSED');
+    expect(await count()).toBe(2000);
+  });
+
+  it('exits non-zero when the target differs from the source', async () => {
+    await documents.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { customer_id: 1, purchase_id: (await firstPurchaseOf(1)) ?? 0 },
+        UpdateExpression: 'SET customer.#n = :n',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeValues: { ':n': 'Tampered' },
+      }),
+    );
+    const run = await migrate(['--chunk', '50']);
+    expect(run.stdout).toContain('verification FAILED');
+    expect(run.code).toBe(1);
+  });
+
+  it('refuses bad arguments with usage and exit code 2', async () => {
+    for (const args of [['--chunk', '0'], ['--concurrency', 'many'], ['--bogus']]) {
+      const run = await migrate(args);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toMatch(/usage|must be|Unknown option/i);
+    }
+    expect(existsSync(CHECKPOINT)).toBe(true);
+  });
+});
+
+async function firstPurchaseOf(customerId: number): Promise<number | undefined> {
+  const out = await documents.send(
+    new ScanCommand({
+      TableName: TABLE,
+      FilterExpression: 'customer_id = :c',
+      ExpressionAttributeValues: { ':c': customerId },
+    }),
+  );
+  return out.Items?.[0]?.purchase_id as number | undefined;
+}
