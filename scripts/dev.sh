@@ -36,6 +36,9 @@ tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
 say "migrating the legacy data into the new stores (resumes; verifies what it writes)"
 tsx scripts/migrate.ts purchases --verify-if-migrated
 
+# Our handlers log one JSON line per request; serverless offline's own per-request lines
+# (and its route table) show with SLS_LOG_LEVEL=notice.
+export SLS_LOG_LEVEL="${SLS_LOG_LEVEL:-warning}"
 mode=(--useInProcess --noTimeout)
 [ "${OSHOP_DEV_RELOAD:-0}" = 1 ] && mode=(--reloadHandler)
 say "serving on http://localhost:$PORT (ready in about $((SECONDS - t0)) s of setup; Ctrl-C stops)"

@@ -128,7 +128,8 @@ start_dynamodb() {
     mkdir -p "$LOCAL_DIR/dynamodb"
     store=(-dbPath "$LOCAL_DIR/dynamodb")
   fi
-  nohup setsid java -Xms256m -Xmx2g -Djava.library.path="$DDB_DIR/lib" -cp "$DDB_DIR/lib/*" \
+  # shellcheck disable=SC2086
+  nohup setsid java ${OSHOP_DYNAMODB_JAVA_OPTS:--Xms1g -Xmx3g} -Djava.library.path="$DDB_DIR/lib" -cp "$DDB_DIR/lib/*" \
     software.amazon.dynamodb.services.local.main.ServerRunner \
     "${store[@]}" -sharedDb -port "$OSHOP_DYNAMODB_PORT" -disableTelemetry \
     >"$LOG_DIR/dynamodb.log" 2>&1 </dev/null &

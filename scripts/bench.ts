@@ -1,0 +1,282 @@
+/**
+ * npm run bench [-- purchases] [--target URL] [--skip-migration]
+ *
+ * Runs each scenario against the legacy path and then the new path in one run, with the
+ * same load generator, and writes bench/results/<timestamp>/ (raw Artillery JSON,
+ * summary.json, report.md). Against the local API it makes sure the stack is up, seeded
+ * and migrated (starting `npm run dev` itself when nothing answers) and also times the
+ * full-scale migration. Load goes to loopback unless --target names your own stage.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { config } from '#shared/config';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const ARTILLERY_DIR = join(ROOT, 'artillery');
+const SCENARIOS = ['purchases'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const PATHS = [
+  { name: 'legacy', prefix: '/legacy' },
+  { name: 'new', prefix: '' },
+] as const;
+
+const env = {
+  ...process.env,
+  // Quiet servers under load: per-request log lines would be measured too.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+  SLS_LOG_LEVEL: 'warning',
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+  ARTILLERY_DISABLE_TELEMETRY: 'true',
+};
+
+function say(line: string) {
+  console.log(`[bench] ${line}`);
+}
+
+function ensureArtillery() {
+  if (existsSync(join(ARTILLERY_DIR, 'node_modules/artillery/bin/run'))) return;
+  say('installing Artillery into artillery/node_modules (first run only, about a minute)');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: ARTILLERY_DIR,
+    env,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('npm ci in artillery/ failed');
+}
+
+async function healthy(target: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${target}/health`, { signal: AbortSignal.timeout(3000) });
+    return res.ok && ((await res.json()) as { status: string }).status === 'ok';
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `npm run dev` when the local API is not answering; returns it so it can be stopped. */
+async function ensureLocalApi(target: string): Promise<ChildProcess | undefined> {
+  if (await healthy(target)) return undefined;
+  say('no healthy API at ' + target + ': starting npm run dev (stack, seed, migration)');
+  const dev = spawn('bash', ['scripts/dev.sh'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  const deadline = Date.now() + 10 * 60_000;
+  while (!(await healthy(target))) {
+    if (dev.exitCode !== null) throw new Error('npm run dev exited before the API was ready');
+    if (Date.now() > deadline) throw new Error('the API was not ready within 10 minutes');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return dev;
+}
+
+/** Wall time of the full migration into a table of its own, as a user runs the CLI. */
+function benchMigration(dir: string) {
+  say('migration: full run into purchase_t_bench (restart, verification included)');
+  const benchEnv = { ...env, PURCHASE_TABLE: 'purchase_t_bench' };
+  const provision = spawnSync('npx', ['tsx', 'scripts/provision.ts'], {
+    cwd: ROOT,
+    env: benchEnv,
+    encoding: 'utf8',
+  });
+  if (provision.status !== 0) throw new Error(`provision failed: ${provision.stderr}`);
+  const t0 = performance.now();
+  const run = spawnSync(
+    'npx',
+    [
+      'tsx',
+      'scripts/migrate.ts',
+      'purchases',
+      '--restart',
+      '--checkpoint',
+      join(dir, 'migration-checkpoint.json'),
+    ],
+    { cwd: ROOT, env: benchEnv, encoding: 'utf8' },
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  writeFileSync(join(dir, 'migration.log'), run.stdout + run.stderr);
+  const num = (re: RegExp) => Number(re.exec(run.stdout)?.[1]?.replace(/,/g, '') ?? NaN);
+  const result = {
+    ok: run.status === 0 && run.stdout.includes('verification PASSED'),
+    purchases: num(/source count\s+(\d+)/),
+    migrateSeconds: num(/this run \(\d+\/\d+ chunks\) in ([\d.]+) s/),
+    verifySeconds: num(/verification \w+ in ([\d.]+) s/),
+    wallSeconds: Math.round(seconds * 10) / 10,
+  };
+  say(
+    `migration: ${result.purchases} purchases, ${result.wallSeconds} s wall (verification ${result.ok ? 'passed' : 'FAILED'})`,
+  );
+  return {
+    ...result,
+    purchasesPerSecond: Math.round(result.purchases / result.wallSeconds),
+    dmsSeconds: 883,
+  };
+}
+
+/** The Gatling feeder: random existing (customer, purchase) pairs from the legacy database. */
+async function writePurchaseIds() {
+  const [hostPort = '', database = 'legacy'] = config.legacy.connect.split('/');
+  const [host, port] = hostPort.split(':');
+  const client = new pg.Client({ host, port: Number(port), database, user: config.legacy.user });
+  await client.connect();
+  const rows = await client.query<{ customerid: number; purchaseid: number }>(
+    'SELECT customerid, purchaseid FROM oshop.purchase WHERE purchaseseq = 1 ORDER BY md5(purchaseid::text) LIMIT 5000',
+  );
+  await client.end();
+  mkdirSync(join(ARTILLERY_DIR, 'data'), { recursive: true });
+  writeFileSync(
+    join(ARTILLERY_DIR, 'data/purchase-ids.csv'),
+    'customerId,purchaseId\n' + rows.rows.map((r) => `${r.customerid},${r.purchaseid}`).join('\n') + '\n',
+  );
+}
+
+interface PathResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  exitCode: number;
+}
+
+function runArtillery(
+  scenario: Scenario,
+  path: (typeof PATHS)[number],
+  target: string,
+  dir: string,
+): PathResult {
+  const out = join(dir, `${scenario}-${path.name}.json`);
+  say(`${scenario}: ${path.name} path`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(ARTILLERY_DIR, 'node_modules/artillery/bin/run'),
+      'run',
+      '--target',
+      target,
+      '--variables',
+      JSON.stringify({ prefix: path.prefix }),
+      '--output',
+      out,
+      join(ARTILLERY_DIR, `${scenario}.yml`),
+    ],
+    { cwd: ARTILLERY_DIR, env, encoding: 'utf8' },
+  );
+  writeFileSync(join(dir, `${scenario}-${path.name}.log`), r.stdout + r.stderr);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as {
+    aggregate: {
+      counters: Record<string, number>;
+      summaries: Record<string, { p50: number; p95: number; p99: number }>;
+      firstMetricAt: number;
+      lastMetricAt: number;
+    };
+  };
+  const a = report.aggregate;
+  const rt = a.summaries['http.response_time'] ?? { p50: NaN, p95: NaN, p99: NaN };
+  const requests = a.counters['http.requests'] ?? 0;
+  const ok = Object.entries(a.counters)
+    .filter(([k]) => /^http\.codes\.2\d\d$/.test(k))
+    .reduce((s, [, v]) => s + v, 0);
+  const seconds = Math.max(1, (a.lastMetricAt - a.firstMetricAt) / 1000);
+  return {
+    requests,
+    rps: Math.round(requests / seconds),
+    p50: rt.p50,
+    p95: rt.p95,
+    p99: rt.p99,
+    errors: requests - ok + (a.counters['vusers.failed'] ?? 0),
+    exitCode: r.status ?? 1,
+  };
+}
+
+function report(
+  dir: string,
+  summary: Record<string, unknown>,
+  scenarios: Record<string, Record<string, PathResult>>,
+) {
+  const lines = ['# oshop-msa bench', '', `Run: ${summary.startedAt} against ${summary.target}`, ''];
+  const migration = summary.migration as ReturnType<typeof benchMigration> | undefined;
+  if (migration) {
+    lines.push(
+      '## Migration (purchases, full scale, verification included)',
+      '',
+      '| purchases | wall s | purchases/s | migrate s | verify s | verified | vs DMS (883 s) |',
+      '|---|---|---|---|---|---|---|',
+      `| ${migration.purchases} | ${migration.wallSeconds} | ${migration.purchasesPerSecond} | ${migration.migrateSeconds} | ${migration.verifySeconds} | ${migration.ok ? 'yes' : 'NO'} | ${(883 / migration.wallSeconds).toFixed(1)}x faster |`,
+      '',
+    );
+  }
+  lines.push('## Lookups (legacy vs new, same generator, same run)', '');
+  lines.push(
+    '| scenario | path | requests | rps | p50 ms | p95 ms | p99 ms | errors |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const [scenario, paths] of Object.entries(scenarios)) {
+    for (const [name, r] of Object.entries(paths)) {
+      lines.push(
+        `| ${scenario} | ${name} | ${r.requests} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} |`,
+      );
+    }
+    const l = paths.legacy;
+    const n = paths.new;
+    if (l && n) {
+      lines.push(
+        `| ${scenario} | new/legacy | | ${(n.rps / l.rps).toFixed(2)} | ${(n.p50 / l.p50).toFixed(2)} | ${(n.p95 / l.p95).toFixed(2)} | ${(n.p99 / l.p99).toFixed(2)} | |`,
+      );
+    }
+  }
+  lines.push('', 'Ratios below 1 for latency mean the new path is faster.');
+  writeFileSync(join(dir, 'report.md'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, scenarios }, null, 2) + '\n');
+  console.log('\n' + lines.join('\n'));
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { target: { type: 'string' }, 'skip-migration': { type: 'boolean', default: false } },
+  });
+  const chosen = (positionals.length ? positionals : [...SCENARIOS]) as Scenario[];
+  for (const s of chosen)
+    if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}" (known: ${SCENARIOS.join(', ')})`);
+  const target = (values.target ?? 'http://localhost:3000').replace(/\/$/, '');
+  const local = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(target);
+
+  ensureArtillery();
+  const startedAt = new Date().toISOString();
+  const dir = join(ROOT, 'bench/results', startedAt.replace(/[:.]/g, '-'));
+  mkdirSync(dir, { recursive: true });
+  const dev = local ? await ensureLocalApi(target) : undefined;
+  try {
+    const summary: Record<string, unknown> = { startedAt, target };
+    if (local && !values['skip-migration'] && chosen.includes('purchases'))
+      summary.migration = benchMigration(dir);
+    const scenarios: Record<string, Record<string, PathResult>> = {};
+    for (const scenario of chosen) {
+      if (scenario === 'purchases' && local) await writePurchaseIds();
+      scenarios[scenario] = {};
+      for (const path of PATHS) scenarios[scenario][path.name] = runArtillery(scenario, path, target, dir);
+    }
+    report(dir, summary, scenarios);
+    say(`results in ${dir}`);
+    const failed = Object.values(scenarios).some((p) => Object.values(p).some((r) => r.exitCode !== 0));
+    const migrationFailed = summary.migration !== undefined && !(summary.migration as { ok: boolean }).ok;
+    return failed || migrationFailed ? 1 : 0;
+  } finally {
+    if (dev?.pid) process.kill(-dev.pid, 'SIGINT');
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
