@@ -73,7 +73,7 @@ export async function runMigration<T>(
       (options.dryRun ? ' (dry run: reading only)' : ''),
   );
 
-  const out = options.quiet ? undefined : process.stderr;
+  const out = options.quiet ? null : process.stderr;
   const progress = new Progress(spec.name, range.count, spec.unit, out);
   for (const done of checkpoint.chunkSums()) progress.add(done.count);
   let next = 0;

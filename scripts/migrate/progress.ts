@@ -11,7 +11,8 @@ export class Progress {
     private readonly label: string,
     private readonly total: number,
     private readonly unit: string,
-    private readonly out: NodeJS.WriteStream | undefined = process.stderr,
+    /** null: silent. */
+    private readonly out: NodeJS.WriteStream | null = process.stderr,
   ) {}
 
   add(n: number): void {
