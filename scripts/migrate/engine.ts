@@ -75,7 +75,7 @@ export async function runMigration<T>(
 
   const out = options.quiet ? null : process.stderr;
   const progress = new Progress(spec.name, range.count, spec.unit, out);
-  for (const done of checkpoint.chunkSums()) progress.add(done.count);
+  for (const done of checkpoint.chunkSums()) progress.skip(done.count);
   let next = 0;
   let chunksThisRun = 0;
   let recordsThisRun = 0;
