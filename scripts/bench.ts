@@ -11,8 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { config } from '#shared/config';
+import { legacyClient } from './seed';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ARTILLERY_DIR = join(ROOT, 'artillery');
@@ -120,9 +119,7 @@ function benchMigration(dir: string) {
 
 /** The Gatling feeder: random existing (customer, purchase) pairs from the legacy database. */
 async function writePurchaseIds() {
-  const [hostPort = '', database = 'legacy'] = config.legacy.connect.split('/');
-  const [host, port] = hostPort.split(':');
-  const client = new pg.Client({ host, port: Number(port), database, user: config.legacy.user });
+  const client = legacyClient();
   await client.connect();
   const rows = await client.query<{ customerid: number; purchaseid: number }>(
     'SELECT customerid, purchaseid FROM oshop.purchase WHERE purchaseseq = 1 ORDER BY md5(purchaseid::text) LIMIT 5000',

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { dynamodb } from '#shared/clients/dynamodb';
 import { mongoClient, mongoDb } from '#shared/clients/mongo';
 import { config } from '#shared/config';
+import { parsePostgresConnect } from '#shared/sql/postgres';
 import { counterTable, ensureTable, purchaseTable, todoTable } from './schema/dynamodb';
 
 const SQL_DIR = fileURLToPath(new URL('./sql/postgres/', import.meta.url));
@@ -34,9 +35,8 @@ export async function provisionMongo(): Promise<void> {
 
 /** Local only: the dev cluster trusts loopback, so the role needs no password. */
 export async function provisionLegacy(): Promise<void> {
-  const [hostPort = '', database = 'legacy'] = config.legacy.connect.split('/');
-  const [host, port] = hostPort.split(':');
-  const admin = new pg.Client({ host, port: Number(port), user: 'postgres', database: 'postgres' });
+  const { host, port, database } = parsePostgresConnect(config.legacy.connect);
+  const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   try {
     const role = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.legacy.user]);
@@ -53,7 +53,7 @@ export async function provisionLegacy(): Promise<void> {
   }
   const app = new pg.Client({
     host,
-    port: Number(port),
+    port,
     user: config.legacy.user,
     database,
   });

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { config } from '#shared/config';
+import { parsePostgresConnect } from '#shared/sql/postgres';
 import { todoStore } from '#shared/todos/store';
 import { createTodo } from '#shared/todos/todos';
 import { loadShop } from './seed/load-shop';
@@ -36,14 +37,8 @@ async function seedTodoTable(): Promise<void> {
 
 /** The local legacy PostgreSQL, as the app user (seeding is a local-stage task). */
 export function legacyClient(): pg.Client {
-  const match = /^([^:/]+):(\d+)\/(.+)$/.exec(config.legacy.connect);
-  if (!match || config.legacy.dialect !== 'postgres') throw new Error('seeding needs the local PostgreSQL');
-  return new pg.Client({
-    host: match[1],
-    port: Number(match[2]),
-    database: match[3],
-    user: config.legacy.user,
-  });
+  if (config.legacy.dialect !== 'postgres') throw new Error('seeding needs the local PostgreSQL');
+  return new pg.Client({ ...parsePostgresConnect(config.legacy.connect), user: config.legacy.user });
 }
 
 export async function seedShop(scale: number): Promise<void> {

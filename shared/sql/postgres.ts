@@ -10,13 +10,16 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(v.replace(' ', 'T') + 'Z'));
 pg.defaults.parseInputDatesAsUTC = true;
 
-export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
-  const match = /^([^:/]+)(?::(\d+))?\/(.+)$/.exec(options.connect);
+/** `host:port/database` (port optional) as pg connection fields. */
+export function parsePostgresConnect(connect: string): { host: string; port: number; database: string } {
+  const match = /^([^:/]+)(?::(\d+))?\/(.+)$/.exec(connect);
   if (!match) throw new Error('LEGACY_DB_CONNECT for postgres must look like host:port/database');
+  return { host: match[1] as string, port: match[2] ? Number(match[2]) : 5432, database: match[3] as string };
+}
+
+export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
   const pool = new pg.Pool({
-    host: match[1],
-    port: match[2] ? Number(match[2]) : 5432,
-    database: match[3],
+    ...parsePostgresConnect(options.connect),
     user: options.user,
     password: options.password,
     max: options.poolMax,
