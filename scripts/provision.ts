@@ -12,7 +12,15 @@ import { dynamodb } from '#shared/clients/dynamodb';
 import { mongoClient, mongoDb } from '#shared/clients/mongo';
 import { config } from '#shared/config';
 import { parsePostgresConnect } from '#shared/sql/postgres';
-import { counterTable, ensureTable, purchaseTable, todoTable } from './schema/dynamodb';
+import {
+  counterTable,
+  ensureTable,
+  hotDealOrderTable,
+  hotDealStockTable,
+  idempotencyTable,
+  purchaseTable,
+  todoTable,
+} from './schema/dynamodb';
 
 const SQL_DIR = fileURLToPath(new URL('./sql/postgres/', import.meta.url));
 
@@ -21,6 +29,9 @@ export async function provisionDynamo(): Promise<void> {
     todoTable(config.dynamodb.todoTable),
     counterTable(config.dynamodb.counterTable),
     purchaseTable(config.dynamodb.purchaseTable),
+    hotDealOrderTable(config.dynamodb.hotDealOrderTable),
+    hotDealStockTable(config.dynamodb.hotDealStockTable),
+    idempotencyTable(config.dynamodb.idempotencyTable),
   ]) {
     const created = await ensureTable(dynamodb, spec);
     console.log(`  dynamodb  ${spec.TableName}: ${created ? 'created' : 'exists'}`);

@@ -17,7 +17,7 @@ import { loadShop } from './seed/load-shop';
 import { generateShop } from './seed/oshop';
 import { seedTodos } from './seed/todos';
 
-export const DATA_SETS = ['todos', 'shop'] as const;
+export const DATA_SETS = ['todos', 'shop', 'hotdeal'] as const;
 export type DataSet = (typeof DATA_SETS)[number];
 
 const TODO_COUNT = 12;
@@ -57,6 +57,41 @@ export async function seedShop(scale: number): Promise<void> {
   }
 }
 
+/** Hot-deal product 1 and its stock, on both paths (DESIGN.md: it exists after seeding). */
+export const HOTDEAL_PRODUCT = 1;
+export const HOTDEAL_STOCK = 1000;
+
+export async function seedHotDeal(): Promise<void> {
+  const { GetCommand: Get } = await import('@aws-sdk/lib-dynamodb');
+  const { hotDealStore, hotDeals } = await import('#shared/hotdeals/stores');
+  const { reconcileHotDealStock, stockKey } = await import('#shared/hotdeals/redis-hotdeals');
+  const { redis } = await import('#shared/clients/redis');
+  const { legacyHotDeals } = await import('#shared/hotdeals/legacy-stores');
+  const { NotFoundError } = await import('#shared/errors');
+  if ((await redis.exists(stockKey(HOTDEAL_PRODUCT))) === 0) {
+    const record = await hotDealStore.documents.send(
+      new Get({ TableName: hotDealStore.stockTable, Key: { product_id: HOTDEAL_PRODUCT } }),
+    );
+    if (record.Item) {
+      const r = await reconcileHotDealStock(hotDealStore, HOTDEAL_PRODUCT);
+      console.log(
+        `  hotdeal   product ${HOTDEAL_PRODUCT}: Redis rebuilt from the order records, ${r.remaining} left`,
+      );
+    } else {
+      await hotDeals.setStock(HOTDEAL_PRODUCT, HOTDEAL_STOCK);
+      console.log(`  hotdeal   product ${HOTDEAL_PRODUCT}: ${HOTDEAL_STOCK} units (new path)`);
+    }
+  }
+  try {
+    await legacyHotDeals.remaining(HOTDEAL_PRODUCT);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    await legacyHotDeals.setStock(HOTDEAL_PRODUCT, HOTDEAL_STOCK);
+    console.log(`  hotdeal   product ${HOTDEAL_PRODUCT}: ${HOTDEAL_STOCK} units (legacy path)`);
+  }
+  redis.disconnect();
+}
+
 async function main() {
   const { values } = parseArgs({
     options: { scale: { type: 'string', default: '1' }, only: { type: 'string', multiple: true } },
@@ -68,6 +103,9 @@ async function main() {
   console.log(`seeding ${only.join(', ')} at scale ${scale}`);
   if (only.includes('todos')) await seedTodoTable();
   if (only.includes('shop')) await seedShop(scale);
+  if (only.includes('hotdeal')) await seedHotDeal();
+  const { legacyDb } = await import('#shared/clients/legacy-db');
+  await legacyDb.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -22,6 +22,12 @@ const schema = z.object({
   TODO_TABLE: z.string().trim().min(3).default('TodoTable'),
   COUNTER_TABLE: z.string().trim().min(3).default('oshop_counters'),
   PURCHASE_TABLE: z.string().trim().min(3).default('purchase_t'),
+  HOTDEAL_ORDER_TABLE: z.string().trim().min(3).default('hotdeal_orders'),
+  HOTDEAL_STOCK_TABLE: z.string().trim().min(3).default('hotdeal_stock'),
+  IDEMPOTENCY_TABLE: z.string().trim().min(3).default('idempotency'),
+  /** Simulated payment: added latency and the share of payments that fail. */
+  PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
+  PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
 
   REDIS_URL: optionalText,
   MONGO_URL: optionalText,
@@ -47,7 +53,16 @@ export interface Config {
   isLocal: boolean;
   region: string;
   logLevel: string;
-  dynamodb: { endpoint: string | undefined; todoTable: string; counterTable: string; purchaseTable: string };
+  dynamodb: {
+    endpoint: string | undefined;
+    todoTable: string;
+    counterTable: string;
+    purchaseTable: string;
+    hotDealOrderTable: string;
+    hotDealStockTable: string;
+    idempotencyTable: string;
+  };
+  payment: { latencyMs: number; failureRate: number };
   redis: { url: string };
   mongo: { url: string; db: string };
   legacy: {
@@ -85,7 +100,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       todoTable: e.TODO_TABLE,
       counterTable: e.COUNTER_TABLE,
       purchaseTable: e.PURCHASE_TABLE,
+      hotDealOrderTable: e.HOTDEAL_ORDER_TABLE,
+      hotDealStockTable: e.HOTDEAL_STOCK_TABLE,
+      idempotencyTable: e.IDEMPOTENCY_TABLE,
     },
+    payment: { latencyMs: e.PAYMENT_LATENCY_MS, failureRate: e.PAYMENT_FAILURE_RATE },
     redis: { url: required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`) },
     mongo: {
       url: required(

@@ -42,6 +42,30 @@ export const purchaseTable = (name: string): CreateTableCommandInput => ({
   ],
 });
 
+/** Hot-deal orders, the durable record of every sale (the source of truth for reconcile). */
+export const hotDealOrderTable = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: 'order_id', AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: 'order_id', KeyType: 'HASH' }],
+});
+
+/** The stock an admin last set per hot-deal product, and when. */
+export const hotDealStockTable = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: 'product_id', AttributeType: 'N' }],
+  KeySchema: [{ AttributeName: 'product_id', KeyType: 'HASH' }],
+});
+
+/** Powertools Idempotency records (key `id`; expiry in `expiration`). */
+export const idempotencyTable = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+});
+
 /** Creates the table unless it exists; returns true when it created it. */
 export async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {
   try {

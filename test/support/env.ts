@@ -15,6 +15,10 @@ process.env.STAGE ??= 'local';
 process.env.TODO_TABLE = TEST_TODO_TABLE;
 process.env.COUNTER_TABLE = TEST_COUNTER_TABLE;
 process.env.PURCHASE_TABLE = TEST_PURCHASE_TABLE;
+process.env.HOTDEAL_ORDER_TABLE = 'hotdeal_orders_test';
+process.env.HOTDEAL_STOCK_TABLE = 'hotdeal_stock_test';
+process.env.IDEMPOTENCY_TABLE = 'idempotency_test';
+process.env.ADMIN_API_KEY = 'test-admin-key';
 // A legacy database of their own, beside the dev one, on the same local PostgreSQL.
 process.env.LEGACY_DB_CONNECT = `127.0.0.1:${process.env.OSHOP_PG_PORT ?? 15432}/legacy_test`;
 process.env.LOG_LEVEL ??= 'WARN';

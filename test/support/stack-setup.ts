@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 export default async function setup(): Promise<() => Promise<void>> {
   execFileSync('bash', ['scripts/stack.sh', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { provisionDynamo, provisionLegacy, provisionMongo } = await import('../../scripts/provision');
-  const { seedShop } = await import('../../scripts/seed');
+  const { seedHotDeal, seedShop } = await import('../../scripts/seed');
   const { runMigration } = await import('../../scripts/migrate/engine');
   const { purchaseMigration } = await import('../../scripts/migrate/purchases');
   const { documents, dynamodb } = await import('#shared/clients/dynamodb');
@@ -25,6 +25,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     await provisionMongo();
     await provisionLegacy();
     await seedShop(TEST_SCALE);
+    await seedHotDeal();
     const table = config.dynamodb.purchaseTable;
     const result = await runMigration(
       purchaseMigration({ legacy: legacyDb, dynamodb, documents, table, scanSegments: 2 }),

@@ -35,11 +35,10 @@ CREATE TABLE hotdeal_list (
 );
 
 CREATE TABLE order_history (
-  order_id     NUMBER(19)   PRIMARY KEY,
+  order_id     VARCHAR2(36) PRIMARY KEY,
   order_date   TIMESTAMP    NOT NULL,
   prod_id      NUMBER(10)   NOT NULL,
   customer_id  NUMBER(10)   NOT NULL,
   status       VARCHAR2(20) NOT NULL
 );
 CREATE INDEX order_history_prod_ix ON order_history (prod_id);
-CREATE SEQUENCE order_id_seq;

@@ -37,11 +37,12 @@ CREATE TABLE IF NOT EXISTS oshop.hotdeal_list (
 );
 
 CREATE TABLE IF NOT EXISTS oshop.order_history (
-  order_id     bigint       PRIMARY KEY,
+  order_id     varchar(36)  PRIMARY KEY,
   order_date   timestamp    NOT NULL,
   prod_id      integer      NOT NULL,
   customer_id  integer      NOT NULL,
   status       varchar(20)  NOT NULL
 );
 CREATE INDEX IF NOT EXISTS order_history_prod_ix ON oshop.order_history (prod_id);
-CREATE SEQUENCE IF NOT EXISTS oshop.order_id_seq;
+-- Order ids are UUIDs on both paths (earlier local clusters had bigint).
+ALTER TABLE oshop.order_history ALTER COLUMN order_id TYPE varchar(36);

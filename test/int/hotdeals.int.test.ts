@@ -1,0 +1,202 @@
+import '../support/env';
+import { randomInt } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { documents, dynamodb } from '#shared/clients/dynamodb';
+import { legacyDb } from '#shared/clients/legacy-db';
+import { redis } from '#shared/clients/redis';
+import { config } from '#shared/config';
+import { AppError, ConflictError, NotFoundError } from '#shared/errors';
+import type { HotDeals } from '#shared/hotdeals/hotdeal';
+import { idempotentOrders } from '#shared/hotdeals/idempotency';
+import { legacyHotDeals } from '#shared/hotdeals/legacy-hotdeals';
+import { PaymentDeclinedError, simulatedPayment, type Payment } from '#shared/hotdeals/payment';
+import {
+  reconcileHotDealStock,
+  redisHotDeals,
+  releaseHotDealUnit,
+  stockKey,
+  type RedisHotDealStore,
+} from '#shared/hotdeals/redis-hotdeals';
+
+/** A product id of this test's own, so tests never share stock. */
+const freshProduct = () => randomInt(100_000, 2_000_000_000);
+const paid: Payment = simulatedPayment({ latencyMs: 0, failureRate: 0 });
+const declined: Payment = simulatedPayment({ latencyMs: 0, failureRate: 1 });
+
+const store = (
+  payment: Payment = paid,
+  orderTable = config.dynamodb.hotDealOrderTable,
+): RedisHotDealStore => ({
+  redis,
+  documents,
+  orderTable,
+  stockTable: config.dynamodb.hotDealStockTable,
+  payment,
+});
+
+async function placedOrders(productId: number): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({
+        TableName: config.dynamodb.hotDealOrderTable,
+        FilterExpression: 'product_id = :p AND #s = :placed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':p': productId, ':placed': 'PLACED' },
+        Select: 'COUNT',
+        ExclusiveStartKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
+}
+
+/** 150 buyers at once against `stock` units: how many bought, how many were told sold out. */
+async function rush(deals: HotDeals, productId: number, buyers = 150) {
+  const results = await Promise.allSettled(
+    Array.from({ length: buyers }, (_, i) => deals.placeOrder({ productId, customerId: i + 1 })),
+  );
+  const sold = results.filter((r) => r.status === 'fulfilled');
+  const soldOut = results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError);
+  const other = results.filter((r) => r.status === 'rejected' && !(r.reason instanceof ConflictError));
+  return { sold: sold.length, soldOut: soldOut.length, other, orderIds: sold.map((r) => r.value.orderId) };
+}
+
+afterAll(async () => {
+  redis.disconnect();
+  await legacyDb.close();
+});
+
+describe('hot deals on Redis (new path)', () => {
+  it('sells exactly the stock to 150 concurrent buyers: no oversell, every sale recorded', async () => {
+    const productId = freshProduct();
+    const deals = redisHotDeals(store());
+    await deals.setStock(productId, 40);
+    const r = await rush(deals, productId);
+    expect(r.other).toEqual([]);
+    expect(r.sold).toBe(40);
+    expect(r.soldOut).toBe(110);
+    expect(new Set(r.orderIds).size).toBe(40);
+    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
+    expect(await placedOrders(productId)).toBe(40);
+  });
+
+  it('gives the unit back exactly once when the payment fails', async () => {
+    const productId = freshProduct();
+    const deals = redisHotDeals(store(declined));
+    await deals.setStock(productId, 3);
+    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
+    expect((await deals.remaining(productId)).remaining).toBe(3);
+    expect(await placedOrders(productId)).toBe(0);
+  });
+
+  it('gives the unit back when the order cannot be recorded', async () => {
+    const productId = freshProduct();
+    const deals = redisHotDeals(store(paid, 'no_such_table'));
+    await redis.set(stockKey(productId), 2);
+    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toThrow();
+    expect(await redis.get(stockKey(productId))).toBe('2');
+  });
+
+  it('releases a unit at most once per order, however often compensation runs', async () => {
+    const productId = freshProduct();
+    await redis.set(stockKey(productId), 5);
+    await Promise.all([1, 2, 3].map(() => releaseHotDealUnit(redis, productId, 'order-1')));
+    expect(await redis.get(stockKey(productId))).toBe('6');
+  });
+
+  it('knows nothing of a product never put on sale', async () => {
+    const deals = redisHotDeals(store());
+    await expect(deals.remaining(freshProduct())).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deals.placeOrder({ productId: freshProduct(), customerId: 1 })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('reconciles Redis from the durable order records after a Redis loss', async () => {
+    const productId = freshProduct();
+    const deals = redisHotDeals(store());
+    await deals.setStock(productId, 30);
+    const r = await rush(deals, productId, 12);
+    expect(r.sold).toBe(12);
+    await redis.del(stockKey(productId));
+    expect(await reconcileHotDealStock(store(), productId)).toEqual({ productId, remaining: 18, sold: 12 });
+    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 18 });
+  });
+});
+
+describe('Idempotency-Key (Powertools, DynamoDB persistence)', () => {
+  const deals = redisHotDeals(store());
+  const place = idempotentOrders(deals.placeOrder, {
+    dynamodb,
+    table: config.dynamodb.idempotencyTable,
+    scope: 'test',
+  });
+
+  it('answers a retry with the first answer and buys nothing twice', async () => {
+    const productId = freshProduct();
+    await deals.setStock(productId, 10);
+    const key = `key-${productId}`;
+    const first = await place({ productId, customerId: 7 }, key);
+    const again = await place({ productId, customerId: 7 }, key);
+    expect(again).toEqual(first);
+    expect((await deals.remaining(productId)).remaining).toBe(9);
+  });
+
+  it('refuses a key reused for another order with 422', async () => {
+    const productId = freshProduct();
+    await deals.setStock(productId, 10);
+    const key = `key-${productId}`;
+    await place({ productId, customerId: 7 }, key);
+    const reuse = place({ productId, customerId: 8 }, key);
+    await expect(reuse).rejects.toBeInstanceOf(AppError);
+    await expect(reuse).rejects.toMatchObject({ statusCode: 422 });
+    expect((await deals.remaining(productId)).remaining).toBe(9);
+  });
+
+  it('lets concurrent retries of one key buy one unit', async () => {
+    const productId = freshProduct();
+    await deals.setStock(productId, 10);
+    const key = `key-${productId}`;
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => place({ productId, customerId: 7 }, key)),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'REQUEST_IN_PROGRESS' });
+    expect((await deals.remaining(productId)).remaining).toBe(9);
+  });
+});
+
+describe('hot deals on the legacy RDBMS (row lock)', () => {
+  it('sells exactly the stock to 150 concurrent buyers', async () => {
+    const productId = freshProduct();
+    const deals = legacyHotDeals(legacyDb, paid);
+    await deals.setStock(productId, 40);
+    const r = await rush(deals, productId);
+    expect(r.other).toEqual([]);
+    expect(r.sold).toBe(40);
+    expect(r.soldOut).toBe(110);
+    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
+    const [row] = await legacyDb.query<{ n: number }>(
+      'SELECT count(*) AS n FROM oshop.order_history WHERE prod_id = :p',
+      {
+        p: productId,
+      },
+    );
+    expect(Number(row?.n)).toBe(40);
+  });
+
+  it('rolls the whole order back when the payment fails', async () => {
+    const productId = freshProduct();
+    const deals = legacyHotDeals(legacyDb, declined);
+    await deals.setStock(productId, 3);
+    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
+    expect((await deals.remaining(productId)).remaining).toBe(3);
+  });
+});
