@@ -198,6 +198,52 @@ stop_service() {
   say "stopped $svc"
 }
 
+# ---------------------------------------------------------------- redis cluster
+# A 3-master Redis Cluster on loopback (OSHOP_REDIS_CLUSTER_PORT, default 17001..17003), for
+# testing cluster-mode code (hash tags, a hot product's stock sharded across slots).
+
+CLUSTER_BASE="${OSHOP_REDIS_CLUSTER_PORT:-17001}"
+
+cluster_ports() { echo "$CLUSTER_BASE" $((CLUSTER_BASE + 1)) $((CLUSTER_BASE + 2)); }
+
+cluster_healthy() {
+  [ "$(redis-cli -p "$CLUSTER_BASE" cluster info 2>/dev/null | tr -d '\r' | grep -c '^cluster_state:ok$')" = 1 ]
+}
+
+cmd_cluster_up() {
+  cmd_install
+  if cluster_healthy; then
+    ok "redis cluster ok on $(cluster_ports)"
+    return 0
+  fi
+  local port dir nodes=()
+  for port in $(cluster_ports); do
+    dir="$LOCAL_DIR/redis-cluster/$port"
+    rm -rf "$dir" && mkdir -p "$dir"
+    port_open "$port" && die "port $port is taken: set OSHOP_REDIS_CLUSTER_PORT to a free base port"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
+      --daemonize yes --pidfile "$RUN_DIR/redis-cluster-$port.pid" --logfile "$LOG_DIR/redis-cluster-$port.log" \
+      --dir "$dir" --save "" --appendonly no 9>&- >/dev/null
+    nodes+=("127.0.0.1:$port")
+  done
+  for port in $(cluster_ports); do
+    wait_for redis 20 redis-cli -p "$port" ping || die "cluster node $port did not start (see $LOG_DIR/redis-cluster-$port.log)"
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$LOG_DIR/redis-cluster-create.log" 2>&1 ||
+    die "redis-cli --cluster create failed (see $LOG_DIR/redis-cluster-create.log)"
+  wait_for cluster 30 cluster_healthy || die "the redis cluster did not reach state ok"
+  ok "redis cluster ok on $(cluster_ports)"
+}
+
+cmd_cluster_down() {
+  local port pid
+  for port in $(cluster_ports); do
+    pid=$(cat "$RUN_DIR/redis-cluster-$port.pid" 2>/dev/null) || continue
+    kill "$pid" 2>/dev/null || true
+    rm -f "$RUN_DIR/redis-cluster-$port.pid"
+  done
+}
+
 # ---------------------------------------------------------------- commands
 
 cmd_up() {
@@ -221,6 +267,7 @@ cmd_up() {
 cmd_down() {
   local svc
   for svc in "${SERVICES[@]}"; do stop_service "$svc"; done
+  cmd_cluster_down
 }
 
 cmd_status() {
@@ -247,7 +294,9 @@ main() {
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
-    *) die "usage: stack.sh install|up|down|status" ;;
+    cluster-up) cmd_cluster_up ;;
+    cluster-down) cmd_cluster_down ;;
+    *) die "usage: stack.sh install|up|down|status|cluster-up|cluster-down" ;;
   esac
 }
 

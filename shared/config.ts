@@ -28,6 +28,10 @@ const schema = z.object({
   /** Simulated payment: added latency and the share of payments that fail. */
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
   PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Stock shards per hot-deal product (see README: a product hotter than one shard). */
+  HOTDEAL_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  /** true: REDIS_URL names a seed node of a Redis Cluster (cluster-mode ElastiCache). */
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
 
   REDIS_URL: optionalText,
   MONGO_URL: optionalText,
@@ -63,7 +67,8 @@ export interface Config {
     idempotencyTable: string;
   };
   payment: { latencyMs: number; failureRate: number };
-  redis: { url: string };
+  hotDealShards: number;
+  redis: { url: string; cluster: boolean };
   mongo: { url: string; db: string };
   legacy: {
     dialect: 'postgres' | 'oracle';
@@ -105,7 +110,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       idempotencyTable: e.IDEMPOTENCY_TABLE,
     },
     payment: { latencyMs: e.PAYMENT_LATENCY_MS, failureRate: e.PAYMENT_FAILURE_RATE },
-    redis: { url: required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`) },
+    hotDealShards: e.HOTDEAL_SHARDS,
+    redis: {
+      url: required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`),
+      cluster: e.REDIS_CLUSTER === 'true',
+    },
     mongo: {
       url: required(
         'MONGO_URL',

@@ -1,6 +1,6 @@
 import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Redis } from 'ioredis';
 import type { MongoClient } from 'mongodb';
+import type { RedisClient } from './clients/redis';
 import type { SqlDatabase } from './sql/database';
 
 export type DepState = 'ok' | 'down';
@@ -11,7 +11,7 @@ export interface Health {
 
 export interface HealthDeps {
   dynamodb: DynamoDBClient;
-  redis: Redis;
+  redis: RedisClient;
   mongo: MongoClient;
   legacy: SqlDatabase;
 }

@@ -6,17 +6,26 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../clients/redis';
 import { ConflictError, NotFoundError } from '../errors';
 import { logger } from '../logger';
 import type { HotDealOrder, HotDeals, HotDealStock, OrderRequest } from './hotdeal';
 import type { Payment } from './payment';
 
 /**
- * Keys of one product share a hash tag ({p:ID}), so the scripts below touch one cluster slot.
+ * A product's stock lives in one key, or in N shards for a product hotter than one Redis
+ * shard can serve. Each shard has its own hash tag ({p:ID} for shard 0, {p:ID:k} after),
+ * so shards spread over cluster slots while a script only ever touches one slot.
  */
-export const stockKey = (productId: number) => `hotdeal:{p:${productId}}:stock`;
-const releasedKey = (productId: number, orderId: string) => `hotdeal:{p:${productId}}:released:${orderId}`;
+const tag = (productId: number, shard: number) =>
+  shard === 0 ? `{p:${productId}}` : `{p:${productId}:${shard}}`;
+export const stockKey = (productId: number, shard = 0) => `hotdeal:${tag(productId, shard)}:stock`;
+const releasedKey = (productId: number, shard: number, orderId: string) =>
+  `hotdeal:${tag(productId, shard)}:released:${orderId}`;
+
+/** Splits a quantity over shards as evenly as possible (the first ones get the remainder). */
+export const splitStock = (quantity: number, shards: number): number[] =>
+  Array.from({ length: shards }, (_, k) => Math.floor(quantity / shards) + (k < quantity % shards ? 1 : 0));
 
 /**
  * Reserve one unit: decrement only while stock > 0, in one atomic step (the workshop read
@@ -36,14 +45,14 @@ if redis.call('SET', KEYS[2], '1', 'NX', 'EX', 604800) then
 end
 return -1`;
 
-type ScriptRedis = Redis & {
+type ScriptRedis = RedisClient & {
   reserveHotDealUnit(key: string): Promise<number>;
   releaseHotDealUnit(stock: string, marker: string): Promise<number>;
 };
 
 /** Registers the scripts once per client (EVALSHA, with EVAL on a new connection). */
-const scripted = new WeakSet<Redis>();
-export function withHotDealScripts(redis: Redis): ScriptRedis {
+const scripted = new WeakSet<RedisClient>();
+export function withHotDealScripts(redis: RedisClient): ScriptRedis {
   if (!scripted.has(redis)) {
     redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 1, lua: RESERVE });
     redis.defineCommand('releaseHotDealUnit', { numberOfKeys: 2, lua: RELEASE });
@@ -53,22 +62,65 @@ export function withHotDealScripts(redis: Redis): ScriptRedis {
 }
 
 export interface RedisHotDealStore {
-  redis: Redis;
+  redis: RedisClient;
+  /** Stock shards per product (1: one key). Change it only together with a stock reset. */
+  shards: number;
   documents: DynamoDBDocumentClient;
   orderTable: string;
   stockTable: string;
   payment: Payment;
 }
 
-export async function reserveHotDealUnit(redis: Redis, productId: number): Promise<number> {
-  const remaining = await withHotDealScripts(redis).reserveHotDealUnit(stockKey(productId));
-  if (remaining === -2) throw new NotFoundError(`Product ${productId} is not a hot deal`);
-  if (remaining === -1) throw new ConflictError('SOLD_OUT', `Product ${productId} is sold out`);
-  return remaining;
+/**
+ * Takes one unit from a shard that has one: starts at a random shard and moves on while
+ * shards are empty, so the sale ends exactly when the last unit of the last shard is gone.
+ * Returns the shard and what is left in it.
+ */
+export async function reserveHotDealUnit(
+  redis: RedisClient,
+  productId: number,
+  shards = 1,
+): Promise<{ shard: number; left: number }> {
+  const scripts = withHotDealScripts(redis);
+  const start = shards > 1 ? Math.floor(Math.random() * shards) : 0;
+  for (let i = 0; i < shards; i++) {
+    const shard = (start + i) % shards;
+    const left = await scripts.reserveHotDealUnit(stockKey(productId, shard));
+    if (left >= 0) return { shard, left };
+    if (left === -2 && shard === 0) throw new NotFoundError(`Product ${productId} is not a hot deal`);
+  }
+  throw new ConflictError('SOLD_OUT', `Product ${productId} is sold out`);
 }
 
-export async function releaseHotDealUnit(redis: Redis, productId: number, orderId: string): Promise<void> {
-  await withHotDealScripts(redis).releaseHotDealUnit(stockKey(productId), releasedKey(productId, orderId));
+export async function releaseHotDealUnit(
+  redis: RedisClient,
+  productId: number,
+  orderId: string,
+  shard = 0,
+): Promise<void> {
+  await withHotDealScripts(redis).releaseHotDealUnit(
+    stockKey(productId, shard),
+    releasedKey(productId, shard, orderId),
+  );
+}
+
+/** Total left over every shard; NotFound when the product was never put on sale. */
+async function totalRemaining(redis: RedisClient, productId: number, shards: number): Promise<number> {
+  const values = await Promise.all(
+    Array.from({ length: shards }, (_, k) => redis.get(stockKey(productId, k))),
+  );
+  if (values[0] === null || values[0] === undefined)
+    throw new NotFoundError(`Product ${productId} is not a hot deal`);
+  return values.reduce((sum, v) => sum + Number(v ?? 0), 0);
+}
+
+async function writeStock(
+  redis: RedisClient,
+  productId: number,
+  quantity: number,
+  shards: number,
+): Promise<void> {
+  await Promise.all(splitStock(quantity, shards).map((q, k) => redis.set(stockKey(productId, k), q)));
 }
 
 /** The new path: Redis for the race, DynamoDB for the record. */
@@ -76,9 +128,7 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
   const { redis, documents } = store;
   return {
     async remaining(productId): Promise<HotDealStock> {
-      const value = await redis.get(stockKey(productId));
-      if (value === null) throw new NotFoundError(`Product ${productId} is not a hot deal`);
-      return { productId, remaining: Number(value) };
+      return { productId, remaining: await totalRemaining(redis, productId, store.shards) };
     },
 
     async setStock(productId, quantity): Promise<HotDealStock> {
@@ -89,12 +139,12 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
           Item: { product_id: productId, quantity, set_at: new Date().toISOString() },
         }),
       );
-      await redis.set(stockKey(productId), quantity);
+      await writeStock(redis, productId, quantity, store.shards);
       return { productId, remaining: quantity };
     },
 
     async placeOrder({ productId, customerId }: OrderRequest): Promise<HotDealOrder> {
-      const remaining = await reserveHotDealUnit(redis, productId);
+      const { shard, left } = await reserveHotDealUnit(redis, productId, store.shards);
       const orderId = randomUUID();
       let recorded = false;
       try {
@@ -107,12 +157,15 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
               customer_id: customerId,
               created_at: new Date().toISOString(),
               status: 'PLACED',
+              shard,
             },
             ConditionExpression: 'attribute_not_exists(order_id)',
           }),
         );
         recorded = true;
         await store.payment({ orderId, customerId, productId });
+        // One shard: exact. Several: the other shards are read after the sale (a snapshot).
+        const remaining = store.shards === 1 ? left : await totalRemaining(redis, productId, store.shards);
         return { orderId, productId, remaining };
       } catch (err) {
         // Compensation: the order no longer counts, and its unit goes back exactly once.
@@ -129,7 +182,7 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
             )
             .catch((e: unknown) => logger.error('could not cancel order', { orderId, reason: String(e) }));
         }
-        await releaseHotDealUnit(redis, productId, orderId);
+        await releaseHotDealUnit(redis, productId, orderId, shard);
         throw err;
       }
     },
@@ -166,6 +219,6 @@ export async function reconcileHotDealStock(
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   const remaining = Math.max(0, Number(stock.Item.quantity) - sold);
-  await store.redis.set(stockKey(productId), remaining);
+  await writeStock(store.redis, productId, remaining, store.shards);
   return { productId, remaining, sold };
 }

@@ -8,6 +8,7 @@ import { redisHotDeals, type RedisHotDealStore } from './redis-hotdeals';
 /** The new hot-deal path (Redis + DynamoDB), built once per container. */
 export const hotDealStore: RedisHotDealStore = {
   redis,
+  shards: config.hotDealShards,
   documents,
   orderTable: config.dynamodb.hotDealOrderTable,
   stockTable: config.dynamodb.hotDealStockTable,

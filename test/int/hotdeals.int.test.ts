@@ -29,6 +29,7 @@ const store = (
   orderTable = config.dynamodb.hotDealOrderTable,
 ): RedisHotDealStore => ({
   redis,
+  shards: 1,
   documents,
   orderTable,
   stockTable: config.dynamodb.hotDealStockTable,

@@ -1,0 +1,77 @@
+import '../support/env';
+import { execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documents } from '#shared/clients/dynamodb';
+import { createRedisClient, type RedisClient } from '#shared/clients/redis';
+import { config } from '#shared/config';
+import { ConflictError } from '#shared/errors';
+import { simulatedPayment } from '#shared/hotdeals/payment';
+import { redisHotDeals, releaseHotDealUnit, splitStock, stockKey } from '#shared/hotdeals/redis-hotdeals';
+
+const CLUSTER_PORT = Number(process.env.OSHOP_REDIS_CLUSTER_PORT ?? 17001);
+let cluster: RedisClient;
+
+const dealsOn = (shards: number) =>
+  redisHotDeals({
+    redis: cluster,
+    shards,
+    documents,
+    orderTable: config.dynamodb.hotDealOrderTable,
+    stockTable: config.dynamodb.hotDealStockTable,
+    payment: simulatedPayment({ latencyMs: 0, failureRate: 0 }),
+  });
+
+async function rush(shards: number, stock: number, buyers = 150) {
+  const productId = randomInt(100_000, 2_000_000_000);
+  const deals = dealsOn(shards);
+  await deals.setStock(productId, stock);
+  const results = await Promise.allSettled(
+    Array.from({ length: buyers }, (_, i) => deals.placeOrder({ productId, customerId: i + 1 })),
+  );
+  const sold = results.filter((r) => r.status === 'fulfilled').length;
+  const soldOut = results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError).length;
+  return { productId, sold, soldOut, remaining: (await deals.remaining(productId)).remaining };
+}
+
+describe('hot deals on a 3-master Redis Cluster', () => {
+  beforeAll(async () => {
+    execFileSync('bash', ['scripts/stack.sh', 'cluster-up'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    cluster = createRedisClient({ url: `redis://127.0.0.1:${CLUSTER_PORT}`, cluster: true });
+    await cluster.connect();
+  }, 60_000);
+  afterAll(() => cluster?.disconnect());
+
+  it('runs the single-key scripts (one hash tag per product, no CROSSSLOT)', async () => {
+    const r = await rush(1, 40);
+    expect([r.sold, r.soldOut, r.remaining]).toEqual([40, 110, 0]);
+    await releaseHotDealUnit(cluster, r.productId, 'order-x');
+    await releaseHotDealUnit(cluster, r.productId, 'order-x');
+    expect(await cluster.get(stockKey(r.productId))).toBe('1');
+  });
+
+  it('splits a hot product over shards on different slots and still sells exactly the stock', async () => {
+    const productId = randomInt(100_000, 2_000_000_000);
+    const slots = await Promise.all(
+      [0, 1, 2, 3].map((k) =>
+        (cluster as unknown as { cluster(...a: string[]): Promise<number> }).cluster(
+          'KEYSLOT',
+          stockKey(productId, k),
+        ),
+      ),
+    );
+    expect(new Set(slots).size).toBe(4);
+    const r = await rush(4, 101);
+    expect([r.sold, r.soldOut, r.remaining]).toEqual([101, 49, 0]);
+  });
+
+  it('sells every unit when buyers outnumber a shard, down to the last shard', async () => {
+    const r = await rush(8, 9, 30);
+    expect([r.sold, r.soldOut, r.remaining]).toEqual([9, 21, 0]);
+  });
+
+  it('splits stock evenly', () => {
+    expect(splitStock(10, 4)).toEqual([3, 3, 2, 2]);
+    expect(splitStock(2, 4)).toEqual([1, 1, 0, 0]);
+  });
+});
