@@ -244,6 +244,28 @@ cmd_cluster_down() {
   done
 }
 
+# ---------------------------------------------------------------- moto (AWS API emulator)
+# moto_server from PyPI answers the ElastiCache API (DescribeReplicationGroups) on loopback,
+# so endpoint discovery is tested against a real API endpoint. Installed into .local/venv.
+
+MOTO_PORT="${OSHOP_MOTO_PORT:-15050}"
+MOTO_VERSION=5.2.5
+
+cmd_moto_up() {
+  local venv="$LOCAL_DIR/venv"
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    command -v python3 >/dev/null || die "python3 is missing: apt-get install python3 python3-venv"
+    say "installing moto[server] $MOTO_VERSION from PyPI into $venv"
+    { python3 -m venv "$venv" && "$venv/bin/pip" install -q "moto[server]==$MOTO_VERSION"; } >"$LOG_DIR/moto-install.log" 2>&1 ||
+      die "could not install moto (see $LOG_DIR/moto-install.log; Debian needs python3-venv)"
+  fi
+  if pid_of moto >/dev/null && port_open "$MOTO_PORT"; then return 0; fi
+  port_open "$MOTO_PORT" && die "port $MOTO_PORT is taken: set OSHOP_MOTO_PORT"
+  nohup setsid "$venv/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$LOG_DIR/moto.log" 2>&1 </dev/null 9>&- &
+  echo $! >"$RUN_DIR/moto.pid"
+  wait_for moto 30 port_open "$MOTO_PORT" || die "moto_server did not start (see $LOG_DIR/moto.log)"
+}
+
 # ---------------------------------------------------------------- commands
 
 cmd_up() {
@@ -268,6 +290,7 @@ cmd_down() {
   local svc
   for svc in "${SERVICES[@]}"; do stop_service "$svc"; done
   cmd_cluster_down
+  stop_service moto
 }
 
 cmd_status() {
@@ -296,7 +319,8 @@ main() {
     status) cmd_status ;;
     cluster-up) cmd_cluster_up ;;
     cluster-down) cmd_cluster_down ;;
-    *) die "usage: stack.sh install|up|down|status|cluster-up|cluster-down" ;;
+    moto-up) cmd_moto_up ;;
+    *) die "usage: stack.sh install|up|down|status|cluster-up|cluster-down|moto-up" ;;
   esac
 }
 

@@ -32,6 +32,10 @@ const schema = z.object({
   HOTDEAL_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
   /** true: REDIS_URL names a seed node of a Redis Cluster (cluster-mode ElastiCache). */
   REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
+  /** Given instead of REDIS_URL: the endpoint is looked up with DescribeReplicationGroups. */
+  REDIS_REPLICATION_GROUP_ID: optionalText,
+  /** ElastiCache AUTH token (in the cloud it comes from Secrets Manager / SSM). */
+  REDIS_PASSWORD: optionalText,
 
   REDIS_URL: optionalText,
   MONGO_URL: optionalText,
@@ -68,7 +72,12 @@ export interface Config {
   };
   payment: { latencyMs: number; failureRate: number };
   hotDealShards: number;
-  redis: { url: string; cluster: boolean };
+  redis: {
+    url: string;
+    cluster: boolean;
+    replicationGroupId: string | undefined;
+    password: string | undefined;
+  };
   mongo: { url: string; db: string };
   legacy: {
     dialect: 'postgres' | 'oracle';
@@ -112,8 +121,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     payment: { latencyMs: e.PAYMENT_LATENCY_MS, failureRate: e.PAYMENT_FAILURE_RATE },
     hotDealShards: e.HOTDEAL_SHARDS,
     redis: {
-      url: required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`),
+      url: e.REDIS_REPLICATION_GROUP_ID
+        ? ''
+        : required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`),
       cluster: e.REDIS_CLUSTER === 'true',
+      replicationGroupId: e.REDIS_REPLICATION_GROUP_ID,
+      password: e.REDIS_PASSWORD,
     },
     mongo: {
       url: required(

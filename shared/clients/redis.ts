@@ -1,6 +1,8 @@
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { Cluster, Redis } from 'ioredis';
 import { config } from '../config';
 import { logger } from '../logger';
+import { discoverRedisEndpoint, withPassword, type RedisEndpoint } from './redis-endpoint';
 
 export type RedisClient = Redis | Cluster;
 
@@ -26,7 +28,19 @@ export function createRedisClient(options: { url: string; cluster: boolean }): R
   });
 }
 
+/** REDIS_URL as given, or the replication group's endpoint looked up once at cold start. */
+async function redisEndpoint(): Promise<RedisEndpoint> {
+  const { replicationGroupId, password } = config.redis;
+  if (!replicationGroupId) return withPassword(config.redis, password);
+  const found = await discoverRedisEndpoint(
+    new ElastiCacheClient({ region: config.region }),
+    replicationGroupId,
+  );
+  logger.info('redis endpoint discovered', { replicationGroupId, cluster: found.cluster });
+  return withPassword(found, password);
+}
+
 /** One client per container; commands pipeline automatically under concurrency. */
-export const redis: RedisClient = createRedisClient(config.redis);
+export const redis: RedisClient = createRedisClient(await redisEndpoint());
 // ioredis reconnects by itself; without a listener every failed attempt is an unhandled error.
 redis.on('error', (err: Error) => logger.warn('redis connection error', { reason: err.message }));
