@@ -15,7 +15,7 @@ import { legacyClient } from './seed';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ARTILLERY_DIR = join(ROOT, 'artillery');
-const SCENARIOS = ['purchases'] as const;
+const SCENARIOS = ['purchases', 'hotdeal'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const PATHS = [
   { name: 'legacy', prefix: '/legacy' },
@@ -140,14 +140,56 @@ interface PathResult {
   p99: number;
   errors: number;
   exitCode: number;
+  /** Hot deal only: the stock before the rush, units sold (201s), left afterwards, oversold. */
+  hotdeal?: {
+    stock: number;
+    sold: number;
+    soldOut: number;
+    remaining: number;
+    oversold: number;
+    correct: boolean;
+  };
 }
 
+const HOTDEAL_PRODUCT = 1;
+const HOTDEAL_STOCK = 1000;
+const adminKey = () => process.env.ADMIN_API_KEY ?? 'local-dev-admin-key';
+
+/** Resets the hot-deal stock on one path before its rush. */
+async function resetHotDealStock(target: string, prefix: string): Promise<void> {
+  const res = await fetch(`${target}${prefix}/hotdeals/${HOTDEAL_PRODUCT}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey() },
+    body: JSON.stringify({ quantity: HOTDEAL_STOCK }),
+  });
+  if (!res.ok)
+    throw new Error(`could not reset the hot-deal stock on ${prefix || 'the new path'}: HTTP ${res.status}`);
+}
+
+/** What is left after the rush: the API on the new path, the table on the legacy one. */
+async function hotDealRemaining(target: string, prefix: string, local: boolean): Promise<number> {
+  if (prefix === '') {
+    const res = await fetch(`${target}/hotdeals/${HOTDEAL_PRODUCT}`);
+    return ((await res.json()) as { remaining: number }).remaining;
+  }
+  if (!local) return NaN; // the contract has no legacy read; a deployed stage is checked by sold <= stock
+  const client = legacyClient();
+  await client.connect();
+  const r = await client.query<{ quantity: number }>(
+    'SELECT quantity FROM oshop.hotdeal_list WHERE prod_id = $1',
+    [HOTDEAL_PRODUCT],
+  );
+  await client.end();
+  return Number(r.rows[0]?.quantity);
+}
+
+/** Runs one scenario on one path; returns the result and Artillery's raw counters. */
 function runArtillery(
   scenario: Scenario,
   path: (typeof PATHS)[number],
   target: string,
   dir: string,
-): PathResult {
+): [PathResult, Record<string, number>] {
   const out = join(dir, `${scenario}-${path.name}.json`);
   say(`${scenario}: ${path.name} path`);
   const r = spawnSync(
@@ -181,15 +223,18 @@ function runArtillery(
     .filter(([k]) => /^http\.codes\.2\d\d$/.test(k))
     .reduce((s, [, v]) => s + v, 0);
   const seconds = Math.max(1, (a.lastMetricAt - a.firstMetricAt) / 1000);
-  return {
+  const soldOut = scenario === 'hotdeal' ? (a.counters['http.codes.409'] ?? 0) : 0;
+  const result: PathResult = {
     requests,
     rps: Math.round(requests / seconds),
     p50: rt.p50,
     p95: rt.p95,
     p99: rt.p99,
-    errors: requests - ok + (a.counters['vusers.failed'] ?? 0),
+    // 409 SOLD_OUT is the hot deal's right answer once the stock is gone, not an error.
+    errors: requests - ok - soldOut + (a.counters['vusers.failed'] ?? 0),
     exitCode: r.status ?? 1,
   };
+  return [result, a.counters];
 }
 
 function report(
@@ -209,7 +254,7 @@ function report(
       '',
     );
   }
-  lines.push('## Lookups (legacy vs new, same generator, same run)', '');
+  lines.push('## Scenarios (legacy vs new, same generator, same run)', '');
   lines.push(
     '| scenario | path | requests | rps | p50 ms | p95 ms | p99 ms | errors |',
     '|---|---|---|---|---|---|---|---|',
@@ -229,6 +274,25 @@ function report(
     }
   }
   lines.push('', 'Ratios below 1 for latency mean the new path is faster.');
+  for (const paths of Object.values(scenarios)) {
+    const hot = Object.entries(paths).filter(([, r]) => r.hotdeal);
+    if (hot.length > 0) {
+      lines.push(
+        '',
+        '| hot deal | stock | sold (201) | sold out (409) | remaining | oversold | correct |',
+        '|---|---|---|---|---|---|---|',
+      );
+      for (const [name, r] of hot) {
+        const h = r.hotdeal;
+        if (h)
+          lines.push(
+            `| ${name} | ${h.stock} | ${h.sold} | ${h.soldOut} | ${h.remaining} | ${h.oversold} | ${h.correct ? 'yes' : 'NO'} |`,
+          );
+      }
+      lines.push('');
+    }
+  }
+
   writeFileSync(join(dir, 'report.md'), lines.join('\n') + '\n');
   writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, scenarios }, null, 2) + '\n');
   console.log('\n' + lines.join('\n'));
@@ -258,11 +322,29 @@ async function main(): Promise<number> {
     for (const scenario of chosen) {
       if (scenario === 'purchases' && local) await writePurchaseIds();
       scenarios[scenario] = {};
-      for (const path of PATHS) scenarios[scenario][path.name] = runArtillery(scenario, path, target, dir);
+      for (const path of PATHS) {
+        if (scenario === 'hotdeal') await resetHotDealStock(target, path.prefix);
+        const [result, counters] = runArtillery(scenario, path, target, dir);
+        if (scenario === 'hotdeal') {
+          const sold = counters['http.codes.201'] ?? 0;
+          const soldOut = counters['http.codes.409'] ?? 0;
+          const remaining = await hotDealRemaining(target, path.prefix, local);
+          const oversold = Math.max(0, sold - HOTDEAL_STOCK);
+          const correct =
+            oversold === 0 &&
+            (Number.isNaN(remaining) ? sold <= HOTDEAL_STOCK : sold + remaining === HOTDEAL_STOCK);
+          result.hotdeal = { stock: HOTDEAL_STOCK, sold, soldOut, remaining, oversold, correct };
+          if (!correct)
+            say(`hotdeal ${path.name}: WRONG: sold ${sold} of ${HOTDEAL_STOCK}, ${remaining} left`);
+        }
+        scenarios[scenario][path.name] = result;
+      }
     }
     report(dir, summary, scenarios);
     say(`results in ${dir}`);
-    const failed = Object.values(scenarios).some((p) => Object.values(p).some((r) => r.exitCode !== 0));
+    const failed = Object.values(scenarios).some((p) =>
+      Object.values(p).some((r) => r.exitCode !== 0 || (r.hotdeal !== undefined && !r.hotdeal.correct)),
+    );
     const migrationFailed = summary.migration !== undefined && !(summary.migration as { ok: boolean }).ok;
     return failed || migrationFailed ? 1 : 0;
   } finally {
