@@ -33,6 +33,13 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A store the request needs is down: retry later; nothing was changed by this request. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string) {
+    super(503, 'SERVICE_UNAVAILABLE', message);
+  }
+}
+
 export class UnauthorizedError extends AppError {
   constructor(message = 'A valid x-api-key header is required') {
     super(401, 'UNAUTHORIZED', message);

@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { RedisClient } from '../clients/redis';
-import { ConflictError, NotFoundError } from '../errors';
+import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { logger } from '../logger';
 import type { HotDealOrder, HotDeals, HotDealStock, OrderRequest } from './hotdeal';
 import type { Payment } from './payment';
@@ -71,6 +71,18 @@ export interface RedisHotDealStore {
   payment: Payment;
 }
 
+/** Redis failures (down, failing over, timing out) become a clean 503; our own errors pass. */
+async function onRedis<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new ServiceUnavailableError(
+      'The hot-deal stock store is unavailable; nothing was bought. Retry shortly.',
+    );
+  }
+}
+
 /**
  * Takes one unit from a shard that has one: starts at a random shard and moves on while
  * shards are empty, so the sale ends exactly when the last unit of the last shard is gone.
@@ -85,7 +97,7 @@ export async function reserveHotDealUnit(
   const start = shards > 1 ? Math.floor(Math.random() * shards) : 0;
   for (let i = 0; i < shards; i++) {
     const shard = (start + i) % shards;
-    const left = await scripts.reserveHotDealUnit(stockKey(productId, shard));
+    const left = await onRedis(scripts.reserveHotDealUnit(stockKey(productId, shard)));
     if (left >= 0) return { shard, left };
     if (left === -2 && shard === 0) throw new NotFoundError(`Product ${productId} is not a hot deal`);
   }
@@ -98,16 +110,18 @@ export async function releaseHotDealUnit(
   orderId: string,
   shard = 0,
 ): Promise<void> {
-  await withHotDealScripts(redis).releaseHotDealUnit(
-    stockKey(productId, shard),
-    releasedKey(productId, shard, orderId),
+  await onRedis(
+    withHotDealScripts(redis).releaseHotDealUnit(
+      stockKey(productId, shard),
+      releasedKey(productId, shard, orderId),
+    ),
   );
 }
 
 /** Total left over every shard; NotFound when the product was never put on sale. */
 async function totalRemaining(redis: RedisClient, productId: number, shards: number): Promise<number> {
-  const values = await Promise.all(
-    Array.from({ length: shards }, (_, k) => redis.get(stockKey(productId, k))),
+  const values = await onRedis(
+    Promise.all(Array.from({ length: shards }, (_, k) => redis.get(stockKey(productId, k)))),
   );
   if (values[0] === null || values[0] === undefined)
     throw new NotFoundError(`Product ${productId} is not a hot deal`);
@@ -120,7 +134,9 @@ async function writeStock(
   quantity: number,
   shards: number,
 ): Promise<void> {
-  await Promise.all(splitStock(quantity, shards).map((q, k) => redis.set(stockKey(productId, k), q)));
+  await onRedis(
+    Promise.all(splitStock(quantity, shards).map((q, k) => redis.set(stockKey(productId, k), q))),
+  );
 }
 
 /** The new path: Redis for the race, DynamoDB for the record. */
@@ -182,7 +198,11 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
             )
             .catch((e: unknown) => logger.error('could not cancel order', { orderId, reason: String(e) }));
         }
-        await releaseHotDealUnit(redis, productId, orderId, shard);
+        // If Redis is down too, the unit stays out until `npm run reconcile` (an undersell,
+        // never an oversell); the caller still gets the first failure.
+        await releaseHotDealUnit(redis, productId, orderId, shard).catch((e: unknown) =>
+          logger.error('could not give a hot-deal unit back', { orderId, productId, reason: String(e) }),
+        );
         throw err;
       }
     },

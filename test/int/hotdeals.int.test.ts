@@ -56,15 +56,29 @@ async function placedOrders(productId: number): Promise<number> {
   return count;
 }
 
-/** 150 buyers at once against `stock` units: how many bought, how many were told sold out. */
-async function rush(deals: HotDeals, productId: number, buyers = 150) {
-  const results = await Promise.allSettled(
-    Array.from({ length: buyers }, (_, i) => deals.placeOrder({ productId, customerId: i + 1 })),
+/**
+ * `orders` orders from `callers` concurrent callers (each places its next order when the
+ * last is answered, like ab -c 150 -n 3000): how many bought, were told sold out, or failed.
+ */
+async function rush(deals: HotDeals, productId: number, orders = 3000, callers = 150) {
+  let next = 0;
+  const orderIds: string[] = [];
+  let soldOut = 0;
+  const other: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next < orders) {
+        const customerId = ++next;
+        try {
+          orderIds.push((await deals.placeOrder({ productId, customerId })).orderId);
+        } catch (err) {
+          if (err instanceof ConflictError) soldOut++;
+          else other.push(err);
+        }
+      }
+    }),
   );
-  const sold = results.filter((r) => r.status === 'fulfilled');
-  const soldOut = results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError);
-  const other = results.filter((r) => r.status === 'rejected' && !(r.reason instanceof ConflictError));
-  return { sold: sold.length, soldOut: soldOut.length, other, orderIds: sold.map((r) => r.value.orderId) };
+  return { sold: orderIds.length, soldOut, other, orderIds };
 }
 
 afterAll(async () => {
@@ -73,17 +87,29 @@ afterAll(async () => {
 });
 
 describe('hot deals on Redis (new path)', () => {
-  it('sells exactly the stock to 150 concurrent buyers: no oversell, every sale recorded', async () => {
+  it('sells exactly 1,000 of 3,000 orders from 150 callers: 2,000 sold out, 1,000 records', async () => {
     const productId = freshProduct();
     const deals = redisHotDeals(store());
-    await deals.setStock(productId, 40);
+    await deals.setStock(productId, 1000);
     const r = await rush(deals, productId);
     expect(r.other).toEqual([]);
-    expect(r.sold).toBe(40);
-    expect(r.soldOut).toBe(110);
-    expect(new Set(r.orderIds).size).toBe(40);
+    expect(r.sold).toBe(1000);
+    expect(r.soldOut).toBe(2000);
+    expect(new Set(r.orderIds).size).toBe(1000);
     expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
-    expect(await placedOrders(productId)).toBe(40);
+    expect(await placedOrders(productId)).toBe(1000);
+  });
+
+  it('with payments failing at random: no unit lost, none sold twice', async () => {
+    const productId = freshProduct();
+    const deals = redisHotDeals(store(simulatedPayment({ latencyMs: 0, failureRate: 0.3 })));
+    await deals.setStock(productId, 1000);
+    const r = await rush(deals, productId);
+    const declines = r.other.filter((e) => e instanceof PaymentDeclinedError).length;
+    expect(declines).toBeGreaterThan(100);
+    expect(r.other.length).toBe(declines);
+    expect(r.sold + (await deals.remaining(productId)).remaining).toBe(1000);
+    expect(await placedOrders(productId)).toBe(r.sold);
   });
 
   it('gives the unit back exactly once when the payment fails', async () => {
@@ -122,7 +148,7 @@ describe('hot deals on Redis (new path)', () => {
     const productId = freshProduct();
     const deals = redisHotDeals(store());
     await deals.setStock(productId, 30);
-    const r = await rush(deals, productId, 12);
+    const r = await rush(deals, productId, 12, 4);
     expect(r.sold).toBe(12);
     await redis.del(stockKey(productId));
     expect(await reconcileHotDealStock(store(), productId)).toEqual({ productId, remaining: 18, sold: 12 });
@@ -175,22 +201,36 @@ describe('Idempotency-Key (Powertools, DynamoDB persistence)', () => {
 });
 
 describe('hot deals on the legacy RDBMS (row lock)', () => {
-  it('sells exactly the stock to 150 concurrent buyers', async () => {
-    const productId = freshProduct();
-    const deals = legacyHotDeals(legacyDb, paid);
-    await deals.setStock(productId, 40);
-    const r = await rush(deals, productId);
-    expect(r.other).toEqual([]);
-    expect(r.sold).toBe(40);
-    expect(r.soldOut).toBe(110);
-    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
+  const recorded = async (productId: number) => {
     const [row] = await legacyDb.query<{ n: number }>(
       'SELECT count(*) AS n FROM oshop.order_history WHERE prod_id = :p',
       {
         p: productId,
       },
     );
-    expect(Number(row?.n)).toBe(40);
+    return Number(row?.n);
+  };
+
+  it('sells exactly 1,000 of 3,000 orders from 150 callers: 2,000 sold out, 1,000 records', async () => {
+    const productId = freshProduct();
+    const deals = legacyHotDeals(legacyDb, paid);
+    await deals.setStock(productId, 1000);
+    const r = await rush(deals, productId);
+    expect(r.other).toEqual([]);
+    expect(r.sold).toBe(1000);
+    expect(r.soldOut).toBe(2000);
+    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
+    expect(await recorded(productId)).toBe(1000);
+  });
+
+  it('with payments failing at random: every failed order rolled back, none sold twice', async () => {
+    const productId = freshProduct();
+    const deals = legacyHotDeals(legacyDb, simulatedPayment({ latencyMs: 0, failureRate: 0.3 }));
+    await deals.setStock(productId, 1000);
+    const r = await rush(deals, productId);
+    expect(r.other.every((e) => e instanceof PaymentDeclinedError)).toBe(true);
+    expect(r.sold + (await deals.remaining(productId)).remaining).toBe(1000);
+    expect(await recorded(productId)).toBe(r.sold);
   });
 
   it('rolls the whole order back when the payment fails', async () => {

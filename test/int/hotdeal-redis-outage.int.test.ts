@@ -1,0 +1,114 @@
+import '../support/env';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { documents } from '#shared/clients/dynamodb';
+import { createRedisClient } from '#shared/clients/redis';
+import { config } from '#shared/config';
+import { ConflictError, ServiceUnavailableError } from '#shared/errors';
+import { simulatedPayment } from '#shared/hotdeals/payment';
+import {
+  reconcileHotDealStock,
+  redisHotDeals,
+  type RedisHotDealStore,
+} from '#shared/hotdeals/redis-hotdeals';
+
+// A redis-server of this test's own, so stopping it mid-sale disturbs nothing else.
+const PORT = Number(process.env.OSHOP_REDIS_OUTAGE_PORT ?? 16998);
+let server: ChildProcess | undefined;
+
+async function startRedis(): Promise<void> {
+  server = spawn(
+    'redis-server',
+    ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const probe = createRedisClient({ url: `redis://127.0.0.1:${PORT}`, cluster: false });
+  probe.on('error', () => undefined);
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  probe.disconnect();
+}
+
+async function stopRedis(): Promise<void> {
+  const exited = new Promise((r) => server?.once('exit', r));
+  server?.kill('SIGKILL');
+  await exited;
+}
+
+describe('Redis stopped mid-sale', () => {
+  afterAll(async () => {
+    if (server && server.exitCode === null) await stopRedis();
+  });
+
+  it('fails orders with a clean 503, oversells nothing, and reconcile restores the right stock', async () => {
+    await startRedis();
+    const redis = createRedisClient({ url: `redis://127.0.0.1:${PORT}`, cluster: false });
+    redis.on('error', () => undefined);
+    const store: RedisHotDealStore = {
+      redis,
+      shards: 1,
+      documents,
+      orderTable: config.dynamodb.hotDealOrderTable,
+      stockTable: config.dynamodb.hotDealStockTable,
+      payment: simulatedPayment({ latencyMs: 0, failureRate: 0 }),
+    };
+    const deals = redisHotDeals(store);
+    const productId = randomInt(100_000, 2_000_000_000);
+    await deals.setStock(productId, 1000);
+
+    let next = 0;
+    let sold = 0;
+    let soldOut = 0;
+    let unavailable = 0;
+    const other: unknown[] = [];
+    const sell = (orders: number) =>
+      Promise.all(
+        Array.from({ length: 150 }, async () => {
+          while (next < orders) {
+            const customerId = ++next;
+            try {
+              await deals.placeOrder({ productId, customerId });
+              sold++;
+            } catch (err) {
+              if (err instanceof ServiceUnavailableError) unavailable++;
+              else if (err instanceof ConflictError) soldOut++;
+              else other.push(err);
+            }
+          }
+        }),
+      );
+
+    // 300 units sold, then Redis goes away while buyers keep ordering.
+    await sell(300);
+    expect(sold).toBe(300);
+    await stopRedis();
+    await sell(600);
+    expect(other).toEqual([]);
+    expect(unavailable).toBe(300);
+    expect(sold).toBe(300);
+    const soldBeforeRestart = sold;
+
+    // Restarted empty (no persistence): reconcile rebuilds the stock from the order records.
+    await startRedis();
+    const rebuilt = await reconcileHotDealStock(store, productId);
+    expect(rebuilt).toEqual({ productId, remaining: 1000 - soldBeforeRestart, sold: soldBeforeRestart });
+
+    // The sale goes on and ends exactly at the stock.
+    next = 0;
+    await sell(3000);
+    expect(other).toEqual([]);
+    expect(sold).toBe(1000);
+    expect((await deals.remaining(productId)).remaining).toBe(0);
+    redis.disconnect();
+  });
+});
