@@ -1,4 +1,3 @@
-/* eslint-env node */
 /* global module */
 // Artillery hook: a random existing customer (1..10,000) per order, sent as a JSON number
 // (a templated "{{ }}" value would arrive as a string, which the API rightly refuses).
