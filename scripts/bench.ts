@@ -15,7 +15,14 @@ import { legacyClient } from './seed';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ARTILLERY_DIR = join(ROOT, 'artillery');
-const SCENARIOS = ['purchases', 'hotdeal'] as const;
+const SCENARIOS = ['purchases', 'hotdeal', 'hotdeal-30ms'] as const;
+/** Artillery file per scenario: the 30 ms variant is the same rush against a server whose payment takes 30 ms. */
+const SCENARIO_FILE: Record<(typeof SCENARIOS)[number], string> = {
+  purchases: 'purchases.yml',
+  hotdeal: 'hotdeal.yml',
+  'hotdeal-30ms': 'hotdeal.yml',
+};
+const SLOW_PAYMENT_PORT = 3005;
 type Scenario = (typeof SCENARIOS)[number];
 const PATHS = [
   { name: 'legacy', prefix: '/legacy' },
@@ -185,10 +192,11 @@ async function hotDealRemaining(target: string, prefix: string, local: boolean):
 
 /** Runs one scenario on one path; returns the result and Artillery's raw counters. */
 function runArtillery(
-  scenario: Scenario,
-  path: (typeof PATHS)[number],
+  scenario: string,
+  path: { name: string; prefix: string },
   target: string,
   dir: string,
+  file: string,
 ): [PathResult, Record<string, number>] {
   const out = join(dir, `${scenario}-${path.name}.json`);
   say(`${scenario}: ${path.name} path`);
@@ -203,7 +211,7 @@ function runArtillery(
       JSON.stringify({ prefix: path.prefix }),
       '--output',
       out,
-      join(ARTILLERY_DIR, `${scenario}.yml`),
+      join(ARTILLERY_DIR, file),
     ],
     { cwd: ARTILLERY_DIR, env, encoding: 'utf8' },
   );
@@ -223,7 +231,7 @@ function runArtillery(
     .filter(([k]) => /^http\.codes\.2\d\d$/.test(k))
     .reduce((s, [, v]) => s + v, 0);
   const seconds = Math.max(1, (a.lastMetricAt - a.firstMetricAt) / 1000);
-  const soldOut = scenario === 'hotdeal' ? (a.counters['http.codes.409'] ?? 0) : 0;
+  const soldOut = scenario.startsWith('hotdeal') ? (a.counters['http.codes.409'] ?? 0) : 0;
   const result: PathResult = {
     requests,
     rps: Math.round(requests / seconds),
@@ -273,6 +281,19 @@ function report(
       );
     }
   }
+  const ceiling = summary.ceiling as PathResult | undefined;
+  if (ceiling) {
+    lines.push(
+      `| ceiling | trivial handler | ${ceiling.requests} | ${ceiling.rps} | ${ceiling.p50} | ${ceiling.p95} | ${ceiling.p99} | ${ceiling.errors} |`,
+    );
+    for (const [scenario, paths] of Object.entries(scenarios)) {
+      if (paths.new)
+        lines.push(
+          '',
+          `${scenario}: the new path reaches ${(paths.new.rps / ceiling.rps).toFixed(2)} of the trivial handler's throughput.`,
+        );
+    }
+  }
   lines.push('', 'Ratios below 1 for latency mean the new path is faster.');
   for (const paths of Object.values(scenarios)) {
     const hot = Object.entries(paths).filter(([, r]) => r.hotdeal);
@@ -298,6 +319,37 @@ function report(
   console.log('\n' + lines.join('\n'));
 }
 
+/** A second local API whose simulated payment takes 30 ms (same stack), for hotdeal-30ms. */
+async function startSlowPaymentApi(): Promise<ChildProcess> {
+  const api = spawn(
+    'npx',
+    [
+      'serverless',
+      'offline',
+      'start',
+      '--httpPort',
+      String(SLOW_PAYMENT_PORT),
+      '--lambdaPort',
+      String(SLOW_PAYMENT_PORT + 10),
+      '--useInProcess',
+      '--noTimeout',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...env, PAYMENT_LATENCY_MS: '30', OSHOP_ESBUILD_DIR: '.esbuild-bench' },
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
+  const deadline = Date.now() + 120_000;
+  while (!(await healthy(`http://localhost:${SLOW_PAYMENT_PORT}`))) {
+    if (api.exitCode !== null || Date.now() > deadline)
+      throw new Error('the 30 ms payment API did not start');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return api;
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -319,25 +371,51 @@ async function main(): Promise<number> {
     if (local && !values['skip-migration'] && chosen.includes('purchases'))
       summary.migration = benchMigration(dir);
     const scenarios: Record<string, Record<string, PathResult>> = {};
+    if (local && chosen.some((c) => c.startsWith('hotdeal'))) {
+      // The ceiling: a do-nothing handler, same generator, same shape, same run.
+      summary.ceiling = runArtillery(
+        'ceiling',
+        { name: 'trivial', prefix: '' },
+        target,
+        dir,
+        'ceiling.yml',
+      )[0];
+    }
     for (const scenario of chosen) {
       if (scenario === 'purchases' && local) await writePurchaseIds();
+      if (scenario === 'hotdeal-30ms' && !local) {
+        say('hotdeal-30ms needs the local stack (it starts a second API with a 30 ms payment): skipped');
+        continue;
+      }
+      const slow = scenario === 'hotdeal-30ms' ? await startSlowPaymentApi() : undefined;
+      const scenarioTarget = slow ? `http://localhost:${SLOW_PAYMENT_PORT}` : target;
       scenarios[scenario] = {};
-      for (const path of PATHS) {
-        if (scenario === 'hotdeal') await resetHotDealStock(target, path.prefix);
-        const [result, counters] = runArtillery(scenario, path, target, dir);
-        if (scenario === 'hotdeal') {
-          const sold = counters['http.codes.201'] ?? 0;
-          const soldOut = counters['http.codes.409'] ?? 0;
-          const remaining = await hotDealRemaining(target, path.prefix, local);
-          const oversold = Math.max(0, sold - HOTDEAL_STOCK);
-          const correct =
-            oversold === 0 &&
-            (Number.isNaN(remaining) ? sold <= HOTDEAL_STOCK : sold + remaining === HOTDEAL_STOCK);
-          result.hotdeal = { stock: HOTDEAL_STOCK, sold, soldOut, remaining, oversold, correct };
-          if (!correct)
-            say(`hotdeal ${path.name}: WRONG: sold ${sold} of ${HOTDEAL_STOCK}, ${remaining} left`);
+      try {
+        for (const path of PATHS) {
+          if (scenario.startsWith('hotdeal')) await resetHotDealStock(scenarioTarget, path.prefix);
+          const [result, counters] = runArtillery(
+            scenario,
+            path,
+            scenarioTarget,
+            dir,
+            SCENARIO_FILE[scenario],
+          );
+          if (scenario.startsWith('hotdeal')) {
+            const sold = counters['http.codes.201'] ?? 0;
+            const soldOut = counters['http.codes.409'] ?? 0;
+            const remaining = await hotDealRemaining(scenarioTarget, path.prefix, local);
+            const oversold = Math.max(0, sold - HOTDEAL_STOCK);
+            const correct =
+              oversold === 0 &&
+              (Number.isNaN(remaining) ? sold <= HOTDEAL_STOCK : sold + remaining === HOTDEAL_STOCK);
+            result.hotdeal = { stock: HOTDEAL_STOCK, sold, soldOut, remaining, oversold, correct };
+            if (!correct)
+              say(`hotdeal ${path.name}: WRONG: sold ${sold} of ${HOTDEAL_STOCK}, ${remaining} left`);
+          }
+          scenarios[scenario][path.name] = result;
         }
-        scenarios[scenario][path.name] = result;
+      } finally {
+        if (slow?.pid) process.kill(-slow.pid, 'SIGTERM');
       }
     }
     report(dir, summary, scenarios);

@@ -47,6 +47,7 @@ const schema = z.object({
   LEGACY_DB_USER: optionalText,
   LEGACY_DB_PASSWORD: optionalText,
   LEGACY_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  LEGACY_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9000),
 
   ADMIN_API_KEY: optionalText,
 
@@ -85,6 +86,7 @@ export interface Config {
     user: string;
     password: string | undefined;
     poolMax: number;
+    acquireTimeoutMs: number;
   };
   adminApiKey: string;
 }
@@ -142,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       user: required('LEGACY_DB_USER', e.LEGACY_DB_USER, 'oshop_app'),
       password: e.LEGACY_DB_PASSWORD,
       poolMax: e.LEGACY_DB_POOL_MAX,
+      acquireTimeoutMs: e.LEGACY_DB_ACQUIRE_TIMEOUT_MS,
     },
     // Only the local stage may fall back to a well-known key (DESIGN.md).
     adminApiKey: required('ADMIN_API_KEY', e.ADMIN_API_KEY, 'local-dev-admin-key'),

@@ -30,6 +30,8 @@ export interface SqlDatabaseOptions {
   user: string;
   password: string | undefined;
   poolMax: number;
+  /** How long a caller may wait for a pooled connection. */
+  acquireTimeoutMs: number;
 }
 
 export function createSqlDatabase(options: SqlDatabaseOptions): SqlDatabase {

@@ -21,6 +21,7 @@ export function createOracle(options: SqlDatabaseOptions): SqlDatabase {
         poolMin: 0,
         poolMax: options.poolMax,
         poolIncrement: 1,
+        queueTimeout: options.acquireTimeoutMs,
       });
       return { oracledb, pool };
     })());

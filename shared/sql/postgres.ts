@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { bindValues, toPostgres } from './binds';
+import { ServiceUnavailableError } from '../errors';
 import type { Binds, Row, SqlDatabase, SqlDatabaseOptions } from './database';
 
 // NUMERIC and BIGINT come back as strings by default; the legacy ids and prices fit a double.
@@ -17,13 +18,28 @@ export function parsePostgresConnect(connect: string): { host: string; port: num
   return { host: match[1] as string, port: match[2] ? Number(match[2]) : 5432, database: match[3] as string };
 }
 
+/** No connection to be had (database down, pool exhausted past the timeout): a clean 503. */
+function unavailable(err: unknown): never {
+  const e = err as { code?: string; message?: string };
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e.code ?? '') ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? '')
+  ) {
+    throw new ServiceUnavailableError(
+      'The legacy database is unavailable or saturated; nothing was changed. Retry shortly.',
+    );
+  }
+  throw err;
+}
+
 export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
   const pool = new pg.Pool({
     ...parsePostgresConnect(options.connect),
     user: options.user,
     password: options.password,
     max: options.poolMax,
-    connectionTimeoutMillis: 3000,
+    // Under a hot row lock callers queue for a connection; give up just before Lambda would.
+    connectionTimeoutMillis: options.acquireTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', () => {
@@ -32,7 +48,7 @@ export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
 
   const run = async <T extends Row>(client: pg.Pool | pg.PoolClient, sql: string, binds: Binds = {}) => {
     const { text, names } = toPostgres(sql);
-    const result = await client.query(text, bindValues(names, binds));
+    const result = await client.query(text, bindValues(names, binds)).catch(unavailable);
     return result.rows as T[];
   };
 
@@ -40,7 +56,7 @@ export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
     dialect: 'postgres',
     query: (sql, binds) => run(pool, sql, binds),
     async transaction(work) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch(unavailable);
       try {
         await client.query('BEGIN');
         const result = await work({ query: (sql, binds) => run(client, sql, binds) });

@@ -50,6 +50,7 @@ describe('health of the local stack', () => {
       user: 'x',
       password: undefined,
       poolMax: 1,
+      acquireTimeoutMs: 1000,
     });
     const t0 = Date.now();
     const health = await checkHealth({

@@ -1,0 +1,5 @@
+import { httpHandler } from '#shared/http/handler';
+import { json } from '#shared/http/responses';
+
+/** A handler that does nothing behind the same middleware: the ceiling of the HTTP layer. */
+export const handler = httpHandler({}, async () => json(200, { ok: true }));
