@@ -8,6 +8,7 @@ export default tseslint.config(
       '.local',
       '.esbuild',
       '.esbuild-test',
+      '.esbuild-bench',
       '.serverless',
       'bench/results',
       'coverage',
