@@ -11,6 +11,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { dynamodb } from '#shared/clients/dynamodb';
 import { legacyClient } from './seed';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -82,7 +84,7 @@ async function ensureLocalApi(target: string): Promise<ChildProcess | undefined>
 }
 
 /** Wall time of the full migration into a table of its own, as a user runs the CLI. */
-function benchMigration(dir: string) {
+async function benchMigration(dir: string) {
   say('migration: full run into purchase_t_bench (restart, verification included)');
   const benchEnv = { ...env, PURCHASE_TABLE: 'purchase_t_bench' };
   const provision = spawnSync('npx', ['tsx', 'scripts/provision.ts'], {
@@ -106,6 +108,8 @@ function benchMigration(dir: string) {
   );
   const seconds = (performance.now() - t0) / 1000;
   writeFileSync(join(dir, 'migration.log'), run.stdout + run.stderr);
+  // Free DynamoDB Local's memory: the measurement is done, the table is not needed.
+  await dynamodb.send(new DeleteTableCommand({ TableName: 'purchase_t_bench' })).catch(() => undefined);
   const num = (re: RegExp) => Number(re.exec(run.stdout)?.[1]?.replace(/,/g, '') ?? NaN);
   const result = {
     ok: run.status === 0 && run.stdout.includes('verification PASSED'),
@@ -251,7 +255,7 @@ function report(
   scenarios: Record<string, Record<string, PathResult>>,
 ) {
   const lines = ['# oshop-msa bench', '', `Run: ${summary.startedAt} against ${summary.target}`, ''];
-  const migration = summary.migration as ReturnType<typeof benchMigration> | undefined;
+  const migration = summary.migration as Awaited<ReturnType<typeof benchMigration>> | undefined;
   if (migration) {
     lines.push(
       '## Migration (purchases, full scale, verification included)',
@@ -287,7 +291,7 @@ function report(
       `| ceiling | trivial handler | ${ceiling.requests} | ${ceiling.rps} | ${ceiling.p50} | ${ceiling.p95} | ${ceiling.p99} | ${ceiling.errors} |`,
     );
     for (const [scenario, paths] of Object.entries(scenarios)) {
-      if (paths.new)
+      if (paths.new && scenario.startsWith('hotdeal'))
         lines.push(
           '',
           `${scenario}: the new path reaches ${(paths.new.rps / ceiling.rps).toFixed(2)} of the trivial handler's throughput.`,
@@ -368,8 +372,6 @@ async function main(): Promise<number> {
   const dev = local ? await ensureLocalApi(target) : undefined;
   try {
     const summary: Record<string, unknown> = { startedAt, target };
-    if (local && !values['skip-migration'] && chosen.includes('purchases'))
-      summary.migration = benchMigration(dir);
     const scenarios: Record<string, Record<string, PathResult>> = {};
     if (local && chosen.some((c) => c.startsWith('hotdeal'))) {
       // The ceiling: a do-nothing handler, same generator, same shape, same run.
@@ -418,6 +420,9 @@ async function main(): Promise<number> {
         if (slow?.pid) process.kill(-slow.pid, 'SIGTERM');
       }
     }
+    // Last, so its 100,000 extra items do not weigh on the lookups measured above.
+    if (local && !values['skip-migration'] && chosen.includes('purchases'))
+      summary.migration = await benchMigration(dir);
     report(dir, summary, scenarios);
     say(`results in ${dir}`);
     const failed = Object.values(scenarios).some((p) =>
