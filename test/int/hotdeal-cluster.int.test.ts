@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documents } from '#shared/clients/dynamodb';
 import { createRedisClient, type RedisClient } from '#shared/clients/redis';
 import { config } from '#shared/config';
-import { ConflictError } from '#shared/errors';
 import { simulatedPayment } from '#shared/hotdeals/payment';
 import { redisHotDeals, releaseHotDealUnit, splitStock, stockKey } from '#shared/hotdeals/redis-hotdeals';
+import { rush } from '../support/rush';
 
 const CLUSTER_PORT = Number(process.env.OSHOP_REDIS_CLUSTER_PORT ?? 17001);
 let cluster: RedisClient;
@@ -22,29 +22,19 @@ const dealsOn = (shards: number) =>
     payment: simulatedPayment({ latencyMs: 0, failureRate: 0 }),
   });
 
-/** `orders` orders from `callers` concurrent callers against `stock` units. */
-async function rush(shards: number, stock: number, orders = 3000, callers = 150) {
+/** `orders` orders from `callers` callers against `stock` units split over `shards`. */
+async function rushOnShards(shards: number, stock: number, orders = 3000, callers = 150) {
   const productId = randomInt(100_000, 2_000_000_000);
   const deals = dealsOn(shards);
   await deals.setStock(productId, stock);
-  let next = 0;
-  let sold = 0;
-  let soldOut = 0;
-  await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (next < orders) {
-        const customerId = ++next;
-        try {
-          await deals.placeOrder({ productId, customerId });
-          sold++;
-        } catch (err) {
-          if (!(err instanceof ConflictError)) throw err;
-          soldOut++;
-        }
-      }
-    }),
-  );
-  return { productId, sold, soldOut, remaining: (await deals.remaining(productId)).remaining };
+  const r = await rush(deals, productId, orders, callers);
+  expect([r.other, r.unavailable]).toEqual([[], 0]);
+  return {
+    productId,
+    sold: r.sold,
+    soldOut: r.soldOut,
+    remaining: (await deals.remaining(productId)).remaining,
+  };
 }
 
 describe('hot deals on a 3-master Redis Cluster', () => {
@@ -56,7 +46,7 @@ describe('hot deals on a 3-master Redis Cluster', () => {
   afterAll(() => cluster?.disconnect());
 
   it('runs the single-key scripts (one hash tag per product, no CROSSSLOT)', async () => {
-    const r = await rush(1, 40, 150);
+    const r = await rushOnShards(1, 40, 150);
     expect([r.sold, r.soldOut, r.remaining]).toEqual([40, 110, 0]);
     await releaseHotDealUnit(cluster, r.productId, 'order-x');
     await releaseHotDealUnit(cluster, r.productId, 'order-x');
@@ -74,12 +64,12 @@ describe('hot deals on a 3-master Redis Cluster', () => {
       ),
     );
     expect(new Set(slots).size).toBe(4);
-    const r = await rush(4, 1000);
+    const r = await rushOnShards(4, 1000);
     expect([r.sold, r.soldOut, r.remaining]).toEqual([1000, 2000, 0]);
   });
 
   it('sells every unit when buyers outnumber a shard, down to the last shard', async () => {
-    const r = await rush(8, 9, 30, 30);
+    const r = await rushOnShards(8, 9, 30, 30);
     expect([r.sold, r.soldOut, r.remaining]).toEqual([9, 21, 0]);
   });
 

@@ -5,13 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { documents } from '#shared/clients/dynamodb';
 import { createRedisClient } from '#shared/clients/redis';
 import { config } from '#shared/config';
-import { ConflictError, ServiceUnavailableError } from '#shared/errors';
 import { simulatedPayment } from '#shared/hotdeals/payment';
 import {
   reconcileHotDealStock,
   redisHotDeals,
   type RedisHotDealStore,
 } from '#shared/hotdeals/redis-hotdeals';
+import { rush } from '../support/rush';
 
 // A redis-server of this test's own, so stopping it mid-sale disturbs nothing else.
 const PORT = Number(process.env.OSHOP_REDIS_OUTAGE_PORT ?? 16998);
@@ -66,36 +66,15 @@ describe('Redis stopped mid-sale', () => {
     const productId = randomInt(100_000, 2_000_000_000);
     await deals.setStock(productId, 1000);
 
-    let next = 0;
-    let sold = 0;
-    let unavailable = 0;
-    const other: unknown[] = [];
-    const sell = (orders: number) =>
-      Promise.all(
-        Array.from({ length: 150 }, async () => {
-          while (next < orders) {
-            const customerId = ++next;
-            try {
-              await deals.placeOrder({ productId, customerId });
-              sold++;
-            } catch (err) {
-              if (err instanceof ServiceUnavailableError) unavailable++;
-              else if (err instanceof ConflictError) continue;
-              else other.push(err);
-            }
-          }
-        }),
-      );
-
     // 300 units sold, then Redis goes away while buyers keep ordering.
-    await sell(300);
-    expect(sold).toBe(300);
+    const before = await rush(deals, productId, 300);
+    expect(before.sold).toBe(300);
     await stopRedis();
-    await sell(600);
-    expect(other).toEqual([]);
-    expect(unavailable).toBe(300);
-    expect(sold).toBe(300);
-    const soldBeforeRestart = sold;
+    const during = await rush(deals, productId, 300);
+    expect([...before.other, ...during.other]).toEqual([]);
+    expect(during.unavailable).toBe(300);
+    expect(before.sold + during.sold).toBe(300);
+    const soldBeforeRestart = before.sold + during.sold;
 
     // Restarted empty (no persistence): reconcile rebuilds the stock from the order records.
     await startRedis();
@@ -103,10 +82,9 @@ describe('Redis stopped mid-sale', () => {
     expect(rebuilt).toEqual({ productId, remaining: 1000 - soldBeforeRestart, sold: soldBeforeRestart });
 
     // The sale goes on and ends exactly at the stock.
-    next = 0;
-    await sell(3000);
-    expect(other).toEqual([]);
-    expect(sold).toBe(1000);
+    const after = await rush(deals, productId, 3000);
+    expect(after.other).toEqual([]);
+    expect(soldBeforeRestart + after.sold).toBe(1000);
     expect((await deals.remaining(productId)).remaining).toBe(0);
     redis.disconnect();
   });

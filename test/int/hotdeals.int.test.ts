@@ -6,8 +6,7 @@ import { documents, dynamodb } from '#shared/clients/dynamodb';
 import { legacyDb } from '#shared/clients/legacy-db';
 import { redis } from '#shared/clients/redis';
 import { config } from '#shared/config';
-import { AppError, ConflictError, NotFoundError } from '#shared/errors';
-import type { HotDeals } from '#shared/hotdeals/hotdeal';
+import { AppError, NotFoundError } from '#shared/errors';
 import { idempotentOrders } from '#shared/hotdeals/idempotency';
 import { legacyHotDeals } from '#shared/hotdeals/legacy-hotdeals';
 import { PaymentDeclinedError, simulatedPayment, type Payment } from '#shared/hotdeals/payment';
@@ -18,6 +17,7 @@ import {
   stockKey,
   type RedisHotDealStore,
 } from '#shared/hotdeals/redis-hotdeals';
+import { rush } from '../support/rush';
 
 /** A product id of this test's own, so tests never share stock. */
 const freshProduct = () => randomInt(100_000, 2_000_000_000);
@@ -54,31 +54,6 @@ async function placedOrders(productId: number): Promise<number> {
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
-}
-
-/**
- * `orders` orders from `callers` concurrent callers (each places its next order when the
- * last is answered, like ab -c 150 -n 3000): how many bought, were told sold out, or failed.
- */
-async function rush(deals: HotDeals, productId: number, orders = 3000, callers = 150) {
-  let next = 0;
-  const orderIds: string[] = [];
-  let soldOut = 0;
-  const other: unknown[] = [];
-  await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (next < orders) {
-        const customerId = ++next;
-        try {
-          orderIds.push((await deals.placeOrder({ productId, customerId })).orderId);
-        } catch (err) {
-          if (err instanceof ConflictError) soldOut++;
-          else other.push(err);
-        }
-      }
-    }),
-  );
-  return { sold: orderIds.length, soldOut, other, orderIds };
 }
 
 afterAll(async () => {
