@@ -34,7 +34,7 @@ tsx scripts/provision.ts
 say "seeding (scale ${OSHOP_SEED_SCALE:-1})"
 tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
 say "migrating the legacy data into the new stores (resumes; verifies what it writes)"
-tsx scripts/migrate.ts purchases --verify-if-migrated
+tsx scripts/migrate.ts purchases crm --verify-if-migrated
 
 # Our handlers log one JSON line per request; serverless offline's own per-request lines
 # (and its route table) show with SLS_LOG_LEVEL=notice.

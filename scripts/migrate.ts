@@ -4,28 +4,36 @@
  * and ends by verifying counts and a content checksum of every record.
  *
  *   npm run migrate -- purchases [--concurrency 4] [--chunk 2000] [--dry-run] [--restart] [--no-verify]
+ *   npm run migrate -- crm [--cutoff 2019-01-01]
+ *   npm run migrate -- purchases crm          (one after the other)
  *
  * Exit codes: 0 verified, 1 failed or verification mismatch, 2 bad arguments.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { documents, dynamodb } from '#shared/clients/dynamodb';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { legacyDb } from '#shared/clients/legacy-db';
+import { mongoClient } from '#shared/clients/mongo';
 import { config } from '#shared/config';
+import { parseUtcDate } from '#shared/dates';
 import { runMigration, type MigrateResult } from './migrate/engine';
-import { purchaseMigration } from './migrate/purchases';
+import {
+  defaultCheckpoint,
+  DESCRIPTIONS,
+  MIGRATIONS,
+  migrationFor,
+  type MigrationName,
+} from './migrate/registry';
 
-const MIGRATIONS = ['purchases'] as const;
-type MigrationName = (typeof MIGRATIONS)[number];
-
-const USAGE = `usage: npm run migrate -- <${MIGRATIONS.join('|')}> [options]
+const USAGE = `usage: npm run migrate -- <${MIGRATIONS.join('|')}>... [options]
+${MIGRATIONS.map((m) => `  ${m.padEnd(18)}${DESCRIPTIONS[m]}`).join('\n')}
   --concurrency N   parallel chunk workers and scan segments (default 4)
   --chunk N         source ids per chunk (default 2000)
+  --cutoff DATE     crm: archive calls before this UTC date (default ${config.crm.archiveCutoff.toISOString().slice(0, 10)}, CRM_ARCHIVE_CUTOFF)
   --dry-run         read and transform only, write nothing
-  --restart         ignore the checkpoint and migrate everything again
+  --restart         ignore the checkpoint and migrate everything again (crm: empties the collection first)
   --no-verify       skip the verification scan
   --verify-if-migrated  verify only when this run wrote something (npm run dev uses it)
-  --checkpoint F    checkpoint file (default .local/migrations/<name>-<target>.json)`;
+  --checkpoint F    checkpoint file (default .local/migrations/<name>-<target>.json; one migration only)`;
 
 function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -60,12 +68,22 @@ export function report(name: string, result: MigrateResult): boolean {
   return v.ok;
 }
 
+/** parseArgs, with its own complaints (unknown option, missing value) as usage errors. */
+function parseCommandLine<T extends ParseArgsConfig>(options: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(options);
+  } catch (err) {
+    return usage(err instanceof Error ? err.message : String(err));
+  }
+}
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     allowPositionals: true,
     options: {
       concurrency: { type: 'string' },
       chunk: { type: 'string' },
+      cutoff: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       restart: { type: 'boolean', default: false },
       'no-verify': { type: 'boolean', default: false },
@@ -75,28 +93,38 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) usage('');
-  const name = positionals[0] as MigrationName | undefined;
-  if (!name || !MIGRATIONS.includes(name) || positionals.length > 1) usage('name one migration');
+  const names = positionals as MigrationName[];
+  if (names.length === 0) usage('name a migration');
+  for (const name of names) if (!MIGRATIONS.includes(name)) usage(`unknown migration "${name}"`);
+  if (values.checkpoint && names.length > 1) usage('--checkpoint goes with one migration');
   const concurrency = positiveInt('concurrency', values.concurrency, 4);
   const chunkSize = positiveInt('chunk', values.chunk, 2000);
+  const cutoff = values.cutoff === undefined ? config.crm.archiveCutoff : parseUtcDate(values.cutoff);
+  if (!cutoff) usage('--cutoff must be a date like 2019-01-01');
 
-  const table = config.dynamodb.purchaseTable;
-  const spec = purchaseMigration({ legacy: legacyDb, dynamodb, documents, table, scanSegments: concurrency });
-  const t0 = performance.now();
-  const result = await runMigration(spec, {
-    chunkSize,
-    concurrency,
-    dryRun: values['dry-run'],
-    restart: values.restart,
-    verify: values['no-verify'] ? 'never' : values['verify-if-migrated'] ? 'if-migrated' : 'always',
-    checkpointPath: resolve(values.checkpoint ?? `.local/migrations/${name}-${table}.json`),
-  });
-  const ok = report(name, result);
-  console.log(
-    `${name}: total ${((performance.now() - t0) / 1000).toFixed(1)} s (migration and verification)`,
-  );
-  await legacyDb.close();
-  return ok ? 0 : 1;
+  let allOk = true;
+  try {
+    for (const name of names) {
+      const { spec, target } = migrationFor(name, { concurrency, cutoff });
+      const t0 = performance.now();
+      const result = await runMigration(spec, {
+        chunkSize,
+        concurrency,
+        dryRun: values['dry-run'],
+        restart: values.restart,
+        verify: values['no-verify'] ? 'never' : values['verify-if-migrated'] ? 'if-migrated' : 'always',
+        checkpointPath: resolve(values.checkpoint ?? defaultCheckpoint(name, target)),
+      });
+      allOk = report(name, result) && allOk;
+      console.log(
+        `${name}: total ${((performance.now() - t0) / 1000).toFixed(1)} s (migration and verification)`,
+      );
+    }
+  } finally {
+    await legacyDb.close();
+    await mongoClient.close();
+  }
+  return allOk ? 0 : 1;
 }
 
 main().then(

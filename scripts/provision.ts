@@ -11,6 +11,7 @@ import pg from 'pg';
 import { dynamodb } from '#shared/clients/dynamodb';
 import { mongoClient, mongoDb } from '#shared/clients/mongo';
 import { config } from '#shared/config';
+import { ensureArchiveIndexes, type ArchivedCallDocument } from '#shared/crm/mongo-store';
 import { parsePostgresConnect } from '#shared/sql/postgres';
 import {
   counterTable,
@@ -39,9 +40,8 @@ export async function provisionDynamo(): Promise<void> {
 }
 
 export async function provisionMongo(): Promise<void> {
-  // The report reads one customer's calls in date order: one compound index serves it.
-  await mongoDb.collection('CSHARCH').createIndex({ CUST_ID: 1, CALL_DATE: 1 }, { name: 'cust_calldate' });
-  console.log(`  mongo     ${config.mongo.db}.CSHARCH: index cust_calldate ready`);
+  await ensureArchiveIndexes(mongoDb.collection<ArchivedCallDocument>(config.crm.collection));
+  console.log(`  mongo     ${config.mongo.db}.${config.crm.collection}: index cust_calldate ready`);
 }
 
 /** Local only: the dev cluster trusts loopback, so the role needs no password. */

@@ -13,11 +13,13 @@ import { config } from '#shared/config';
 import { parsePostgresConnect } from '#shared/sql/postgres';
 import { todoStore } from '#shared/todos/store';
 import { createTodo } from '#shared/todos/todos';
+import { CRM, generateCrm } from './seed/hr';
+import { loadCrm } from './seed/load-crm';
 import { loadShop } from './seed/load-shop';
 import { generateShop } from './seed/oshop';
 import { seedTodos } from './seed/todos';
 
-export const DATA_SETS = ['todos', 'shop', 'hotdeal'] as const;
+export const DATA_SETS = ['todos', 'shop', 'crm', 'hotdeal'] as const;
 export type DataSet = (typeof DATA_SETS)[number];
 
 const TODO_COUNT = 12;
@@ -41,20 +43,31 @@ export function legacyClient(): pg.Client {
   return new pg.Client({ ...parsePostgresConnect(config.legacy.connect), user: config.legacy.user });
 }
 
-export async function seedShop(scale: number): Promise<void> {
+/** Loads one data set into the legacy database (unless it is there) and says what it did. */
+async function seedLegacy(label: string, what: string, load: (client: pg.Client) => Promise<boolean>) {
   const t0 = performance.now();
-  const data = generateShop(scale);
   const client = legacyClient();
   await client.connect();
   try {
-    const loaded = await loadShop(client, data);
-    const what = `${data.purchaseCount} purchases (${data.purchaseLines.length} lines), ${data.customers.length} customers`;
-    console.log(
-      `  shop      ${loaded ? 'loaded' : 'already loaded:'} ${what}${loaded ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : ''}`,
-    );
+    const loaded = await load(client);
+    const took = loaded ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : '';
+    console.log(`  ${label.padEnd(9)} ${loaded ? 'loaded' : 'already loaded:'} ${what}${took}`);
   } finally {
     await client.end();
   }
+}
+
+export async function seedShop(scale: number): Promise<void> {
+  const data = generateShop(scale);
+  const what = `${data.purchaseCount} purchases (${data.purchaseLines.length} lines), ${data.customers.length} customers`;
+  await seedLegacy('shop', what, (client) => loadShop(client, data));
+}
+
+/** The CRM data set (always whole: 5,000 calls, 4,286 of them before 2019-01-01). */
+export async function seedCrm(): Promise<void> {
+  const data = generateCrm();
+  const what = `${data.calls.length} calls (${CRM.callsBeforeCutoff} before 2019-01-01), ${data.customers.length} customers`;
+  await seedLegacy('crm', what, (client) => loadCrm(client, data));
 }
 
 /** Hot-deal product 1 and its stock, on both paths (DESIGN.md: it exists after seeding). */
@@ -103,6 +116,7 @@ async function main() {
   console.log(`seeding ${only.join(', ')} at scale ${scale}`);
   if (only.includes('todos')) await seedTodoTable();
   if (only.includes('shop')) await seedShop(scale);
+  if (only.includes('crm')) await seedCrm();
   if (only.includes('hotdeal')) await seedHotDeal();
   const { legacyDb } = await import('#shared/clients/legacy-db');
   await legacyDb.close();

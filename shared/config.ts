@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseUtcDate } from './dates';
 
 /**
  * All configuration, read from the environment once (at cold start) and validated here.
@@ -40,6 +41,25 @@ const schema = z.object({
   REDIS_URL: optionalText,
   MONGO_URL: optionalText,
   MONGO_DB: z.string().trim().min(1).default('crm'),
+  /** DocumentDB: TLS on, with its CA bundle (or NODE_EXTRA_CA_CERTS on Lambda, see README). */
+  MONGO_TLS: z.enum(['true', 'false']).default('false'),
+  MONGO_TLS_CA_FILE: optionalText,
+  /** DocumentDB does not support retryable writes: off unless asked for. */
+  MONGO_RETRY_WRITES: z.enum(['true', 'false']).default('false'),
+  MONGO_READ_PREFERENCE: z
+    .enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'])
+    .default('primary'),
+  MONGO_USERNAME: optionalText,
+  MONGO_PASSWORD: optionalText,
+  MONGO_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  CRM_COLLECTION: z.string().trim().min(1).default('CSHARCH'),
+  /** Calls before this UTC date are archived (migrated) and reported. */
+  CRM_ARCHIVE_CUTOFF: z
+    .string()
+    .trim()
+    .default('2019-01-01')
+    .refine((d) => parseUtcDate(d) !== undefined, 'must be a real date like 2019-01-01')
+    .transform((d) => parseUtcDate(d) as Date),
 
   LEGACY_DB_DIALECT: z.enum(['postgres', 'oracle']).default('postgres'),
   /** postgres: host:port/database; oracle: an Easy Connect string or TNS alias. */
@@ -79,7 +99,18 @@ export interface Config {
     replicationGroupId: string | undefined;
     password: string | undefined;
   };
-  mongo: { url: string; db: string };
+  mongo: {
+    url: string;
+    db: string;
+    tls: boolean;
+    tlsCAFile: string | undefined;
+    retryWrites: boolean;
+    readPreference: 'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
+    username: string | undefined;
+    password: string | undefined;
+    poolMax: number;
+  };
+  crm: { collection: string; archiveCutoff: Date };
   legacy: {
     dialect: 'postgres' | 'oracle';
     connect: string;
@@ -137,7 +168,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         `mongodb://127.0.0.1:${e.OSHOP_MONGO_PORT}/?directConnection=true`,
       ),
       db: e.MONGO_DB,
+      tls: e.MONGO_TLS === 'true',
+      tlsCAFile: e.MONGO_TLS_CA_FILE,
+      retryWrites: e.MONGO_RETRY_WRITES === 'true',
+      readPreference: e.MONGO_READ_PREFERENCE,
+      username: e.MONGO_USERNAME,
+      password: e.MONGO_PASSWORD,
+      poolMax: e.MONGO_POOL_MAX,
     },
+    crm: { collection: e.CRM_COLLECTION, archiveCutoff: e.CRM_ARCHIVE_CUTOFF },
     legacy: {
       dialect: e.LEGACY_DB_DIALECT,
       connect: required('LEGACY_DB_CONNECT', e.LEGACY_DB_CONNECT, `127.0.0.1:${e.OSHOP_PG_PORT}/legacy`),

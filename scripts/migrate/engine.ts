@@ -11,12 +11,18 @@ import { Progress } from './progress';
 export interface MigrationSpec<T> {
   name: string;
   unit: string;
+  /** What else defines the source set (a cut-off date): part of the checkpoint's plan. */
+  variant?: string;
   /** Smallest and largest source id, and how many records the source holds. */
   sourceRange(): Promise<{ min: number; max: number; count: number }>;
   /** Source records whose id is in [from, to], in contract shape. */
   readChunk(from: number, to: number): Promise<T[]>;
+  /** Creates what the target needs before writing (indexes); idempotent. */
+  prepareTarget?(): Promise<void>;
   /** Writes records to the target; idempotent (a re-write converges to the same state). */
   writeChunk(records: T[]): Promise<void>;
+  /** Empties the target when a restart is asked for, where that is cheap (a collection). */
+  clearTarget?(): Promise<void>;
   /** Every target record in contract shape, in any order. */
   scanTarget(onRecords: (records: T[]) => void): Promise<void>;
   targetIsEmpty(): Promise<boolean>;
@@ -60,14 +66,18 @@ export async function runMigration<T>(
   const log = options.log ?? ((line: string) => console.error(line));
   const range = await spec.sourceRange();
   const chunks = range.count === 0 ? 0 : Math.ceil((range.max - range.min + 1) / options.chunkSize);
-  const plan = `${spec.name}:${range.min}-${range.max}/${options.chunkSize}`;
+  const plan = `${spec.name}${spec.variant ? ` ${spec.variant}` : ''}:${range.min}-${range.max}/${options.chunkSize}`;
 
   let restart = options.restart;
-  if (!restart && !options.dryRun && (await spec.targetIsEmpty())) restart = true; // a wiped target starts over
+  if (!options.dryRun) {
+    if (restart) await spec.clearTarget?.();
+    else if (await spec.targetIsEmpty()) restart = true; // a wiped target starts over
+    await spec.prepareTarget?.();
+  }
   const checkpoint = await Checkpoint.open(options.checkpointPath, plan, restart || options.dryRun);
   const already = checkpoint.doneChunks;
   log(
-    `${spec.name}: ${range.count.toLocaleString('en-US')} ${spec.unit} in ids ${range.min}..${range.max}, ` +
+    `${spec.name}: ${range.count.toLocaleString('en-US')} ${spec.unit}${spec.variant ? ` ${spec.variant}` : ''} in ids ${range.min}..${range.max}, ` +
       `${chunks} chunks of ${options.chunkSize} ids, ${options.concurrency} workers` +
       (already > 0 ? `; resuming: ${already} chunks already done` : '') +
       (options.dryRun ? ' (dry run: reading only)' : ''),

@@ -1,13 +1,29 @@
-import { MongoClient } from 'mongodb';
-import { config } from '../config';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { config, type Config } from '../config';
 
 /**
- * One client per container. DocumentDB needs tls=true, its CA bundle and retryWrites=false:
- * put them in MONGO_URL (see README); the local wire server needs none of them.
+ * Driver options from the configuration. DocumentDB needs TLS (with the Amazon RDS CA
+ * bundle: MONGO_TLS_CA_FILE, or NODE_EXTRA_CA_CERTS on Lambda) and refuses retryable
+ * writes; reports may read from replicas (MONGO_READ_PREFERENCE=secondaryPreferred).
+ * The local wire server needs none of that. Credentials come from the environment
+ * (Secrets Manager in the cloud), never from MONGO_URL in a file.
  */
-export const mongoClient = new MongoClient(config.mongo.url, {
-  serverSelectionTimeoutMS: 3000,
-  maxPoolSize: 20,
-});
+export function mongoClientOptions(mongo: Config['mongo']): MongoClientOptions {
+  return {
+    serverSelectionTimeoutMS: 3000,
+    connectTimeoutMS: 3000,
+    maxPoolSize: mongo.poolMax,
+    maxIdleTimeMS: 60_000,
+    retryWrites: mongo.retryWrites,
+    readPreference: mongo.readPreference,
+    ...(mongo.tls ? { tls: true, ...(mongo.tlsCAFile ? { tlsCAFile: mongo.tlsCAFile } : {}) } : {}),
+    ...(mongo.username
+      ? { auth: { username: mongo.username, password: mongo.password ?? '' }, authSource: 'admin' }
+      : {}),
+  };
+}
+
+/** One client per container; the driver connects on first use and pools connections. */
+export const mongoClient = new MongoClient(config.mongo.url, mongoClientOptions(config.mongo));
 
 export const mongoDb = mongoClient.db(config.mongo.db);

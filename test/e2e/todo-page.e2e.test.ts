@@ -2,22 +2,18 @@ import '../support/env';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Todo } from '#shared/todos/todos';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, watchedPage } from '../support/browser';
 import { E2E_BASE_URL } from '../support/env';
 import { api } from '../support/http';
 
 describe('the todo page in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
-  const dialogs: string[] = [];
+  let dialogs: string[];
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    ({ page, dialogs } = await watchedPage(browser));
   });
   afterAll(async () => {
     await browser?.close();

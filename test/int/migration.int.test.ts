@@ -1,50 +1,22 @@
 import '../support/env';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documents, dynamodb } from '#shared/clients/dynamodb';
 import { ensureTable, purchaseTable } from '../../scripts/schema/dynamodb';
+import { runCli } from '../support/cli';
 
 const TABLE = 'purchase_t_migration_test';
 const CHECKPOINT = `.local/migrations/test-${TABLE}.json`;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the migration CLI as a user would, optionally killing it once `killWhen` holds. */
-function migrate(args: string[], killWhen?: () => boolean): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'npx',
-      ['tsx', 'scripts/migrate.ts', 'purchases', '--checkpoint', CHECKPOINT, ...args],
-      {
-        env: { ...process.env, PURCHASE_TABLE: TABLE },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true, // its own process group: a kill reaches node, not just the npx wrapper
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = killWhen
-      ? setInterval(() => {
-          if (killWhen() && child.pid) process.kill(-child.pid, 'SIGKILL');
-        }, 20)
-      : undefined;
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearInterval(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+/** The migration CLI as a user runs it, into the test's own table. */
+const migrate = (args: string[], killWhen?: () => boolean) =>
+  runCli(
+    ['scripts/migrate.ts', 'purchases', '--checkpoint', CHECKPOINT, ...args],
+    { PURCHASE_TABLE: TABLE },
+    killWhen,
+  );
 
 const doneChunks = () => {
   try {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by scripts/test.sh); Playwright never downloads a browser here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,4 +24,19 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A page that records every dialog (dismissed) and every request it makes, for XSS checks. */
+export async function watchedPage(
+  browser: Browser,
+): Promise<{ page: Page; dialogs: string[]; requests: string[] }> {
+  const page = await browser.newPage();
+  const dialogs: string[] = [];
+  const requests: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('request', (r) => requests.push(r.url()));
+  return { page, dialogs, requests };
 }

@@ -19,6 +19,9 @@ process.env.HOTDEAL_ORDER_TABLE = 'hotdeal_orders_test';
 process.env.HOTDEAL_STOCK_TABLE = 'hotdeal_stock_test';
 process.env.IDEMPOTENCY_TABLE = 'idempotency_test';
 process.env.ADMIN_API_KEY = 'test-admin-key';
+// The CRM archive of the tests: its own database on the same local wire server.
+export const TEST_MONGO_DB = process.env.TEST_MONGO_DB ?? 'crm_test';
+process.env.MONGO_DB = TEST_MONGO_DB;
 // A legacy database of their own, beside the dev one, on the same local PostgreSQL.
 process.env.LEGACY_DB_CONNECT = `127.0.0.1:${process.env.OSHOP_PG_PORT ?? 15432}/legacy_test`;
 process.env.LOG_LEVEL ??= 'WARN';

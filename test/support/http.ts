@@ -6,7 +6,7 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
-/** Calls the API served by serverless offline for the e2e tier. */
+/** Calls the API served by serverless offline for the e2e tier; JSON answers parsed, others as text. */
 export async function api<T = unknown>(
   method: string,
   path: string,
@@ -19,7 +19,12 @@ export async function api<T = unknown>(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  const isJson = /json/.test(res.headers.get('content-type') ?? '');
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (text && isJson ? JSON.parse(text) : text || undefined) as T,
+  };
 }
 
 export interface ErrorBody {

@@ -10,10 +10,9 @@ import { resolve } from 'node:path';
 export default async function setup(): Promise<() => Promise<void>> {
   execFileSync('bash', ['scripts/stack.sh', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { provisionDynamo, provisionLegacy, provisionMongo } = await import('../../scripts/provision');
-  const { seedHotDeal, seedShop } = await import('../../scripts/seed');
+  const { seedCrm, seedHotDeal, seedShop } = await import('../../scripts/seed');
   const { runMigration } = await import('../../scripts/migrate/engine');
-  const { purchaseMigration } = await import('../../scripts/migrate/purchases');
-  const { documents, dynamodb } = await import('#shared/clients/dynamodb');
+  const { defaultCheckpoint, MIGRATIONS, migrationFor } = await import('../../scripts/migrate/registry');
   const { legacyDb } = await import('#shared/clients/legacy-db');
   const { config } = await import('#shared/config');
   const { mongoClient } = await import('#shared/clients/mongo');
@@ -25,22 +24,23 @@ export default async function setup(): Promise<() => Promise<void>> {
     await provisionMongo();
     await provisionLegacy();
     await seedShop(TEST_SCALE);
+    await seedCrm();
     await seedHotDeal();
-    const table = config.dynamodb.purchaseTable;
-    const result = await runMigration(
-      purchaseMigration({ legacy: legacyDb, dynamodb, documents, table, scanSegments: 2 }),
-      {
+    for (const name of MIGRATIONS) {
+      const { spec, target } = migrationFor(name, { concurrency: 2, cutoff: config.crm.archiveCutoff });
+      const result = await runMigration(spec, {
         chunkSize: 500,
         concurrency: 2,
         dryRun: false,
         restart: false,
         verify: 'if-migrated',
-        checkpointPath: resolve(`.local/migrations/purchases-${table}.json`),
+        checkpointPath: resolve(defaultCheckpoint(name, target)),
         log: () => undefined,
         quiet: true,
-      },
-    );
-    if (result.verification && !result.verification.ok) throw new Error('test data migration did not verify');
+      });
+      if (result.verification && !result.verification.ok)
+        throw new Error(`test data migration ${name} did not verify`);
+    }
   } finally {
     console.log = log;
   }

@@ -38,3 +38,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DYNAMODB_ENDPOINT: 'not a url' })).toThrow(/DYNAMODB_ENDPOINT/);
   });
 });
+
+describe('CRM and DocumentDB settings', () => {
+  it('default to the local wire server and the 2019-01-01 archive cut-off', () => {
+    const c = loadConfig({});
+    expect(c.mongo).toMatchObject({ tls: false, retryWrites: false, readPreference: 'primary' });
+    expect(c.crm).toEqual({ collection: 'CSHARCH', archiveCutoff: new Date('2019-01-01T00:00:00Z') });
+  });
+
+  it('take what DocumentDB needs: TLS with a CA file, no retryable writes, secondary reads', () => {
+    const c = loadConfig({
+      MONGO_TLS: 'true',
+      MONGO_TLS_CA_FILE: '/opt/global-bundle.pem',
+      MONGO_READ_PREFERENCE: 'secondaryPreferred',
+      CRM_ARCHIVE_CUTOFF: '2018-07-01',
+    });
+    expect(c.mongo).toMatchObject({
+      tls: true,
+      tlsCAFile: '/opt/global-bundle.pem',
+      retryWrites: false,
+      readPreference: 'secondaryPreferred',
+    });
+    expect(c.crm.archiveCutoff.toISOString()).toBe('2018-07-01T00:00:00.000Z');
+  });
+
+  it.each(['2019-02-30', '2019-1-1', '01/01/2019', 'yesterday'])('refuses cut-off %j', (cutoff) => {
+    expect(() => loadConfig({ CRM_ARCHIVE_CUTOFF: cutoff })).toThrow(/CRM_ARCHIVE_CUTOFF/);
+  });
+
+  it('refuses an unknown read preference', () => {
+    expect(() => loadConfig({ MONGO_READ_PREFERENCE: 'fastest' })).toThrow(/MONGO_READ_PREFERENCE/);
+  });
+});

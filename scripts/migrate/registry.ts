@@ -1,0 +1,43 @@
+import { documents, dynamodb } from '#shared/clients/dynamodb';
+import { legacyDb } from '#shared/clients/legacy-db';
+import { mongoDb } from '#shared/clients/mongo';
+import { config } from '#shared/config';
+import type { ArchivedCallDocument } from '#shared/crm/mongo-store';
+import { crmMigration } from './crm';
+import type { MigrationSpec } from './engine';
+import { purchaseMigration } from './purchases';
+
+export const MIGRATIONS = ['purchases', 'crm'] as const;
+export type MigrationName = (typeof MIGRATIONS)[number];
+
+/** What each migration moves, for the CLI's usage text. */
+export const DESCRIPTIONS: Record<MigrationName, string> = {
+  purchases: `legacy purchase JOIN -> DynamoDB ${config.dynamodb.purchaseTable}`,
+  crm: `legacy CSHARCH JOIN (calls before the cut-off) -> MongoDB ${config.mongo.db}.${config.crm.collection}`,
+};
+
+/** A named migration on the configured stores, and its target's name (for the checkpoint file). */
+export function migrationFor(
+  name: MigrationName,
+  options: { concurrency: number; cutoff: Date },
+): { spec: MigrationSpec<unknown>; target: string } {
+  if (name === 'crm') {
+    const collection = mongoDb.collection<ArchivedCallDocument>(config.crm.collection);
+    return {
+      spec: crmMigration({ legacy: legacyDb, collection, cutoff: options.cutoff }) as MigrationSpec<unknown>,
+      target: `${config.mongo.db}.${config.crm.collection}`,
+    };
+  }
+  const table = config.dynamodb.purchaseTable;
+  const spec = purchaseMigration({
+    legacy: legacyDb,
+    dynamodb,
+    documents,
+    table,
+    scanSegments: options.concurrency,
+  });
+  return { spec: spec as MigrationSpec<unknown>, target: table };
+}
+
+export const defaultCheckpoint = (name: MigrationName, target: string) =>
+  `.local/migrations/${name}-${target}.json`;
