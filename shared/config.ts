@@ -41,7 +41,7 @@ const schema = z.object({
   REDIS_URL: optionalText,
   MONGO_URL: optionalText,
   MONGO_DB: z.string().trim().min(1).default('crm'),
-  /** DocumentDB: TLS on, with its CA bundle (or NODE_EXTRA_CA_CERTS on Lambda, see README). */
+  /** DocumentDB: TLS on, with Amazon's CA bundle (global-bundle.pem, packaged with the function). */
   MONGO_TLS: z.enum(['true', 'false']).default('false'),
   MONGO_TLS_CA_FILE: optionalText,
   /** DocumentDB does not support retryable writes: off unless asked for. */

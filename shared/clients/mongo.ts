@@ -2,9 +2,9 @@ import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { config, type Config } from '../config';
 
 /**
- * Driver options from the configuration. DocumentDB needs TLS (with the Amazon RDS CA
- * bundle: MONGO_TLS_CA_FILE, or NODE_EXTRA_CA_CERTS on Lambda) and refuses retryable
- * writes; reports may read from replicas (MONGO_READ_PREFERENCE=secondaryPreferred).
+ * Driver options from the configuration. DocumentDB needs TLS (with Amazon's CA bundle,
+ * global-bundle.pem: MONGO_TLS_CA_FILE) and refuses retryable writes; reports may read
+ * from replicas (MONGO_READ_PREFERENCE=secondaryPreferred; replicaSet=rs0 in MONGO_URL).
  * The local wire server needs none of that. Credentials come from the environment
  * (Secrets Manager in the cloud), never from MONGO_URL in a file.
  */
