@@ -19,6 +19,13 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
+# Artillery, for the load-threshold tests (kept in artillery/node_modules, as npm run bench does).
+if [ ! -f "$ROOT/artillery/node_modules/artillery/bin/run" ]; then
+  say "installing Artillery into artillery/node_modules (load-threshold tests; first run only)"
+  (cd "$ROOT/artillery" && npm ci --no-audit --no-fund --loglevel=error) >"$LOG_DIR/npm-artillery.log" 2>&1 ||
+    die "npm ci in artillery/ failed (see $LOG_DIR/npm-artillery.log)"
+fi
+
 stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
 bash scripts/stack.sh up >/dev/null || die "the local stack did not start (see above)"

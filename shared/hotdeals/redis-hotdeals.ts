@@ -32,7 +32,7 @@ export const splitStock = (quantity: number, shards: number): number[] =>
  * with GET and then called DECR, so two buyers could both see 1). Returns the remaining
  * stock, -1 when sold out, -2 when the product is not on sale.
  */
-const RESERVE = `
+export const RESERVE_SCRIPT = `
 local stock = redis.call('GET', KEYS[1])
 if not stock then return -2 end
 if tonumber(stock) <= 0 then return -1 end
@@ -54,7 +54,7 @@ type ScriptRedis = RedisClient & {
 const scripted = new WeakSet<RedisClient>();
 export function withHotDealScripts(redis: RedisClient): ScriptRedis {
   if (!scripted.has(redis)) {
-    redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 1, lua: RESERVE });
+    redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
     redis.defineCommand('releaseHotDealUnit', { numberOfKeys: 2, lua: RELEASE });
     scripted.add(redis);
   }

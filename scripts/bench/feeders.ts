@@ -1,0 +1,38 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { config } from '#shared/config';
+import { legacyClient } from '../seed';
+import { ARTILLERY_DIR } from './artillery';
+
+/** A Gatling-style feeder: rows of one legacy query, shuffled, as artillery/data/<file>; returns its path. */
+async function writeFeeder(file: string, sql: string, binds: unknown[] = []): Promise<string> {
+  const client = legacyClient();
+  await client.connect();
+  const { rows, fields } = await client.query<Record<string, unknown>>(sql, binds);
+  await client.end();
+  const names = fields.map((f) => f.name);
+  mkdirSync(join(ARTILLERY_DIR, 'data'), { recursive: true });
+  const path = join(ARTILLERY_DIR, 'data', file);
+  writeFileSync(
+    path,
+    [names.join(','), ...rows.map((r) => names.map((n) => String(r[n])).join(','))].join('\n') + '\n',
+  );
+  return path;
+}
+
+/** Random existing (customer, purchase) pairs for the purchase lookup. */
+export const writePurchaseIds = () =>
+  writeFeeder(
+    'purchase-ids.csv',
+    'SELECT customerid AS "customerId", purchaseid AS "purchaseId" FROM oshop.purchase' +
+      ' WHERE purchaseseq = 1 ORDER BY md5(purchaseid::text) LIMIT 5000',
+  );
+
+/** Customers with an archived (pre-cut-off) call, for the CRM report. */
+export const writeCrmCustomerIds = () =>
+  writeFeeder(
+    'crm-customer-ids.csv',
+    'SELECT c.cust_id AS "custId" FROM hr.customers c WHERE EXISTS (SELECT 1 FROM hr.customer_service_history h' +
+      ' WHERE h.cust_id = c.cust_id AND h.call_date < $1) ORDER BY md5(c.cust_id::text)',
+    [config.crm.archiveCutoff],
+  );

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { benchEnv, ROOT } from './artillery';
+
+/** True when the API answers /health with every store ok. */
+export async function healthy(target: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${target}/health`, { signal: AbortSignal.timeout(3000) });
+    return res.ok && ((await res.json()) as { status: string }).status === 'ok';
+  } catch {
+    return false;
+  }
+}
+
+async function waitHealthy(target: string, child: ChildProcess, seconds: number, what: string) {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await healthy(target))) {
+    if (child.exitCode !== null) throw new Error(`${what} exited before the API was ready`);
+    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Starts `npm run dev` when the local API is not answering; returns it so it can be stopped. */
+export async function ensureLocalApi(
+  target: string,
+  say: (line: string) => void,
+): Promise<ChildProcess | undefined> {
+  if (await healthy(target)) return undefined;
+  say(`no healthy API at ${target}: starting npm run dev (stack, seed, migration)`);
+  const dev = spawn('bash', ['scripts/dev.sh'], {
+    cwd: ROOT,
+    env: benchEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  await waitHealthy(target, dev, 600, 'npm run dev');
+  return dev;
+}
+
+/** A second local API on `port` with extra settings (a slower payment), on the same stack. */
+export async function startLocalApi(port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const api = spawn(
+    'npx',
+    ['serverless', 'offline', 'start', '--httpPort', String(port), '--lambdaPort', String(port + 10)].concat([
+      '--useInProcess',
+      '--noTimeout',
+    ]),
+    {
+      cwd: ROOT,
+      env: { ...benchEnv, ...env, OSHOP_ESBUILD_DIR: '.esbuild-bench' },
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
+  await waitHealthy(`http://localhost:${port}`, api, 120, `the API on :${port}`);
+  return api;
+}
+
+/** Stops a process group started above. */
+export function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (child?.pid && child.exitCode === null) process.kill(-child.pid, signal);
+}

@@ -1,0 +1,143 @@
+import type { PathResult } from './artillery';
+import type { BenchSummary } from './summary';
+
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const pathRow = (scenario: string, name: string, r: PathResult) =>
+  row([scenario, name, r.requests, r.rps, r.p50, r.p95, r.p99, r.errors, r.exitCode === 0 ? 'ok' : 'BROKEN']);
+
+/** report.md: what a reader needs to see the difference, not compute it. */
+export function renderReport(summary: BenchSummary): string {
+  const lines = [
+    '# oshop-msa bench',
+    '',
+    `Run: ${summary.startedAt} against ${summary.target}, ${Math.round(summary.seconds)} s.`,
+    '',
+    '![latency percentiles and throughput, legacy beside new](chart.svg)',
+    '',
+    '## Scenarios (legacy vs new, same generator, same run)',
+    '',
+    row(['scenario', 'path', 'requests', 'rps', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'thresholds']),
+    row(Array(9).fill('---')),
+  ];
+  for (const [name, s] of Object.entries(summary.scenarios)) {
+    if (s.paths.legacy) lines.push(pathRow(name, 'legacy', s.paths.legacy));
+    if (s.paths.new) lines.push(pathRow(name, 'new', s.paths.new));
+    if (s.ratios)
+      lines.push(
+        row([
+          name,
+          '**new/legacy**',
+          '',
+          `**${s.ratios.rps}**`,
+          s.ratios.p50,
+          `**${s.ratios.p95}**`,
+          s.ratios.p99,
+          '',
+          '',
+        ]),
+      );
+  }
+  const http = summary.ceilings.http;
+  if (http) lines.push(pathRow('ceiling', 'trivial handler', http));
+  lines.push(
+    '',
+    'Ratios are new / legacy: above 1 for rps means the new path serves more, below 1 for a latency means it is faster.',
+  );
+
+  const rushes = Object.entries(summary.scenarios).filter(
+    ([, s]) => s.paths.new?.hotdeal || s.paths.legacy?.hotdeal,
+  );
+  if (rushes.length > 0) {
+    lines.push(
+      '',
+      '## Hot deal: correctness under the rush',
+      '',
+      row(['scenario', 'path', 'stock', 'sold (201)', 'sold out (409)', 'remaining', 'oversold', 'correct']),
+      row(Array(8).fill('---')),
+    );
+    for (const [name, s] of rushes)
+      for (const [path, r] of Object.entries(s.paths)) {
+        const h = r?.hotdeal;
+        if (h)
+          lines.push(
+            row([
+              name,
+              path,
+              h.stock,
+              h.sold,
+              h.soldOut,
+              h.remaining,
+              h.oversold,
+              h.correct ? 'yes' : '**NO**',
+            ]),
+          );
+      }
+  }
+
+  const redis = summary.ceilings.redis;
+  if (http || redis) {
+    lines.push('', '## Ceilings: how close the new path gets to the limit', '');
+    if (http)
+      lines.push(
+        `- HTTP layer: \`GET /ping\` (a do-nothing handler behind the same middleware), same generator and shape as the rush: ${http.rps} req/s.`,
+      );
+    if (redis)
+      lines.push(
+        `- Redis (redis-benchmark, ${redis.clients} clients): INCR ${Math.round(redis.incrRps)} ops/s, the reserve script ${Math.round(redis.reserveRps)} ops/s (p99 ${redis.reserveP99Ms} ms).`,
+      );
+    for (const [name, s] of Object.entries(summary.scenarios)) {
+      const share = s.ceilingShare;
+      if (!share) continue;
+      const parts = [];
+      if (share.http !== undefined) parts.push(`${share.http} of the HTTP ceiling`);
+      if (share.redisReserve !== undefined) parts.push(`${share.redisReserve} of the Redis reserve ceiling`);
+      lines.push(`- ${name}: the new path reaches ${parts.join(' and ')}.`);
+    }
+  }
+
+  const migrations = Object.entries(summary.migrations);
+  if (migrations.length > 0) {
+    lines.push(
+      '',
+      '## Migrations (full scale, verification included, the CLI as a user runs it)',
+      '',
+      row([
+        'migration',
+        'records',
+        'migrate s',
+        'records/s',
+        'verify s',
+        'wall s (with process start)',
+        'verified',
+        'vs DMS',
+      ]),
+      row(Array(8).fill('---')),
+    );
+    for (const [name, m] of migrations) {
+      const dms = m.dmsSeconds
+        ? `${(m.dmsSeconds / m.wallSeconds).toFixed(1)}x faster (DMS ${m.dmsSeconds} s)`
+        : 'not timed';
+      lines.push(
+        row([
+          name,
+          m.records,
+          m.migrateSeconds,
+          m.recordsPerSecond,
+          m.verifySeconds,
+          m.wallSeconds,
+          m.ok ? 'yes' : '**NO**',
+          dms,
+        ]),
+      );
+    }
+  }
+
+  lines.push('', summary.failures.length === 0 ? 'Result: every threshold and check held.' : '## FAILED', '');
+  for (const f of summary.failures) lines.push(`- ${f}`);
+  lines.push(
+    '',
+    'Local figures: DynamoDB Local and the MongoDB wire server are Java emulators sharing two cores with',
+    'PostgreSQL, Node and Artillery; compare paths within one run, not with a cloud deployment.',
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,70 @@
+import { writeCrmCustomerIds, writePurchaseIds } from './feeders';
+import type { PathName } from './summary';
+
+export interface BenchPath {
+  name: PathName;
+  prefix: string;
+}
+const BOTH: BenchPath[] = [
+  { name: 'legacy', prefix: '/legacy' },
+  { name: 'new', prefix: '' },
+];
+const NEW_ONLY: BenchPath[] = [{ name: 'new', prefix: '' }];
+
+export interface Scenario {
+  /** Under artillery/; one file serves both paths through the `prefix` variable. */
+  file: string;
+  description: string;
+  paths: BenchPath[];
+  /** Statuses that are right answers besides 2xx (409 SOLD_OUT in a rush). */
+  expected?: number[];
+  /** Steady-rate scenarios: a short unrecorded pass on each path first. */
+  warmUp?: boolean;
+  /** Hot-deal rush: stock reset before each path, sold == stock checked after. */
+  rush?: boolean;
+  /** Runs against a second local API with these settings (local only). */
+  api?: { port: number; env: Record<string, string> };
+  /** Writes the scenario's id feeder from the local legacy database; returns its path. */
+  feeder?: () => Promise<string>;
+}
+
+export const SCENARIOS = {
+  purchases: {
+    file: 'purchases.yml',
+    description: 'purchase lookup, random customers and purchases, 100 users/s (Gatling-style)',
+    paths: BOTH,
+    warmUp: true,
+    feeder: writePurchaseIds,
+  },
+  crm: {
+    file: 'crm.yml',
+    description: 'CRM report, random archived customers, 100 users/s, 1 in 5 as HTML',
+    paths: BOTH,
+    warmUp: true,
+    feeder: writeCrmCustomerIds,
+  },
+  todos: {
+    file: 'todos.yml',
+    description: 'todo CRUD mix (create, read, complete, list, delete), 40 users/s',
+    paths: NEW_ONLY,
+    warmUp: true,
+  },
+  hotdeal: {
+    file: 'hotdeal.yml',
+    description: '150 buyers, 3,000 orders for 1,000 units (ab -c 150 -n 3000)',
+    paths: BOTH,
+    expected: [409],
+    rush: true,
+  },
+  'hotdeal-30ms': {
+    file: 'hotdeal.yml',
+    description: 'the same rush with a 30 ms payment step (inside the legacy row lock)',
+    paths: BOTH,
+    expected: [409],
+    rush: true,
+    api: { port: 3005, env: { PAYMENT_LATENCY_MS: '30' } },
+  },
+} satisfies Record<string, Scenario>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];

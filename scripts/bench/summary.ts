@@ -1,0 +1,46 @@
+import type { PathResult } from './artillery';
+import type { RedisCeiling } from './ceilings';
+import type { MigrationResult } from './migrations';
+
+export type PathName = 'legacy' | 'new';
+
+/** new / legacy for throughput and each latency percentile (below 1 = new is faster). */
+export interface Ratios {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface ScenarioResult {
+  description: string;
+  paths: Partial<Record<PathName, PathResult>>;
+  ratios?: Ratios;
+  /** Rush scenarios: the new path's throughput as a share of each ceiling. */
+  ceilingShare?: { http?: number; redisReserve?: number };
+}
+
+/** What one `npm run bench` wrote to summary.json. */
+export interface BenchSummary {
+  startedAt: string;
+  target: string;
+  seconds: number;
+  ceilings: { http?: PathResult; redis?: RedisCeiling };
+  migrations: Record<string, MigrationResult>;
+  scenarios: Record<string, ScenarioResult>;
+  /** Why the bench failed, if it did (a threshold, oversold units, a migration). */
+  failures: string[];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export function ratiosOf(paths: ScenarioResult['paths']): Ratios | undefined {
+  const { legacy: l, new: n } = paths;
+  if (!l || !n) return undefined;
+  return {
+    rps: round2(n.rps / l.rps),
+    p50: round2(n.p50 / l.p50),
+    p95: round2(n.p95 / l.p95),
+    p99: round2(n.p99 / l.p99),
+  };
+}

@@ -1,0 +1,69 @@
+import '../support/env';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureArtillery, pathResult, runArtillery } from '../../scripts/bench/artillery';
+import { E2E_BASE_URL } from '../support/env';
+
+/** Short, bounded runs of the project's own scenario files against the e2e API. */
+const dir = mkdtempSync(join(tmpdir(), 'oshop-artillery-'));
+const SHORT = { phases: [{ duration: 2, arrivalRate: 5 }] };
+let n = 0;
+const run = (
+  file: string,
+  options: { target?: string; prefix?: string; config?: Record<string, unknown> } = {},
+) =>
+  runArtillery(file, {
+    target: options.target ?? E2E_BASE_URL,
+    output: join(dir, `run-${++n}.json`),
+    variables: { prefix: options.prefix ?? '' },
+    overrides: { config: { ...SHORT, ...options.config } },
+    timeoutMs: 120_000,
+  });
+
+describe('Artillery thresholds fail the run (plugins.ensure + expect)', () => {
+  beforeAll(() => ensureArtillery(), 300_000);
+
+  it('the ceiling scenario passes its own thresholds on a healthy API', () => {
+    const r = run('ceiling.yml', { config: { phases: [{ duration: 1, arrivalCount: 5 }] } });
+    expect(r.exitCode, r.output).toBe(0);
+    expect(pathResult(r).errors).toBe(0);
+  });
+
+  it('a deliberately impossible p99 threshold makes it exit non-zero and names the check', () => {
+    const r = run('ceiling.yml', {
+      config: {
+        phases: [{ duration: 1, arrivalCount: 5 }],
+        plugins: { ensure: { thresholds: [{ 'http.response_time.p99': 0 }] } },
+      },
+    });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.output).toMatch(/fail.*http\.response_time\.p99/i);
+  });
+
+  it('4xx answers make it exit non-zero (expect fails the user, maxErrorRate counts it)', () => {
+    // Every /ping under a prefix that no route serves is a 404.
+    const r = run('ceiling.yml', {
+      target: `${E2E_BASE_URL}/no-such-prefix`,
+      config: { phases: [{ duration: 1, arrivalCount: 5 }] },
+    });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.output).toMatch(/fail.*maxErrorRate/i);
+    expect(pathResult(r).errors).toBe(5);
+  });
+
+  it.each([
+    ['crm.yml', ''],
+    ['crm.yml', '/legacy'],
+    ['todos.yml', ''],
+  ])('%s (prefix %j) runs clean against the API: its flows match the contract', (file, prefix) => {
+    const ids = join(dir, 'crm-ids.csv');
+    writeFileSync(ids, 'custId\n1\n2\n3\n');
+    const r = run(file, { prefix, config: file === 'crm.yml' ? { payload: { path: ids } } : {} });
+    expect(r.exitCode, r.output).toBe(0);
+    const result = pathResult(r);
+    expect(result.requests).toBeGreaterThan(0);
+    expect(result.errors).toBe(0);
+  });
+});

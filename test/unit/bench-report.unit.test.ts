@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { PathResult } from '../../scripts/bench/artillery';
+import { parseRedisBenchmarkCsv } from '../../scripts/bench/ceilings';
+import { renderChart } from '../../scripts/bench/chart';
+import { renderReport } from '../../scripts/bench/report';
+import { ratiosOf, type BenchSummary } from '../../scripts/bench/summary';
+
+const path = (
+  rps: number,
+  p50: number,
+  p95: number,
+  p99: number,
+  extra: Partial<PathResult> = {},
+): PathResult => ({
+  requests: rps * 30,
+  rps,
+  p50,
+  p95,
+  p99,
+  errors: 0,
+  exitCode: 0,
+  ...extra,
+});
+
+const hotdeal = { stock: 1000, sold: 1000, soldOut: 2000, remaining: 0, oversold: 0, correct: true };
+const summary = (): BenchSummary => ({
+  startedAt: '2026-11-23T19:00:00.000Z',
+  target: 'http://localhost:3000',
+  seconds: 420,
+  ceilings: {
+    http: path(1000, 28, 76, 103),
+    redis: { clients: 150, requests: 100000, incrRps: 79000, reserveRps: 51000, reserveP99Ms: 2.8 },
+  },
+  migrations: {
+    purchases: {
+      ok: true,
+      records: 100000,
+      migrateSeconds: 12.6,
+      verifySeconds: 7,
+      wallSeconds: 20.4,
+      recordsPerSecond: 7937,
+      dmsSeconds: 883,
+    },
+  },
+  scenarios: {
+    crm: {
+      description: 'CRM <report> & "page"',
+      paths: { legacy: path(89, 2, 6, 19.1), new: path(89, 5, 13.9, 43.4) },
+    },
+    todos: { description: 'todo CRUD', paths: { new: path(40, 8, 20, 60) } },
+    hotdeal: {
+      description: 'rush',
+      paths: { legacy: path(512, 228, 408, 450, { hotdeal }), new: path(599, 144, 408, 1466, { hotdeal }) },
+      ceilingShare: { http: 0.6, redisReserve: 0.012 },
+    },
+  },
+  failures: [],
+});
+
+describe('bench summary', () => {
+  it('computes new/legacy ratios, and none for a new-only scenario', () => {
+    expect(ratiosOf({ legacy: path(100, 2, 10, 20), new: path(150, 4, 5, 20) })).toEqual({
+      rps: 1.5,
+      p50: 2,
+      p95: 0.5,
+      p99: 1,
+    });
+    expect(ratiosOf({ new: path(100, 2, 10, 20) })).toBeUndefined();
+  });
+
+  it('parses redis-benchmark --csv, test names with commas included', () => {
+    const csv =
+      '"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"\n' +
+      '"EVAL local s = redis.call(\'GET\', KEYS[1]) 1 k","71942.45","1.194","0.360","1.095","2.103","2.767","5.903"\n';
+    expect(parseRedisBenchmarkCsv(csv)).toEqual([{ rps: 71942.45, p99: 2.767 }]);
+  });
+});
+
+describe('the chart (chart.svg)', () => {
+  const s = summary();
+  s.scenarios.crm!.ratios = ratiosOf(s.scenarios.crm!.paths);
+  const svg = renderChart(s);
+
+  it('draws both paths of each scenario: three percentiles and throughput', () => {
+    const bars = [...svg.matchAll(/<rect [^>]*fill="(#[0-9a-f]{6})"><title>(\w+) (\S+)/g)].map(
+      (m) => `${m[2]} ${m[3]}`,
+    );
+    // crm and hotdeal: 2 paths x (3 percentiles + rps); todos: new only.
+    expect(bars.filter((b) => b.startsWith('legacy'))).toHaveLength(8);
+    expect(bars.filter((b) => b.startsWith('new'))).toHaveLength(12);
+    expect(svg).toContain('new/legacy: p95 x2.32, rps x1');
+    expect(svg).toContain('new path only (no legacy twin)');
+  });
+
+  it('is well-formed, self-contained and escapes text', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).not.toMatch(/NaN|undefined|Infinity/);
+    expect(svg).not.toMatch(/href=|<script|<image/);
+    expect(svg).toContain('CRM &lt;report&gt; &amp; &quot;page&quot;');
+  });
+
+  it('marks a missing figure instead of drawing a broken bar', () => {
+    const broken = summary();
+    broken.scenarios.crm!.paths.new = path(0, NaN, NaN, NaN);
+    const out = renderChart(broken);
+    expect(out).toContain('n/a');
+    expect(out).not.toMatch(/NaN/);
+  });
+});
+
+describe('the report (report.md)', () => {
+  it('shows every path, the ratios, the hot-deal check, the ceilings and the migrations', () => {
+    const s = summary();
+    s.scenarios.crm!.ratios = ratiosOf(s.scenarios.crm!.paths);
+    const md = renderReport(s);
+    expect(md).toContain('![latency percentiles and throughput, legacy beside new](chart.svg)');
+    expect(md).toContain('| crm | legacy | 2670 | 89 | 2 | 6 | 19.1 | 0 | ok |');
+    expect(md).toContain('| crm | **new/legacy** |  | **1** | 2.5 | **2.32** | 2.27 |  |  |');
+    expect(md).toContain('| hotdeal | new | 1000 | 1000 | 2000 | 0 | 0 | yes |');
+    expect(md).toContain(
+      'hotdeal: the new path reaches 0.6 of the HTTP ceiling and 0.012 of the Redis reserve ceiling',
+    );
+    expect(md).toContain('43.3x faster (DMS 883 s)');
+    expect(md).toContain('Result: every threshold and check held.');
+  });
+
+  it('says FAILED and why when a check broke', () => {
+    const s = summary();
+    s.failures.push('hotdeal new: sold 1001 of 1000, 0 left, oversold 1');
+    s.scenarios.hotdeal!.paths.new!.exitCode = 1;
+    const md = renderReport(s);
+    expect(md).toContain('## FAILED');
+    expect(md).toContain('- hotdeal new: sold 1001 of 1000');
+    expect(md).toMatch(/\| hotdeal \| new \|.*\| BROKEN \|/);
+  });
+});
