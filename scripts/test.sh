@@ -6,6 +6,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 t0=$SECONDS
+mkdir -p "$LOG_DIR" # install logs go here before the stack script creates anything
 
 ensure_node_modules
 
