@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { benchEnv, ROOT } from './artillery';
 
 /** True when the API answers /health with every store ok. */
@@ -20,19 +21,25 @@ async function waitHealthy(target: string, child: ChildProcess, seconds: number,
   }
 }
 
-/** Starts `npm run dev` when the local API is not answering; returns it so it can be stopped. */
+/**
+ * Starts `npm run dev` when the local API is not answering, its output in `log` (the
+ * migrations it ran are timed there); returns it so it can be stopped.
+ */
 export async function ensureLocalApi(
   target: string,
   say: (line: string) => void,
+  log: string,
 ): Promise<ChildProcess | undefined> {
   if (await healthy(target)) return undefined;
-  say(`no healthy API at ${target}: starting npm run dev (stack, seed, migration)`);
+  say(`no healthy API at ${target}: starting npm run dev (stack, seed, migration; output in ${log})`);
+  const out = openSync(log, 'w');
   const dev = spawn('bash', ['scripts/dev.sh'], {
     cwd: ROOT,
     env: benchEnv,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', out, out],
     detached: true,
   });
+  closeSync(out);
   await waitHealthy(target, dev, 600, 'npm run dev');
   return dev;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PathResult } from '../../scripts/bench/artillery';
 import { parseRedisBenchmarkCsv } from '../../scripts/bench/ceilings';
+import { parseMigrationReport } from '../../scripts/bench/migrations';
 import { renderChart } from '../../scripts/bench/chart';
 import { renderReport } from '../../scripts/bench/report';
 import { ratiosOf, type BenchSummary } from '../../scripts/bench/summary';
@@ -37,9 +38,10 @@ const summary = (): BenchSummary => ({
       records: 100000,
       migrateSeconds: 12.6,
       verifySeconds: 7,
-      wallSeconds: 20.4,
+      totalSeconds: 20.4,
       recordsPerSecond: 7937,
       dmsSeconds: 883,
+      source: 'npm run dev',
     },
   },
   scenarios: {
@@ -132,5 +134,51 @@ describe('the report (report.md)', () => {
     expect(md).toContain('## FAILED');
     expect(md).toContain('- hotdeal new: sold 1001 of 1000');
     expect(md).toMatch(/\| hotdeal \| new \|.*\| BROKEN \|/);
+  });
+});
+
+describe('parseMigrationReport (the migrate CLI report, as npm run dev prints it)', () => {
+  const devOutput = [
+    '[oshop] migrating the legacy data into the new stores (resumes; verifies what it writes)',
+    'purchases: migrated 100,000 this run (50/50 chunks) in 33.3 s, 3,002/s',
+    'verification PASSED in 21.1 s',
+    '  source count    100000',
+    '  migrated count  100000   checksum 192860be79c1b356',
+    '  target count    100000   checksum 192860be79c1b356',
+    'purchases: total 54.6 s (migration and verification)',
+    'crm: 4,286/4,286 calls (100.0%) 8,205 calls/s in 0.5 s',
+    'crm: migrated 4,286 this run (3/3 chunks) in 0.5 s, 8,204/s',
+    'verification PASSED in 0.2 s',
+    '  source count    4286',
+    'crm: total 0.8 s (migration and verification)',
+    '[oshop] serving on http://localhost:3000',
+  ].join('\n');
+
+  it('reads each migration of one output on its own', () => {
+    expect(parseMigrationReport(devOutput, 'purchases', 'npm run dev')).toEqual({
+      ok: true,
+      records: 100000,
+      migrateSeconds: 33.3,
+      verifySeconds: 21.1,
+      totalSeconds: 54.6,
+      recordsPerSecond: 3003,
+      dmsSeconds: 883,
+      source: 'npm run dev',
+    });
+    expect(parseMigrationReport(devOutput, 'crm', 'npm run dev')).toMatchObject({
+      ok: true,
+      records: 4286,
+      migrateSeconds: 0.5,
+      verifySeconds: 0.2,
+      totalSeconds: 0.8,
+    });
+  });
+
+  it('takes no figure from a resumed run (nothing migrated) or a failed verification as ok', () => {
+    const resumed =
+      'purchases: migrated 0 this run (0/50 chunks) in 0.0 s\npurchases: total 0.4 s (migration and verification)\n';
+    expect(parseMigrationReport(resumed, 'purchases', 'npm run dev')).toBeUndefined();
+    const failed = devOutput.replace('verification PASSED in 21.1 s', 'verification FAILED in 21.1 s');
+    expect(parseMigrationReport(failed, 'purchases', 'bench')?.ok).toBe(false);
   });
 });
