@@ -31,14 +31,14 @@ export interface Scenario {
 export const SCENARIOS = {
   purchases: {
     file: 'purchases.yml',
-    description: 'purchase lookup, random customers and purchases, 100 users/s (Gatling-style)',
+    description: 'purchase lookup, random customers and purchases, 50 users/s (Gatling-style)',
     paths: BOTH,
     warmUp: true,
     feeder: writePurchaseIds,
   },
   crm: {
     file: 'crm.yml',
-    description: 'CRM report, random archived customers, 100 users/s, 1 in 5 as HTML',
+    description: 'CRM report, random archived customers, 50 users/s, 1 in 5 as HTML',
     paths: BOTH,
     warmUp: true,
     feeder: writeCrmCustomerIds,

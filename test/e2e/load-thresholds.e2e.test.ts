@@ -1,9 +1,10 @@
 import '../support/env';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureArtillery, pathResult, runArtillery } from '../../scripts/bench/artillery';
+import { writeCrmCustomerIds } from '../../scripts/bench/feeders';
 import { E2E_BASE_URL } from '../support/env';
 
 /** Short, bounded runs of the project's own scenario files against the e2e API. */
@@ -23,7 +24,12 @@ const run = (
   });
 
 describe('Artillery thresholds fail the run (plugins.ensure + expect)', () => {
-  beforeAll(() => ensureArtillery(), 300_000);
+  beforeAll(async () => {
+    ensureArtillery();
+    // Artillery reads payload files before it applies --overrides: write the real feeder
+    // (the CRM data set is the same in every database, so are its ids).
+    await writeCrmCustomerIds();
+  }, 300_000);
 
   it('the ceiling scenario passes its own thresholds on a healthy API', () => {
     const r = run('ceiling.yml', { config: { phases: [{ duration: 1, arrivalCount: 5 }] } });
@@ -58,9 +64,7 @@ describe('Artillery thresholds fail the run (plugins.ensure + expect)', () => {
     ['crm.yml', '/legacy'],
     ['todos.yml', ''],
   ])('%s (prefix %j) runs clean against the API: its flows match the contract', (file, prefix) => {
-    const ids = join(dir, 'crm-ids.csv');
-    writeFileSync(ids, 'custId\n1\n2\n3\n');
-    const r = run(file, { prefix, config: file === 'crm.yml' ? { payload: { path: ids } } : {} });
+    const r = run(file, { prefix });
     expect(r.exitCode, r.output).toBe(0);
     const result = pathResult(r);
     expect(result.requests).toBeGreaterThan(0);
