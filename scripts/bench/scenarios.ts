@@ -45,7 +45,7 @@ export const SCENARIOS = {
   },
   todos: {
     file: 'todos.yml',
-    description: 'todo CRUD mix (create, read, complete, list, delete), 40 users/s',
+    description: 'todo CRUD mix (create, read, complete, list, delete), 20 users/s',
     paths: NEW_ONLY,
     warmUp: true,
   },
