@@ -11,10 +11,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ensureArtillery, pathResult, ROOT, runArtillery, type PathResult } from './bench/artillery';
 import { measureRedisCeiling } from './bench/ceilings';
 import { renderChart } from './bench/chart';
+import { feederPath, writeFeeder, type Feeder } from './bench/feeders';
 import { checkHotDeal, resetHotDealStock } from './bench/hotdeal';
 import { ensureLocalApi, startLocalApi, stop } from './bench/local-api';
 import {
@@ -25,6 +25,7 @@ import {
   type BenchMigration,
 } from './bench/migrations';
 import { renderReport } from './bench/report';
+import { parseCommandLine } from './cli';
 import { SCENARIO_NAMES, SCENARIOS, type Scenario, type ScenarioName } from './bench/scenarios';
 import { ratiosOf, type BenchSummary, type ScenarioResult } from './bench/summary';
 
@@ -56,14 +57,14 @@ const brokenChecks = (output: string) =>
  * so those ids also fit a deployed stage seeded the same way; without a local database an
  * existing file is used, and without either the bench says what to do.
  */
-async function prepareFeeder(name: string, write: () => Promise<string>, local: boolean): Promise<void> {
+async function prepareFeeder(name: string, feeder: Feeder, local: boolean): Promise<void> {
+  const file = feederPath(feeder);
   try {
-    const file = await write();
+    await writeFeeder(feeder);
     if (!local)
       say(`${name}: ids from the local legacy database (same deterministic seed as the stage): ${file}`);
   } catch (err) {
     if (local) throw err;
-    const file = join(ROOT, 'artillery/data', name === 'crm' ? 'crm-customer-ids.csv' : 'purchase-ids.csv');
     if (!existsSync(file))
       throw new Error(
         `${name}: no ${file} and no local legacy database to write it from: run npm run bench locally once, or write the ids of your stage there`,
@@ -154,20 +155,17 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
 }
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine(
+    {
       allowPositionals: true,
       options: {
         target: { type: 'string' },
         'skip-migration': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
-    });
-  } catch (err) {
-    usage(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
+    },
+    usage,
+  );
   if (values.help) usage('');
   const chosen = (positionals.length ? positionals : SCENARIO_NAMES) as ScenarioName[];
   for (const s of chosen) if (!SCENARIO_NAMES.includes(s)) usage(`unknown scenario "${s}"`);

@@ -10,11 +10,11 @@
  * Exit codes: 0 verified, 1 failed or verification mismatch, 2 bad arguments.
  */
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { legacyDb } from '#shared/clients/legacy-db';
 import { mongoClient } from '#shared/clients/mongo';
 import { config } from '#shared/config';
 import { parseUtcDate } from '#shared/dates';
+import { parseCommandLine } from './cli';
 import { runMigration, type MigrateResult } from './migrate/engine';
 import {
   defaultCheckpoint,
@@ -68,30 +68,24 @@ export function report(name: string, result: MigrateResult): boolean {
   return v.ok;
 }
 
-/** parseArgs, with its own complaints (unknown option, missing value) as usage errors. */
-function parseCommandLine<T extends ParseArgsConfig>(options: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(options);
-  } catch (err) {
-    return usage(err instanceof Error ? err.message : String(err));
-  }
-}
-
 async function main(): Promise<number> {
-  const { values, positionals } = parseCommandLine({
-    allowPositionals: true,
-    options: {
-      concurrency: { type: 'string' },
-      chunk: { type: 'string' },
-      cutoff: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      restart: { type: 'boolean', default: false },
-      'no-verify': { type: 'boolean', default: false },
-      'verify-if-migrated': { type: 'boolean', default: false },
-      checkpoint: { type: 'string' },
-      help: { type: 'boolean', default: false },
+  const { values, positionals } = parseCommandLine(
+    {
+      allowPositionals: true,
+      options: {
+        concurrency: { type: 'string' },
+        chunk: { type: 'string' },
+        cutoff: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        restart: { type: 'boolean', default: false },
+        'no-verify': { type: 'boolean', default: false },
+        'verify-if-migrated': { type: 'boolean', default: false },
+        checkpoint: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
     },
-  });
+    usage,
+  );
   if (values.help) usage('');
   const names = positionals as MigrationName[];
   if (names.length === 0) usage('name a migration');

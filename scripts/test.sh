@@ -20,12 +20,9 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
-# Artillery, for the load-threshold tests (kept in artillery/node_modules, as npm run bench does).
-if [ ! -f "$ROOT/artillery/node_modules/artillery/bin/run" ]; then
-  say "installing Artillery into artillery/node_modules (load-threshold tests; first run only)"
-  (cd "$ROOT/artillery" && npm ci --no-audit --no-fund --loglevel=error) >"$LOG_DIR/npm-artillery.log" 2>&1 ||
-    die "npm ci in artillery/ failed (see $LOG_DIR/npm-artillery.log)"
-fi
+# Artillery, for the load-threshold tests: the bench's own installer (no-op when present).
+tsx --eval "import('./scripts/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
+  die "could not install Artillery into artillery/node_modules (see above)"
 
 stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1

@@ -58,8 +58,11 @@ const schema = z.object({
     .string()
     .trim()
     .default('2019-01-01')
-    .refine((d) => parseUtcDate(d) !== undefined, 'must be a real date like 2019-01-01')
-    .transform((d) => parseUtcDate(d) as Date),
+    .transform((d, ctx) => {
+      const date = parseUtcDate(d);
+      if (!date) ctx.addIssue({ code: 'custom', message: 'must be a real date like 2019-01-01' });
+      return date ?? z.NEVER;
+    }),
 
   LEGACY_DB_DIALECT: z.enum(['postgres', 'oracle']).default('postgres'),
   /** postgres: host:port/database; oracle: an Easy Connect string or TNS alias. */

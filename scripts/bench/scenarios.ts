@@ -1,4 +1,4 @@
-import { writeCrmCustomerIds, writePurchaseIds } from './feeders';
+import { CRM_CUSTOMER_IDS, PURCHASE_IDS, type Feeder } from './feeders';
 import type { PathName } from './summary';
 
 export interface BenchPath {
@@ -24,8 +24,8 @@ export interface Scenario {
   rush?: boolean;
   /** Runs against a second local API with these settings (local only). */
   api?: { port: number; env: Record<string, string> };
-  /** Writes the scenario's id feeder from the local legacy database; returns its path. */
-  feeder?: () => Promise<string>;
+  /** The scenario's ids, written from the local legacy database before it runs. */
+  feeder?: Feeder;
 }
 
 export const SCENARIOS = {
@@ -34,14 +34,14 @@ export const SCENARIOS = {
     description: 'purchase lookup, random customers and purchases, 50 users/s (Gatling-style)',
     paths: BOTH,
     warmUp: true,
-    feeder: writePurchaseIds,
+    feeder: PURCHASE_IDS,
   },
   crm: {
     file: 'crm.yml',
     description: 'CRM report, random archived customers, 50 users/s, 1 in 5 as HTML',
     paths: BOTH,
     warmUp: true,
-    feeder: writeCrmCustomerIds,
+    feeder: CRM_CUSTOMER_IDS,
   },
   todos: {
     file: 'todos.yml',

@@ -66,7 +66,8 @@ export async function runMigration<T>(
   const log = options.log ?? ((line: string) => console.error(line));
   const range = await spec.sourceRange();
   const chunks = range.count === 0 ? 0 : Math.ceil((range.max - range.min + 1) / options.chunkSize);
-  const plan = `${spec.name}${spec.variant ? ` ${spec.variant}` : ''}:${range.min}-${range.max}/${options.chunkSize}`;
+  const sourceSet = spec.variant ? `${spec.name} ${spec.variant}` : spec.name;
+  const plan = `${sourceSet}:${range.min}-${range.max}/${options.chunkSize}`;
 
   let restart = options.restart;
   if (!options.dryRun) {

@@ -17,8 +17,8 @@ const DUPLICATE_KEY = 11000;
 export async function insertOrReplace<T extends Document & { _id: unknown }>(
   collection: Collection<T>,
   docs: T[],
-): Promise<{ inserted: number; replaced: number }> {
-  if (docs.length === 0) return { inserted: 0, replaced: 0 };
+): Promise<void> {
+  if (docs.length === 0) return;
   let existing: T[] = [];
   try {
     // Every document carries its _id, so the driver adds none.
@@ -40,5 +40,4 @@ export async function insertOrReplace<T extends Document & { _id: unknown }>(
       { ordered: false },
     );
   }
-  return { inserted: docs.length - existing.length, replaced: existing.length };
 }

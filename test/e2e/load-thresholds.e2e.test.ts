@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureArtillery, pathResult, runArtillery } from '../../scripts/bench/artillery';
-import { writeCrmCustomerIds } from '../../scripts/bench/feeders';
+import { CRM_CUSTOMER_IDS, writeFeeder } from '../../scripts/bench/feeders';
 import { E2E_BASE_URL } from '../support/env';
 
 /** Short, bounded runs of the project's own scenario files against the e2e API. */
@@ -28,7 +28,7 @@ describe('Artillery thresholds fail the run (plugins.ensure + expect)', () => {
     ensureArtillery();
     // Artillery reads payload files before it applies --overrides: write the real feeder
     // (the CRM data set is the same in every database, so are its ids).
-    await writeCrmCustomerIds();
+    await writeFeeder(CRM_CUSTOMER_IDS);
   }, 300_000);
 
   it('the ceiling scenario passes its own thresholds on a healthy API', () => {
