@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
  *   *.unit.test.ts  pure code, no I/O
  *   *.int.test.ts   domain code against the real local stack (DynamoDB Local, redis, ...)
  *   *.e2e.test.ts   HTTP through serverless offline, and the browser
+ *   *.deploy.test.ts  the packaged CloudFormation template (serverless package, cfn-lint)
  */
 export default defineConfig({
   test: {
@@ -12,6 +13,10 @@ export default defineConfig({
     env: { LOG_LEVEL: 'SILENT', STAGE: 'local' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.unit.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'deploy', include: ['test/deploy/**/*.deploy.test.ts'], testTimeout: 60_000 },
+      },
       {
         extends: true,
         test: {

@@ -274,6 +274,27 @@ cmd_moto_up() {
   wait_for moto 30 port_open "$MOTO_PORT" || die "moto_server did not start (see $LOG_DIR/moto.log)"
 }
 
+# ---------------------------------------------------------------- Python tools (PyPI)
+# cfn-lint (the packaged CloudFormation template) and schemathesis (fuzzing the OpenAPI
+# document) for `npm test`, in their own venv so their pins do not meet moto's.
+
+TOOLS_VENV="$LOCAL_DIR/venv-tools"
+CFN_LINT_VERSION=1.58.0
+SCHEMATHESIS_VERSION=4.32.5
+
+cmd_tools() {
+  local stamp="$TOOLS_VENV/.oshop-$CFN_LINT_VERSION-$SCHEMATHESIS_VERSION"
+  [ -f "$stamp" ] && return 0
+  command -v python3 >/dev/null || die "python3 is missing: apt-get install python3 python3-venv"
+  say "installing cfn-lint $CFN_LINT_VERSION and schemathesis $SCHEMATHESIS_VERSION from PyPI into $TOOLS_VENV"
+  mkdir -p "$LOG_DIR"
+  { python3 -m venv "$TOOLS_VENV" &&
+    "$TOOLS_VENV/bin/pip" install -q "cfn-lint==$CFN_LINT_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"; } \
+    >"$LOG_DIR/tools-install.log" 2>&1 ||
+    die "could not install the Python tools (see $LOG_DIR/tools-install.log; Debian needs python3-venv)"
+  touch "$stamp"
+}
+
 # ---------------------------------------------------------------- commands
 
 cmd_up() {
@@ -328,7 +349,8 @@ main() {
     cluster-up) cmd_cluster_up ;;
     cluster-down) cmd_cluster_down ;;
     moto-up) cmd_moto_up ;;
-    *) die "usage: stack.sh install|up|down|status|cluster-up|cluster-down|moto-up" ;;
+    tools) cmd_tools ;;
+    *) die "usage: stack.sh install|up|down|status|cluster-up|cluster-down|moto-up|tools" ;;
   esac
 }
 

@@ -1,12 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseUtcDate } from './dates';
+import { withSecrets } from './secrets';
 
 /**
  * All configuration, read from the environment once (at cold start) and validated here.
  * The local stage falls back to the project's own stack on loopback (scripts/stack.sh);
- * any other stage must say where its stores are.
+ * any other stage must say where its stores are. Secrets come from Secrets Manager in
+ * the cloud (shared/secrets.ts), from the environment locally; never from a file.
  */
 const LOCAL_STAGE = 'local';
+/** The dev server's own pages (npm run dev). */
+const LOCAL_ORIGINS = 'http://localhost:3000,http://127.0.0.1:3000';
 
 const optionalText = z
   .string()
@@ -73,6 +77,13 @@ const schema = z.object({
   LEGACY_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9000),
 
   ADMIN_API_KEY: optionalText,
+  /** Browser origins allowed to call the API (comma-separated; "*" is refused). */
+  CORS_ALLOWED_ORIGINS: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => !v.split(',').some((o) => o.trim() === '*'), 'name the origins; "*" is not allowed')
+      .optional(),
+  ),
 
   OSHOP_DYNAMODB_PORT: z.coerce.number().int().positive().default(18000),
   OSHOP_MONGO_PORT: z.coerce.number().int().positive().default(37017),
@@ -122,7 +133,9 @@ export interface Config {
     poolMax: number;
     acquireTimeoutMs: number;
   };
-  adminApiKey: string;
+  /** Undefined outside the local stage unless this function was given the key: admin calls then fail closed. */
+  adminApiKey: string | undefined;
+  corsAllowedOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -188,9 +201,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       poolMax: e.LEGACY_DB_POOL_MAX,
       acquireTimeoutMs: e.LEGACY_DB_ACQUIRE_TIMEOUT_MS,
     },
-    // Only the local stage may fall back to a well-known key (DESIGN.md).
-    adminApiKey: required('ADMIN_API_KEY', e.ADMIN_API_KEY, 'local-dev-admin-key'),
+    // Only the local stage may fall back to a well-known key (DESIGN.md). Elsewhere only
+    // the admin functions are given the key's secret.
+    adminApiKey: e.ADMIN_API_KEY ?? (isLocal ? 'local-dev-admin-key' : undefined),
+    corsAllowedOrigins: (e.CORS_ALLOWED_ORIGINS ?? (isLocal ? LOCAL_ORIGINS : ''))
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }
 
-export const config: Config = loadConfig(process.env);
+export const config: Config = loadConfig(await withSecrets(process.env));

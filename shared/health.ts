@@ -1,4 +1,4 @@
-import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MongoClient } from 'mongodb';
 import type { RedisClient } from './clients/redis';
 import type { SqlDatabase } from './sql/database';
@@ -11,6 +11,8 @@ export interface Health {
 
 export interface HealthDeps {
   dynamodb: DynamoDBClient;
+  /** The table the DynamoDB probe describes (DescribeTable can be granted on one ARN; ListTables only on *). */
+  probeTable: string;
   redis: RedisClient;
   mongo: MongoClient;
   legacy: SqlDatabase;
@@ -37,7 +39,7 @@ async function probe(check: () => Promise<unknown>): Promise<DepState> {
 /** Checks every store in parallel. */
 export async function checkHealth(deps: HealthDeps): Promise<Health> {
   const [dynamodb, redis, mongo, legacy] = await Promise.all([
-    probe(() => deps.dynamodb.send(new ListTablesCommand({ Limit: 1 }))),
+    probe(() => deps.dynamodb.send(new DescribeTableCommand({ TableName: deps.probeTable }))),
     probe(async () => {
       if (deps.redis.status === 'wait' || deps.redis.status === 'end') await deps.redis.connect();
       return deps.redis.ping();

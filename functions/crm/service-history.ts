@@ -1,4 +1,9 @@
+import { routes } from '#shared/api/routes';
 import { serviceHistoryHandler } from '#shared/crm/handlers';
 import { serviceHistoryReports } from '#shared/crm/stores';
 
-export const handler = serviceHistoryHandler(serviceHistoryReports, 'DocumentDB archive (CSHARCH)');
+export const handler = serviceHistoryHandler(
+  routes.getServiceHistory,
+  serviceHistoryReports,
+  'DocumentDB archive (CSHARCH)',
+);

@@ -1,4 +1,5 @@
+import { routes } from '#shared/api/routes';
 import { orderHandler } from '#shared/hotdeals/handlers';
 import { placeLegacyHotDealOrder } from '#shared/hotdeals/legacy-stores';
 
-export const handler = orderHandler(placeLegacyHotDealOrder);
+export const handler = orderHandler(routes.orderLegacyHotDeal, placeLegacyHotDealOrder);

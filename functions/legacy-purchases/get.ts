@@ -1,8 +1,8 @@
+import { routes } from '#shared/api/routes';
 import { httpHandler } from '#shared/http/handler';
 import { json } from '#shared/http/responses';
-import { purchasePath } from '#shared/purchases/schemas';
 import { legacyPurchases as history } from '#shared/purchases/legacy-stores';
 
-export const handler = httpHandler({ params: purchasePath }, async ({ params }) =>
+export const handler = httpHandler(routes.getLegacyPurchase, async ({ params }) =>
   json(200, await history.findPurchase(params.customerId, params.purchaseId)),
 );

@@ -1,4 +1,3 @@
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { Cluster, Redis } from 'ioredis';
 import { config } from '../config';
 import { logger } from '../logger';
@@ -32,6 +31,8 @@ export function createRedisClient(options: { url: string; cluster: boolean }): R
 async function redisEndpoint(): Promise<RedisEndpoint> {
   const { replicationGroupId, password } = config.redis;
   if (!replicationGroupId) return withPassword(config.redis, password);
+  // Loaded only here: the SDK client costs ~100 ms of cold start where REDIS_URL is given.
+  const { ElastiCacheClient } = await import('@aws-sdk/client-elasticache');
   const found = await discoverRedisEndpoint(
     new ElastiCacheClient({ region: config.region }),
     replicationGroupId,

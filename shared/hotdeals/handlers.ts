@@ -3,13 +3,15 @@ import { requireAdminKey } from '../http/admin';
 import { httpHandler } from '../http/handler';
 import { json } from '../http/responses';
 import type { HotDealOrder, HotDeals, OrderRequest } from './hotdeal';
-import { idempotencyKey, orderBody, productPath, stockBody } from './schemas';
+import type { routes } from '../api/routes';
+import { idempotencyKey } from './schemas';
 
 /** POST .../hotdeals/{productId}/orders, the same for the new and the legacy path. */
 export const orderHandler = (
+  route: (typeof routes)['orderHotDeal' | 'orderLegacyHotDeal'],
   placeOrder: (order: OrderRequest, key: string | undefined) => Promise<HotDealOrder>,
 ) =>
-  httpHandler({ params: productPath, body: orderBody }, async ({ params, body, headers }) => {
+  httpHandler(route, async ({ params, body, headers }) => {
     const key = idempotencyKey.safeParse(headers['idempotency-key']);
     if (!key.success) throw new ValidationError(key.error.issues[0]?.message ?? 'invalid Idempotency-Key');
     return json(
@@ -19,8 +21,11 @@ export const orderHandler = (
   });
 
 /** PUT .../hotdeals/{productId} (admin), the same for the new and the legacy path. */
-export const setStockHandler = (deals: HotDeals) =>
-  httpHandler({ params: productPath, body: stockBody }, async ({ params, body, headers }) => {
+export const setStockHandler = (
+  route: (typeof routes)['setHotDealStock' | 'setLegacyHotDealStock'],
+  deals: HotDeals,
+) =>
+  httpHandler(route, async ({ params, body, headers }) => {
     requireAdminKey(headers);
     return json(200, await deals.setStock(params.productId, body.quantity));
   });

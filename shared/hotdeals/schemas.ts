@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idParam, idValue } from '../http/schemas';
 
 export const productPath = z.object({ productId: idParam });
@@ -17,3 +17,10 @@ export const idempotencyKey = z
   .max(128, 'Idempotency-Key must be 8 to 128 characters')
   .regex(/^[\w.:-]+$/, 'Idempotency-Key may hold letters, digits and . _ : - only')
   .optional();
+
+/** Responses (the OpenAPI document; schemathesis checks the API answers them). */
+export const hotDealStockResponse = z.object({
+  productId: z.number().int().positive(),
+  remaining: z.number().int().min(0),
+});
+export const hotDealOrderResponse = hotDealStockResponse.extend({ orderId: z.string() });

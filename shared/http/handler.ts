@@ -3,7 +3,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z, ZodType } from 'zod';
 import { logger } from '../logger';
-import { accessLog, httpErrors, inputOf, jsonBody, normalizeHeaders, validateInput } from './middleware';
+import {
+  accessLog,
+  cors,
+  httpErrors,
+  inputOf,
+  jsonBody,
+  normalizeHeaders,
+  validateInput,
+} from './middleware';
 import type { HttpResponse } from './responses';
 
 type Out<S> = S extends ZodType ? z.output<S> : undefined;
@@ -13,6 +21,8 @@ export interface Route<
   Q extends ZodType | undefined,
   B extends ZodType | undefined,
 > {
+  /** Routes come from shared/api/routes.ts, which also names the method and path. */
+  path?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -38,6 +48,7 @@ export function httpHandler<
 >(route: Route<P, Q, B>, handle: (input: HttpInput<Out<P>, Out<Q>, Out<B>>) => Promise<HttpResponse>) {
   return middy<APIGatewayProxyEvent>()
     .use(accessLog())
+    .use(cors())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpErrors())
     .use(normalizeHeaders())

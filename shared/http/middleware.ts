@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
+import { config } from '../config';
 import { AppError, ValidationError } from '../errors';
 import { logger } from '../logger';
 import { errorBody, json } from './responses';
@@ -126,6 +127,30 @@ export const accessLog = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewa
     after: done,
     onError: done,
   };
+};
+
+/**
+ * CORS for the actual request (API Gateway answers the preflight from serverless.yml's
+ * `cors`, with the same list). An allowed Origin is echoed; any other gets the first allowed
+ * origin, which the browser will not match: the list is explicit, never "*".
+ */
+export const cors = (
+  allowedOrigins: readonly string[] = config.corsAllowedOrigins,
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => {
+  const addHeaders = (request: Request) => {
+    const { response } = request;
+    if (!response) return;
+    const origin = Object.entries(request.event.headers ?? {}).find(
+      ([k]) => k.toLowerCase() === 'origin',
+    )?.[1];
+    const allowed = origin && allowedOrigins.includes(origin) ? origin : allowedOrigins[0];
+    const headers: Record<string, string | number | boolean> = { ...response.headers };
+    if (allowed) headers['access-control-allow-origin'] = allowed;
+    const vary = String(headers.vary ?? '');
+    headers.vary = vary ? `${vary}, Origin` : 'Origin';
+    response.headers = headers;
+  };
+  return { after: addHeaders, onError: addHeaders };
 };
 
 export const inputOf = (event: APIGatewayProxyEvent): ParsedInput =>

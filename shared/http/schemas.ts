@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A positive integer id as it appears in a path: digits only, no sign, no leading zero. */
 export const idParam = z

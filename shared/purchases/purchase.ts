@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeCursor, encodeCursor } from '../cursor';
 
 /** The contract's purchase: one purchase with every line it has (no three-slot limit). */

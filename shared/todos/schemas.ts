@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorParam, idParam, limitParam } from '../http/schemas';
 
 export const TITLE_MAX = 500;
@@ -24,3 +24,12 @@ export const todoChangesBody = z
     { error: 'body must be a JSON object with title and/or completed' },
   )
   .refine((b) => b.title !== undefined || b.completed !== undefined, 'give title and/or completed');
+
+/** Responses (the OpenAPI document; schemathesis checks the API answers them). */
+export const todoResponse = z.object({
+  id: z.number().int().positive(),
+  title: z.string(),
+  completed: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+export const todoPageResponse = z.object({ items: z.array(todoResponse), cursor: z.string().optional() });

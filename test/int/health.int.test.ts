@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '#shared/clients/dynamodb';
+import { config } from '#shared/config';
 import { legacyDb } from '#shared/clients/legacy-db';
 import { mongoClient } from '#shared/clients/mongo';
 import { redis } from '#shared/clients/redis';
@@ -21,7 +22,13 @@ describe('health of the local stack', () => {
   });
 
   it('reports every store ok when the stack is up', async () => {
-    const health = await checkHealth({ dynamodb, redis, mongo: mongoClient, legacy: legacyDb });
+    const health = await checkHealth({
+      dynamodb,
+      probeTable: config.dynamodb.todoTable,
+      redis,
+      mongo: mongoClient,
+      legacy: legacyDb,
+    });
     expect(health).toEqual({
       status: 'ok',
       deps: { dynamodb: 'ok', redis: 'ok', mongo: 'ok', legacy: 'ok' },
@@ -44,7 +51,7 @@ describe('health of the local stack', () => {
       maxAttempts: 1,
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
-    const deadSql = createSqlDatabase({
+    const deadSql = await createSqlDatabase({
       dialect: 'postgres',
       connect: `127.0.0.1:${DEAD_PORT}/x`,
       user: 'x',
@@ -55,6 +62,7 @@ describe('health of the local stack', () => {
     const t0 = Date.now();
     const health = await checkHealth({
       dynamodb: deadDynamo,
+      probeTable: 'TodoTable',
       redis: deadRedis,
       mongo: deadMongo,
       legacy: deadSql,

@@ -18,19 +18,22 @@ describe('loadConfig', () => {
     expect(c.redis.url).toBe('redis://127.0.0.1:26379');
   });
 
-  it('requires real endpoints and the admin key outside the local stage', () => {
+  it('requires real endpoints outside the local stage, and has no admin key unless given one', () => {
     expect(() => loadConfig({ STAGE: 'prod' })).toThrow(ConfigError);
-    const c = loadConfig({
+    const prod = {
       STAGE: 'prod',
       REDIS_URL: 'rediss://cache:6379',
       MONGO_URL: 'mongodb://docdb:27017/?tls=true',
       LEGACY_DB_DIALECT: 'oracle',
       LEGACY_DB_CONNECT: 'db:1521/ORCL',
       LEGACY_DB_USER: 'oshop',
-      ADMIN_API_KEY: 'from-ssm',
-    });
+    };
+    const c = loadConfig(prod);
     expect(c.dynamodb.endpoint).toBeUndefined();
-    expect(c.adminApiKey).toBe('from-ssm');
+    expect(c.adminApiKey).toBeUndefined();
+    expect(loadConfig({ ...prod, ADMIN_API_KEY: 'from-secrets-manager' }).adminApiKey).toBe(
+      'from-secrets-manager',
+    );
   });
 
   it('rejects malformed values with the variable named', () => {

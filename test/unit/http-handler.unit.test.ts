@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import { httpHandler } from '#shared/http/handler';
 import { json } from '#shared/http/responses';

@@ -1,0 +1,116 @@
+/**
+ * The OpenAPI 3.1 document of the REST contract, generated from the route table (the same
+ * zod schemas the handlers validate with). `npm run openapi` writes it to openapi.json;
+ * GET /openapi.json serves it.
+ */
+import * as z from 'zod';
+import { serviceHistoryResponse } from '../crm/schemas';
+import { hotDealOrderResponse, hotDealStockResponse } from '../hotdeals/schemas';
+import { purchasePageResponse, purchaseResponse } from '../purchases/schemas';
+import { todoPageResponse, todoResponse } from '../todos/schemas';
+import { errorResponse, healthResponse, routes, type ResponseSpec, type RouteSpec } from './routes';
+
+type Json = Record<string, unknown>;
+
+/** Request side: what a client may send (before transforms and defaults). */
+const inputSchema = (schema: z.ZodType): Json =>
+  strip(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+/** Response side: what the API answers. */
+const outputSchema = (schema: z.ZodType): Json =>
+  strip(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }));
+
+/** A component schema is embedded in the document: no $schema of its own. */
+function strip(schema: Json): Json {
+  const { $schema: _drop, ...rest } = schema;
+  return rest;
+}
+
+/** One OpenAPI parameter per property of an object schema (path and query). */
+function parameters(where: 'path' | 'query', schema: z.ZodType | undefined): Json[] {
+  if (!schema) return [];
+  const json = inputSchema(schema) as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+/** Response bodies named in components.schemas (referenced, not repeated). */
+const NAMED = new Map<z.ZodType, string>([
+  [errorResponse, 'Error'],
+  [healthResponse, 'Health'],
+  [todoResponse, 'Todo'],
+  [todoPageResponse, 'TodoPage'],
+  [purchaseResponse, 'Purchase'],
+  [purchasePageResponse, 'PurchasePage'],
+  [hotDealStockResponse, 'HotDealStock'],
+  [hotDealOrderResponse, 'HotDealOrder'],
+  [serviceHistoryResponse, 'ServiceHistory'],
+]);
+
+const bodySchema = (schema: z.ZodType): Json => {
+  const name = NAMED.get(schema);
+  return name ? { $ref: `#/components/schemas/${name}` } : outputSchema(schema);
+};
+
+function response(spec: ResponseSpec): Json {
+  const content: Json = {};
+  if (spec.json) content['application/json'] = { schema: bodySchema(spec.json) };
+  if (spec.html) content['text/html'] = { schema: { type: 'string' } };
+  return Object.keys(content).length
+    ? { description: spec.description, content }
+    : { description: spec.description };
+}
+
+function operation(name: string, route: RouteSpec): Json {
+  const headerParams = Object.entries(route.headers ?? {}).map(([header, h]) => ({
+    name: header,
+    in: 'header',
+    required: false,
+    description: h.description,
+    schema: inputSchema(h.schema),
+  }));
+  return {
+    operationId: name,
+    summary: route.summary,
+    tags: [route.tag],
+    ...(route.admin ? { security: [{ adminKey: [] }] } : {}),
+    parameters: [...parameters('path', route.params), ...parameters('query', route.query), ...headerParams],
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: inputSchema(route.body) } },
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, r]) => [status, response(r)]),
+    ),
+  };
+}
+
+export function buildOpenApi(): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const [name, route] of Object.entries(routes) as [string, RouteSpec][]) {
+    (paths[route.path] ??= {})[route.method] = operation(name, route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'oshop-msa',
+      version: '1.0.0',
+      description:
+        'Hot paths of a monolithic Oracle shop on DynamoDB, ElastiCache Redis and DocumentDB, each beside its legacy RDBMS path. Errors are {"error": {"code", "message"}}.',
+    },
+    servers: [{ url: 'http://localhost:3000', description: 'npm run dev' }],
+    tags: ['ops', 'todos', 'purchases', 'hotdeals', 'crm', 'legacy'].map((name) => ({ name })),
+    components: {
+      schemas: Object.fromEntries([...NAMED].map(([schema, name]) => [name, outputSchema(schema)])),
+      securitySchemes: { adminKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+    },
+    paths,
+  };
+}

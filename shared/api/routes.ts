@@ -1,0 +1,342 @@
+/**
+ * The REST contract (DESIGN.md) as data: one route per Lambda function, keyed by its name
+ * in serverless.yml. Handlers validate their input with these schemas, and the OpenAPI
+ * document is generated from the same objects (shared/api/openapi.ts), so the two cannot
+ * drift; a unit test holds serverless.yml's events to this table.
+ */
+import * as z from 'zod';
+import { customerPath as crmCustomerPath, serviceHistoryResponse } from '../crm/schemas';
+import {
+  hotDealOrderResponse,
+  hotDealStockResponse,
+  idempotencyKey,
+  orderBody,
+  productPath,
+  stockBody,
+} from '../hotdeals/schemas';
+import {
+  customerPath,
+  purchasePageQuery,
+  purchasePageResponse,
+  purchasePath,
+  purchaseResponse,
+} from '../purchases/schemas';
+import {
+  listTodosQuery,
+  newTodoBody,
+  todoChangesBody,
+  todoIdPath,
+  todoPageResponse,
+  todoResponse,
+} from '../todos/schemas';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A response: a JSON body schema, HTML, or nothing (204). */
+export type ResponseSpec = { description: string; json?: z.ZodType; html?: true };
+
+export interface RouteSpec {
+  method: Method;
+  /** OpenAPI path template, e.g. /todos/{id}. */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Request headers the operation reads (besides Accept). */
+  headers?: Record<string, { schema: z.ZodType; description: string }>;
+  admin?: true;
+  responses: Record<number, ResponseSpec>;
+}
+
+const dep = z.enum(['ok', 'down']);
+export const healthResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  deps: z.object({ dynamodb: dep, redis: dep, mongo: dep, legacy: dep }),
+});
+
+/** The contract's error body. */
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+const ok = (description: string, json: z.ZodType): ResponseSpec => ({ description, json });
+const err = (description: string): ResponseSpec => ({ description, json: errorResponse });
+
+/** Errors every route can answer. */
+const always = { 500: err('Unexpected failure (logged; the body never carries the error)') };
+const invalid = { 400: err('Invalid path, query or body (the message names the field)') };
+const bodyErrors = {
+  ...invalid,
+  413: err('Body over 64 KiB'),
+  415: err('Body is not application/json'),
+};
+const storeDown = { 503: err('A store the request needs is unavailable; nothing was changed') };
+const notFound = (what: string) => ({ 404: err(`${what} not found`) });
+const adminErrors = { 401: err('Missing or wrong x-api-key') };
+const orderErrors = {
+  409: err('SOLD_OUT, or REQUEST_IN_PROGRESS for a retry while the first call runs'),
+  422: err('IDEMPOTENCY_KEY_REUSED: the key was used for another order'),
+};
+const idempotencyHeader = {
+  'idempotency-key': {
+    schema: idempotencyKey,
+    description: 'A retry with the same key returns the first answer and buys nothing twice',
+  },
+};
+
+const crmReport = (summary: string, tag: 'crm' | 'legacy') =>
+  ({
+    method: 'get' as const,
+    path: `${tag === 'legacy' ? '/legacy' : ''}/crm/customers/{custId}/service-history`,
+    summary,
+    tag,
+    params: crmCustomerPath,
+    responses: {
+      200: {
+        description: 'JSON, or the report page for Accept: text/html',
+        json: serviceHistoryResponse,
+        html: true,
+      },
+      ...invalid,
+      ...notFound('Customer with archived calls'),
+      406: err('Accept allows neither application/json nor text/html'),
+      ...storeDown,
+      ...always,
+    },
+  }) satisfies RouteSpec;
+
+export const routes = {
+  health: {
+    method: 'get',
+    path: '/health',
+    summary: 'Probe every store',
+    tag: 'ops',
+    responses: { 200: ok('Store states', healthResponse), ...always },
+  },
+  openApi: {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    tag: 'ops',
+    responses: { 200: ok('OpenAPI 3.1', z.looseObject({ openapi: z.string() })), ...always },
+  },
+  todoPage: {
+    method: 'get',
+    path: '/',
+    summary: 'The todo web page',
+    tag: 'todos',
+    responses: { 200: { description: 'HTML page', html: true }, ...always },
+  },
+  ping: {
+    method: 'get',
+    path: '/ping',
+    summary: 'No work behind the middleware (the HTTP ceiling in the bench)',
+    tag: 'ops',
+    responses: { 200: ok('Always ok', z.object({ ok: z.literal(true) })), ...always },
+  },
+
+  listTodos: {
+    method: 'get',
+    path: '/todos',
+    summary: 'List todos, a page at a time',
+    tag: 'todos',
+    query: listTodosQuery,
+    responses: { 200: ok('A page of todos', todoPageResponse), ...invalid, ...storeDown, ...always },
+  },
+  createTodo: {
+    method: 'post',
+    path: '/todos',
+    summary: 'Create a todo',
+    tag: 'todos',
+    body: newTodoBody,
+    responses: { 201: ok('Created', todoResponse), ...bodyErrors, ...storeDown, ...always },
+  },
+  getTodo: {
+    method: 'get',
+    path: '/todos/{id}',
+    summary: 'One todo',
+    tag: 'todos',
+    params: todoIdPath,
+    responses: {
+      200: ok('The todo', todoResponse),
+      ...invalid,
+      ...notFound('Todo'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  updateTodo: {
+    method: 'patch',
+    path: '/todos/{id}',
+    summary: 'Change a todo',
+    tag: 'todos',
+    params: todoIdPath,
+    body: todoChangesBody,
+    responses: {
+      200: ok('The changed todo', todoResponse),
+      ...bodyErrors,
+      ...notFound('Todo'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  deleteTodo: {
+    method: 'delete',
+    path: '/todos/{id}',
+    summary: 'Delete a todo',
+    tag: 'todos',
+    params: todoIdPath,
+    responses: { 204: { description: 'Deleted' }, ...invalid, ...notFound('Todo'), ...storeDown, ...always },
+  },
+
+  listPurchases: {
+    method: 'get',
+    path: '/purchases/{customerId}',
+    summary: "A customer's purchases, newest first (DynamoDB)",
+    tag: 'purchases',
+    params: customerPath,
+    query: purchasePageQuery,
+    responses: {
+      200: ok('A page of purchases', purchasePageResponse),
+      ...invalid,
+      ...notFound('Customer with purchases'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  getPurchase: {
+    method: 'get',
+    path: '/purchases/{customerId}/{purchaseId}',
+    summary: 'One purchase with all its items (DynamoDB)',
+    tag: 'purchases',
+    params: purchasePath,
+    responses: {
+      200: ok('The purchase', purchaseResponse),
+      ...invalid,
+      ...notFound('Purchase'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  listLegacyPurchases: {
+    method: 'get',
+    path: '/legacy/purchases/{customerId}',
+    summary: "A customer's purchases, newest first (the RDBMS JOIN)",
+    tag: 'legacy',
+    params: customerPath,
+    query: purchasePageQuery,
+    responses: {
+      200: ok('A page of purchases', purchasePageResponse),
+      ...invalid,
+      ...notFound('Customer with purchases'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  getLegacyPurchase: {
+    method: 'get',
+    path: '/legacy/purchases/{customerId}/{purchaseId}',
+    summary: 'One purchase with all its items (the RDBMS JOIN)',
+    tag: 'legacy',
+    params: purchasePath,
+    responses: {
+      200: ok('The purchase', purchaseResponse),
+      ...invalid,
+      ...notFound('Purchase'),
+      ...storeDown,
+      ...always,
+    },
+  },
+
+  getHotDeal: {
+    method: 'get',
+    path: '/hotdeals/{productId}',
+    summary: 'Units left (Redis)',
+    tag: 'hotdeals',
+    params: productPath,
+    responses: {
+      200: ok('Stock', hotDealStockResponse),
+      ...invalid,
+      ...notFound('Hot deal'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  setHotDealStock: {
+    method: 'put',
+    path: '/hotdeals/{productId}',
+    summary: 'Set the units on sale (admin)',
+    tag: 'hotdeals',
+    admin: true,
+    params: productPath,
+    body: stockBody,
+    responses: {
+      200: ok('Stock', hotDealStockResponse),
+      ...bodyErrors,
+      ...adminErrors,
+      ...storeDown,
+      ...always,
+    },
+  },
+  orderHotDeal: {
+    method: 'post',
+    path: '/hotdeals/{productId}/orders',
+    summary: 'Buy one unit (atomic decrement on Redis)',
+    tag: 'hotdeals',
+    params: productPath,
+    body: orderBody,
+    headers: idempotencyHeader,
+    responses: {
+      201: ok('Ordered', hotDealOrderResponse),
+      ...bodyErrors,
+      ...notFound('Hot deal'),
+      ...orderErrors,
+      ...storeDown,
+      ...always,
+    },
+  },
+  setLegacyHotDealStock: {
+    method: 'put',
+    path: '/legacy/hotdeals/{productId}',
+    summary: 'Set the units on sale (admin, the RDBMS)',
+    tag: 'legacy',
+    admin: true,
+    params: productPath,
+    body: stockBody,
+    responses: {
+      200: ok('Stock', hotDealStockResponse),
+      ...bodyErrors,
+      ...adminErrors,
+      ...notFound('Hot deal'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  orderLegacyHotDeal: {
+    method: 'post',
+    path: '/legacy/hotdeals/{productId}/orders',
+    summary: 'Buy one unit (SELECT ... FOR UPDATE on the RDBMS)',
+    tag: 'legacy',
+    params: productPath,
+    body: orderBody,
+    headers: idempotencyHeader,
+    responses: {
+      201: ok('Ordered', hotDealOrderResponse),
+      ...bodyErrors,
+      ...notFound('Hot deal'),
+      ...orderErrors,
+      ...storeDown,
+      ...always,
+    },
+  },
+
+  getServiceHistory: crmReport("A customer's archived service calls, oldest first (DocumentDB)", 'crm'),
+  getLegacyServiceHistory: crmReport(
+    "A customer's archived service calls, oldest first (the RDBMS JOIN)",
+    'legacy',
+  ),
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof routes;

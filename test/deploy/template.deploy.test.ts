@@ -1,0 +1,243 @@
+/**
+ * The deployable artefact: `serverless package` with no AWS login and no network, the
+ * CloudFormation template it makes linted by cfn-lint (PyPI), and that template read for
+ * least privilege, secrets and the security settings issue 7 asks for.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '#shared/api/routes';
+import { packageStage, ROOT, type CfnTemplate, type PackagedStage } from '../../scripts/deploy/package';
+
+const CFN_LINT = join(ROOT, '.local/venv-tools/bin/cfn-lint');
+
+type Resource = CfnTemplate['Resources'][string];
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+let dev: PackagedStage;
+let prod: PackagedStage;
+const resources = (t: CfnTemplate, type: string): [string, Resource][] =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+
+beforeAll(async () => {
+  // One at a time: serverless package shares state between runs in one service folder.
+  dev = await packageStage('dev');
+  prod = await packageStage('prod');
+}, 180_000);
+
+describe('serverless package', () => {
+  it('builds every function of the route table, and nothing else', () => {
+    expect(Object.keys(dev.zips).sort()).toEqual(Object.keys(routes).sort());
+  });
+
+  it("routes each function's http event to its method and path in the route table (and so the OpenAPI document)", async () => {
+    const state = JSON.parse(await readFile(join(dev.dir, 'serverless-state.json'), 'utf8')) as {
+      service: { functions: Record<string, { events: { http: { method: string; path: string } }[] }> };
+    };
+    for (const [name, route] of Object.entries(routes)) {
+      const events = state.service.functions[name]?.events.map((e) => e.http) ?? [];
+      expect(events, name).toHaveLength(1);
+      const { method, path } = events[0]!;
+      expect({ name, method, path: `/${path.replace(/^\//, '')}` }).toEqual({
+        name,
+        method: route.method,
+        path: route.path,
+      });
+    }
+  });
+
+  it.each(['dev', 'prod'])('cfn-lint finds nothing on the %s template', (stage) => {
+    expect(existsSync(CFN_LINT), 'cfn-lint is missing: bash scripts/stack.sh tools').toBe(true);
+    const template = stage === 'dev' ? dev.templatePath : prod.templatePath;
+    // W3005 (a DependsOn also implied by GetAtt) is how serverless-iam-roles-per-function
+    // writes every role; it changes nothing.
+    const lint = spawnSync(CFN_LINT, ['--ignore-checks', 'W3005', '--', template], { encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+  });
+});
+
+/** Every statement of every IAM role and policy in the template. */
+function statements(t: CfnTemplate): { where: string; statement: Statement }[] {
+  const found: { where: string; statement: Statement }[] = [];
+  for (const [name, r] of Object.entries(t.Resources)) {
+    if (r.Type !== 'AWS::IAM::Role' && r.Type !== 'AWS::IAM::Policy') continue;
+    const policies =
+      (r.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? [];
+    const docs =
+      r.Type === 'AWS::IAM::Policy' ? [r.Properties?.PolicyDocument] : policies.map((p) => p.PolicyDocument);
+    for (const doc of docs as { Statement: Statement[] }[])
+      for (const s of doc.Statement) found.push({ where: name, statement: s });
+  }
+  return found;
+}
+
+const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+describe('least privilege', () => {
+  it('has one role per function, no shared default role', () => {
+    const roles = resources(dev.template, 'AWS::IAM::Role').map(([n]) => n);
+    expect(roles).not.toContain('IamRoleLambdaExecution');
+    for (const [name, fn] of resources(dev.template, 'AWS::Lambda::Function')) {
+      const role = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(role, name).toBe(name.replace(/LambdaFunction$/, 'IamRoleLambdaExecution'));
+    }
+  });
+
+  it('grants no "*" action and no "*" resource', () => {
+    const all = statements(dev.template);
+    expect(all.length).toBeGreaterThan(20);
+    for (const { where, statement } of all) {
+      for (const action of asList(statement.Action)) expect(action, where).not.toMatch(/(^\*$|:\*$)/);
+      for (const resource of asList(statement.Resource)) {
+        expect(resource, `${where}: ${JSON.stringify(statement.Action)}`).not.toBe('*');
+        // Logs: only the function's own log group (an ARN naming it, not logs:*:*:*).
+        if (typeof resource === 'object' && resource && 'Fn::Join' in resource) {
+          expect(JSON.stringify(resource), where).not.toMatch(/log-group:\*/);
+        }
+      }
+    }
+  });
+
+  it('gives each table action to the functions that use it, on that table only', () => {
+    const dynamo = statements(dev.template).filter(({ statement }) =>
+      asList(statement.Action).some((a) => a.startsWith('dynamodb:')),
+    );
+    for (const { where, statement } of dynamo) {
+      for (const resource of asList(statement.Resource))
+        expect(resource, where).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/Table$/), 'Arn'] });
+    }
+    const grants = (role: string) =>
+      dynamo.filter((d) => d.where === role).flatMap(({ statement }) => asList(statement.Action));
+    expect(grants('GetTodoIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem']);
+    expect(grants('ListPurchasesIamRoleLambdaExecution')).toEqual(['dynamodb:Query']);
+    expect(grants('PingIamRoleLambdaExecution')).toEqual([]);
+    expect(grants('GetServiceHistoryIamRoleLambdaExecution')).toEqual([]);
+  });
+
+  it('lets a function read exactly the secrets its environment names', () => {
+    for (const [name, fn] of resources(dev.template, 'AWS::Lambda::Function')) {
+      const env = (
+        (fn.Properties?.Environment as { Variables: Record<string, unknown> }) ?? { Variables: {} }
+      ).Variables;
+      const named = Object.entries(env)
+        .filter(([k]) => k.endsWith('_SECRET_ARN'))
+        .map(([, v]) => (v as { Ref: string }).Ref)
+        .sort();
+      const role = name.replace(/LambdaFunction$/, 'IamRoleLambdaExecution');
+      const readable = statements(dev.template)
+        .filter(
+          (s) => s.where === role && asList(s.statement.Action).includes('secretsmanager:GetSecretValue'),
+        )
+        .flatMap(({ statement }) => asList(statement.Resource).map((r) => (r as { Ref: string }).Ref))
+        .sort();
+      expect(readable, name).toEqual(named);
+    }
+  });
+
+  it('puts in the VPC only the functions that reach ElastiCache, DocumentDB or the legacy RDBMS', () => {
+    const inVpc = resources(dev.template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties?.VpcConfig)
+      .map(([n]) => n.replace(/LambdaFunction$/, ''))
+      .sort();
+    expect(inVpc).toEqual(
+      [
+        'GetHotDeal',
+        'GetLegacyPurchase',
+        'GetLegacyServiceHistory',
+        'GetServiceHistory',
+        'Health',
+        'ListLegacyPurchases',
+        'OrderHotDeal',
+        'OrderLegacyHotDeal',
+        'SetHotDealStock',
+        'SetLegacyHotDealStock',
+      ].sort(),
+    );
+  });
+});
+
+describe('secrets', () => {
+  const text = () => JSON.stringify(dev.template) + JSON.stringify(prod.template);
+
+  it('holds no literal secret: not the workshop passwords, no key or password values', () => {
+    expect(text()).not.toMatch(/Welcome1234|oshop\/oshop|local-dev-admin-key|test-admin-key/i);
+    for (const [name, fn] of resources(dev.template, 'AWS::Lambda::Function')) {
+      const env = (
+        (fn.Properties?.Environment as { Variables: Record<string, unknown> }) ?? { Variables: {} }
+      ).Variables;
+      for (const key of Object.keys(env)) {
+        // Only ARNs of secrets are passed; a variable named like a secret must not exist.
+        expect(key, name).not.toMatch(/(PASSWORD|_TOKEN|API_KEY)$/);
+      }
+    }
+  });
+
+  it('gives DocumentDB and ElastiCache their credentials by dynamic reference to generated secrets', () => {
+    const [, cluster] = resources(dev.template, 'AWS::DocDB::DBCluster')[0]!;
+    expect(JSON.stringify(cluster.Properties?.MasterUserPassword)).toContain(
+      '{{resolve:secretsmanager:${DocDbSecret}',
+    );
+    const [, redis] = resources(dev.template, 'AWS::ElastiCache::ReplicationGroup')[0]!;
+    expect(JSON.stringify(redis.Properties?.AuthToken)).toContain(
+      '{{resolve:secretsmanager:${RedisAuthSecret}',
+    );
+    for (const [name, secret] of resources(dev.template, 'AWS::SecretsManager::Secret')) {
+      expect(secret.Properties, name).toHaveProperty('GenerateSecretString');
+      expect(secret.Properties, name).not.toHaveProperty('SecretString');
+    }
+  });
+});
+
+describe('stores as deployed', () => {
+  it('DynamoDB: on demand, encrypted, point-in-time recovery (except the 24 h idempotency records)', () => {
+    for (const [name, table] of resources(dev.template, 'AWS::DynamoDB::Table')) {
+      expect(table.Properties?.BillingMode, name).toBe('PAY_PER_REQUEST');
+      expect(table.Properties?.SSESpecification, name).toEqual({ SSEEnabled: true });
+      if (name !== 'IdempotencyTable')
+        expect(table.Properties?.PointInTimeRecoverySpecification, name).toEqual({
+          PointInTimeRecoveryEnabled: true,
+        });
+    }
+    // prod keeps its data when the stack goes.
+    expect(prod.template.Resources.PurchaseTable?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('ElastiCache: cluster mode, TLS in transit, encrypted at rest, AUTH', () => {
+    const [, redis] = resources(dev.template, 'AWS::ElastiCache::ReplicationGroup')[0]!;
+    expect(redis.Properties).toMatchObject({
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      AutomaticFailoverEnabled: true,
+      CacheParameterGroupName: 'default.redis7.cluster.on',
+    });
+  });
+
+  it('DocumentDB: TLS required, storage encrypted; reachable only from the CRM functions', () => {
+    const [, params] = resources(dev.template, 'AWS::DocDB::DBClusterParameterGroup')[0]!;
+    expect(params.Properties?.Parameters).toEqual({ tls: 'enabled' });
+    const [, cluster] = resources(dev.template, 'AWS::DocDB::DBCluster')[0]!;
+    expect(cluster.Properties?.StorageEncrypted).toBe(true);
+    const sg = dev.template.Resources.DocDbSecurityGroup?.Properties?.SecurityGroupIngress;
+    expect(sg).toEqual([
+      expect.objectContaining({
+        FromPort: 27017,
+        SourceSecurityGroupId: { Ref: 'CrmFunctionSecurityGroup' },
+      }),
+    ]);
+  });
+});
+
+describe('CORS as deployed', () => {
+  it('answers preflight for the configured origins only, never "*"', () => {
+    const options = resources(dev.template, 'AWS::ApiGateway::Method').filter(
+      ([, m]) => m.Properties?.HttpMethod === 'OPTIONS',
+    );
+    expect(options.length).toBeGreaterThan(10);
+    const text = JSON.stringify(options);
+    expect(text).toContain('https://shop.example.com');
+    expect(text).not.toMatch(/Allow-Origin[^,]*'\*'/);
+  });
+});
