@@ -34,7 +34,11 @@ export const jsonBody = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGateway
   before: (request) => {
     const { event } = request;
     if (event.body === null || event.body === undefined || event.body === '') return;
-    const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    // API Gateway sends a string; serverless offline hands over a JSON scalar body (false, 0)
+    // already parsed. Either way the body is judged as the JSON text the client sent.
+    const body: unknown = event.body;
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const raw = event.isBase64Encoded ? Buffer.from(text, 'base64').toString('utf8') : text;
     if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
       throw new AppError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
     }

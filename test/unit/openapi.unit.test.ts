@@ -17,7 +17,7 @@ describe('OpenAPI document', () => {
       name: 'id',
       in: 'path',
       required: true,
-      schema: { pattern: '^[1-9]\\d{0,15}$' },
+      schema: { pattern: '^(?:[1-9]\\d{0,8}|1\\d{9})$' },
     });
     const order = doc.paths['/hotdeals/{productId}/orders'].post;
     expect(Object.keys(order.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '413']));

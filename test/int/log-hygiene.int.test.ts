@@ -1,0 +1,126 @@
+import '../support/env';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Every level on: what a DEBUG-level deployment would write to CloudWatch.
+process.env.LOG_LEVEL = 'DEBUG';
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+const context = {
+  getRemainingTimeInMillis: () => 5000,
+  functionName: 'test',
+  awsRequestId: 'req-1',
+} as unknown as Context;
+const event = (
+  method: string,
+  resource: string,
+  path: Record<string, string>,
+  body?: unknown,
+  headers = {},
+) =>
+  ({
+    httpMethod: method,
+    resource,
+    path: resource,
+    headers: { 'content-type': 'application/json', ...headers },
+    pathParameters: path,
+    queryStringParameters: null,
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEvent;
+
+const SECRET_TITLE = 'call Mary about her card 4111-1111-1111-1111';
+let logged = '';
+let answers: APIGatewayProxyResult[] = [];
+
+beforeAll(async () => {
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    logged += String(chunk);
+    return write(chunk as never, ...(rest as []));
+  });
+  vi.spyOn(console, 'log').mockImplementation((...args) => void (logged += args.join(' ') + '\n'));
+  const load = async (path: string) => ((await import(path)) as { handler: Handler }).handler;
+  const calls: [string, APIGatewayProxyEvent][] = [
+    [
+      '../../functions/legacy-crm/service-history',
+      event('GET', '/legacy/crm/customers/{custId}/service-history', { custId: '1' }),
+    ],
+    [
+      '../../functions/crm/service-history',
+      event('GET', '/crm/customers/{custId}/service-history', { custId: '1' }),
+    ],
+    [
+      '../../functions/legacy-purchases/list',
+      event('GET', '/legacy/purchases/{customerId}', { customerId: '1' }),
+    ],
+    ['../../functions/todos/create', event('POST', '/todos', {}, { title: SECRET_TITLE })],
+    [
+      '../../functions/hotdeals/set-stock',
+      event(
+        'PUT',
+        '/hotdeals/{productId}',
+        { productId: '1' },
+        { quantity: 5 },
+        { 'x-api-key': 'test-admin-key' },
+      ),
+    ],
+    [
+      '../../functions/hotdeals/set-stock',
+      event(
+        'PUT',
+        '/hotdeals/{productId}',
+        { productId: '1' },
+        { quantity: 5 },
+        { 'x-api-key': 'guessed-key-123' },
+      ),
+    ],
+    [
+      '../../functions/legacy-hotdeals/order',
+      event(
+        'POST',
+        '/legacy/hotdeals/{productId}/orders',
+        { productId: '1' },
+        { customerId: 'Mary Schaefer' },
+      ),
+    ],
+  ];
+  answers = [];
+  for (const [path, e] of calls) answers.push(await (await load(path))(e, context));
+}, 60_000);
+
+afterAll(() => vi.restoreAllMocks());
+
+describe('logs', () => {
+  it('carry one line per request, with method, route, status and time', () => {
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 201, 200, 401, 400]);
+    const lines = logged.split('\n').filter((l) => l.includes('"message":"request"'));
+    expect(lines.length).toBe(7);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      method: 'GET',
+      status: 200,
+      route: expect.stringContaining('/legacy/crm'),
+    });
+  });
+
+  it('carry no secret: not the admin key, not a guessed key, not a password', () => {
+    expect(logged).not.toContain('test-admin-key');
+    expect(logged).not.toContain('guessed-key-123');
+    expect(logged.toLowerCase()).not.toMatch(/password|x-api-key/);
+  });
+
+  it('carry no customer record and no request or response body', () => {
+    const mary = JSON.parse(answers[0]!.body) as {
+      customer: { name: string; email: string; phoneNumber: string };
+    };
+    for (const value of [
+      mary.customer.name,
+      mary.customer.email,
+      mary.customer.phoneNumber,
+      'Schaefer',
+      SECRET_TITLE,
+      '4111',
+    ])
+      expect(logged, value).not.toContain(value);
+  });
+});
