@@ -86,10 +86,85 @@ const idempotencyHeader = {
   },
 };
 
-const crmReport = (summary: string, tag: 'crm' | 'legacy') =>
+/** New and legacy paths share each contract; the legacy one lives under /legacy. */
+type PathTag = 'purchases' | 'hotdeals' | 'crm' | 'legacy';
+const under = (tag: PathTag, path: string) => `${tag === 'legacy' ? '/legacy' : ''}${path}`;
+
+const purchaseList = (summary: string, tag: PathTag) =>
   ({
     method: 'get' as const,
-    path: `${tag === 'legacy' ? '/legacy' : ''}/crm/customers/{custId}/service-history`,
+    path: under(tag, '/purchases/{customerId}'),
+    summary,
+    tag,
+    params: customerPath,
+    query: purchasePageQuery,
+    responses: {
+      200: ok('A page of purchases', purchasePageResponse),
+      ...invalid,
+      ...notFound('Customer with purchases'),
+      ...storeDown,
+      ...always,
+    },
+  }) satisfies RouteSpec;
+
+const purchaseOne = (summary: string, tag: PathTag) =>
+  ({
+    method: 'get' as const,
+    path: under(tag, '/purchases/{customerId}/{purchaseId}'),
+    summary,
+    tag,
+    params: purchasePath,
+    responses: {
+      200: ok('The purchase', purchaseResponse),
+      ...invalid,
+      ...notFound('Purchase'),
+      ...storeDown,
+      ...always,
+    },
+  }) satisfies RouteSpec;
+
+const hotDealStock = (summary: string, tag: PathTag) =>
+  ({
+    method: 'put' as const,
+    path: under(tag, '/hotdeals/{productId}'),
+    summary,
+    tag,
+    admin: true as const,
+    params: productPath,
+    body: stockBody,
+    responses: {
+      200: ok('Stock', hotDealStockResponse),
+      ...bodyErrors,
+      ...adminErrors,
+      ...notFound('Hot deal'),
+      ...storeDown,
+      ...always,
+    },
+  }) satisfies RouteSpec;
+
+const hotDealOrder = (summary: string, tag: PathTag) =>
+  ({
+    method: 'post' as const,
+    path: under(tag, '/hotdeals/{productId}/orders'),
+    summary,
+    tag,
+    params: productPath,
+    body: orderBody,
+    headers: idempotencyHeader,
+    responses: {
+      201: ok('Ordered', hotDealOrderResponse),
+      ...bodyErrors,
+      ...notFound('Hot deal'),
+      ...orderErrors,
+      ...storeDown,
+      ...always,
+    },
+  }) satisfies RouteSpec;
+
+const crmReport = (summary: string, tag: PathTag) =>
+  ({
+    method: 'get' as const,
+    path: under(tag, '/crm/customers/{custId}/service-history'),
     summary,
     tag,
     params: crmCustomerPath,
@@ -191,64 +266,10 @@ export const routes = {
     responses: { 204: { description: 'Deleted' }, ...invalid, ...notFound('Todo'), ...storeDown, ...always },
   },
 
-  listPurchases: {
-    method: 'get',
-    path: '/purchases/{customerId}',
-    summary: "A customer's purchases, newest first (DynamoDB)",
-    tag: 'purchases',
-    params: customerPath,
-    query: purchasePageQuery,
-    responses: {
-      200: ok('A page of purchases', purchasePageResponse),
-      ...invalid,
-      ...notFound('Customer with purchases'),
-      ...storeDown,
-      ...always,
-    },
-  },
-  getPurchase: {
-    method: 'get',
-    path: '/purchases/{customerId}/{purchaseId}',
-    summary: 'One purchase with all its items (DynamoDB)',
-    tag: 'purchases',
-    params: purchasePath,
-    responses: {
-      200: ok('The purchase', purchaseResponse),
-      ...invalid,
-      ...notFound('Purchase'),
-      ...storeDown,
-      ...always,
-    },
-  },
-  listLegacyPurchases: {
-    method: 'get',
-    path: '/legacy/purchases/{customerId}',
-    summary: "A customer's purchases, newest first (the RDBMS JOIN)",
-    tag: 'legacy',
-    params: customerPath,
-    query: purchasePageQuery,
-    responses: {
-      200: ok('A page of purchases', purchasePageResponse),
-      ...invalid,
-      ...notFound('Customer with purchases'),
-      ...storeDown,
-      ...always,
-    },
-  },
-  getLegacyPurchase: {
-    method: 'get',
-    path: '/legacy/purchases/{customerId}/{purchaseId}',
-    summary: 'One purchase with all its items (the RDBMS JOIN)',
-    tag: 'legacy',
-    params: purchasePath,
-    responses: {
-      200: ok('The purchase', purchaseResponse),
-      ...invalid,
-      ...notFound('Purchase'),
-      ...storeDown,
-      ...always,
-    },
-  },
+  listPurchases: purchaseList("A customer's purchases, newest first (DynamoDB)", 'purchases'),
+  getPurchase: purchaseOne('One purchase with all its items (DynamoDB)', 'purchases'),
+  listLegacyPurchases: purchaseList("A customer's purchases, newest first (the RDBMS JOIN)", 'legacy'),
+  getLegacyPurchase: purchaseOne('One purchase with all its items (the RDBMS JOIN)', 'legacy'),
 
   getHotDeal: {
     method: 'get',
@@ -264,73 +285,10 @@ export const routes = {
       ...always,
     },
   },
-  setHotDealStock: {
-    method: 'put',
-    path: '/hotdeals/{productId}',
-    summary: 'Set the units on sale (admin)',
-    tag: 'hotdeals',
-    admin: true,
-    params: productPath,
-    body: stockBody,
-    responses: {
-      200: ok('Stock', hotDealStockResponse),
-      ...bodyErrors,
-      ...adminErrors,
-      ...storeDown,
-      ...always,
-    },
-  },
-  orderHotDeal: {
-    method: 'post',
-    path: '/hotdeals/{productId}/orders',
-    summary: 'Buy one unit (atomic decrement on Redis)',
-    tag: 'hotdeals',
-    params: productPath,
-    body: orderBody,
-    headers: idempotencyHeader,
-    responses: {
-      201: ok('Ordered', hotDealOrderResponse),
-      ...bodyErrors,
-      ...notFound('Hot deal'),
-      ...orderErrors,
-      ...storeDown,
-      ...always,
-    },
-  },
-  setLegacyHotDealStock: {
-    method: 'put',
-    path: '/legacy/hotdeals/{productId}',
-    summary: 'Set the units on sale (admin, the RDBMS)',
-    tag: 'legacy',
-    admin: true,
-    params: productPath,
-    body: stockBody,
-    responses: {
-      200: ok('Stock', hotDealStockResponse),
-      ...bodyErrors,
-      ...adminErrors,
-      ...notFound('Hot deal'),
-      ...storeDown,
-      ...always,
-    },
-  },
-  orderLegacyHotDeal: {
-    method: 'post',
-    path: '/legacy/hotdeals/{productId}/orders',
-    summary: 'Buy one unit (SELECT ... FOR UPDATE on the RDBMS)',
-    tag: 'legacy',
-    params: productPath,
-    body: orderBody,
-    headers: idempotencyHeader,
-    responses: {
-      201: ok('Ordered', hotDealOrderResponse),
-      ...bodyErrors,
-      ...notFound('Hot deal'),
-      ...orderErrors,
-      ...storeDown,
-      ...always,
-    },
-  },
+  setHotDealStock: hotDealStock('Set the units on sale (admin)', 'hotdeals'),
+  orderHotDeal: hotDealOrder('Buy one unit (atomic decrement on Redis)', 'hotdeals'),
+  setLegacyHotDealStock: hotDealStock('Set the units on sale (admin, the RDBMS)', 'legacy'),
+  orderLegacyHotDeal: hotDealOrder('Buy one unit (SELECT ... FOR UPDATE on the RDBMS)', 'legacy'),
 
   getServiceHistory: crmReport("A customer's archived service calls, oldest first (DocumentDB)", 'crm'),
   getLegacyServiceHistory: crmReport(
