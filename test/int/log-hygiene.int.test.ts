@@ -29,6 +29,12 @@ const event = (
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEvent;
 
+/** PUT /hotdeals/1 with the given admin key (the right one, then a guess). */
+const setStockWithKey = (key: string): [string, APIGatewayProxyEvent] => [
+  '../../functions/hotdeals/set-stock',
+  event('PUT', '/hotdeals/{productId}', { productId: '1' }, { quantity: 5 }, { 'x-api-key': key }),
+];
+
 const SECRET_TITLE = 'call Mary about her card 4111-1111-1111-1111';
 let logged = '';
 let answers: APIGatewayProxyResult[] = [];
@@ -55,26 +61,8 @@ beforeAll(async () => {
       event('GET', '/legacy/purchases/{customerId}', { customerId: '1' }),
     ],
     ['../../functions/todos/create', event('POST', '/todos', {}, { title: SECRET_TITLE })],
-    [
-      '../../functions/hotdeals/set-stock',
-      event(
-        'PUT',
-        '/hotdeals/{productId}',
-        { productId: '1' },
-        { quantity: 5 },
-        { 'x-api-key': 'test-admin-key' },
-      ),
-    ],
-    [
-      '../../functions/hotdeals/set-stock',
-      event(
-        'PUT',
-        '/hotdeals/{productId}',
-        { productId: '1' },
-        { quantity: 5 },
-        { 'x-api-key': 'guessed-key-123' },
-      ),
-    ],
+    setStockWithKey('test-admin-key'),
+    setStockWithKey('guessed-key-123'),
     [
       '../../functions/legacy-hotdeals/order',
       event(
