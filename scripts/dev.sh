@@ -19,7 +19,9 @@ ensure_node_modules
 
 stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
+projector_pid=
 cleanup() {
+  [ -n "$projector_pid" ] && kill "$projector_pid" 2>/dev/null
   if [ "$stack_was_up" = 0 ]; then
     say "stopping the local stack this run started"
     bash scripts/stack.sh down || true
@@ -34,7 +36,10 @@ tsx scripts/provision.ts
 say "seeding (scale ${OSHOP_SEED_SCALE:-1})"
 tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
 say "migrating the legacy data into the new stores (resumes; verifies what it writes)"
-tsx scripts/migrate.ts purchases crm --verify-if-migrated
+tsx scripts/migrate.ts purchases crm catalog --verify-if-migrated
+say "starting the projector (order events -> read models; its lines start with [projector])"
+tsx scripts/projector.ts &
+projector_pid=$!
 
 # Our handlers log one JSON line per request; serverless offline's own per-request lines
 # (and its route table) show with SLS_LOG_LEVEL=notice.

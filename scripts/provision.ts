@@ -14,14 +14,18 @@ import { config } from '#shared/config';
 import { ensureArchiveIndexes, type ArchivedCallDocument } from '#shared/crm/mongo-store';
 import { parsePostgresConnect } from '#shared/sql/postgres';
 import {
+  catalogTable,
   counterTable,
   ensureTable,
-  hotDealOrderTable,
-  hotDealStockTable,
+  eventTable,
   idempotencyTable,
+  projectionStateTable,
   purchaseTable,
+  readModelTable,
   todoTable,
 } from './schema/dynamodb';
+import { PROJECTIONS } from '#shared/projections/read-models';
+import { READ_MODELS } from '#shared/projections/projection';
 
 const SQL_DIR = fileURLToPath(new URL('./sql/postgres/', import.meta.url));
 
@@ -30,9 +34,12 @@ export async function provisionDynamo(): Promise<void> {
     todoTable(config.dynamodb.todoTable),
     counterTable(config.dynamodb.counterTable),
     purchaseTable(config.dynamodb.purchaseTable),
-    hotDealOrderTable(config.dynamodb.hotDealOrderTable),
-    hotDealStockTable(config.dynamodb.hotDealStockTable),
     idempotencyTable(config.dynamodb.idempotencyTable),
+    eventTable(config.dynamodb.eventTable),
+    catalogTable(config.dynamodb.catalogTable),
+    projectionStateTable(config.dynamodb.projectionStateTable),
+    // Generation 0 of each read model (a replay adds and swaps in later ones).
+    ...READ_MODELS.map((m) => readModelTable(config.readModels[m], PROJECTIONS[m].key)),
   ]) {
     const created = await ensureTable(dynamodb, spec);
     console.log(`  dynamodb  ${spec.TableName}: ${created ? 'created' : 'exists'}`);

@@ -1,13 +1,16 @@
 /**
- * Recomputes a hot-deal product's remaining stock in Redis from the durable records
- * (the stock last set, less the orders placed since and not cancelled): for after a
- * Redis loss or failover.
+ * Writes a hot-deal product's remaining stock to Redis from the hot-deal stock read model
+ * (the stock last set, less the orders placed from it and not cancelled, as the event log
+ * says): for after a Redis loss or failover. Let the projector catch up first.
  *
  *   npm run reconcile -- <productId> [<productId> ...]
  */
 import { redis } from '#shared/clients/redis';
+import { config } from '#shared/config';
 import { hotDealStore } from '#shared/hotdeals/stores';
 import { reconcileHotDealStock } from '#shared/hotdeals/redis-hotdeals';
+import { readHotDealStock } from '#shared/projections/read';
+import { projectionState } from '#shared/projections/stores';
 
 async function main(): Promise<number> {
   const ids = process.argv.slice(2);
@@ -16,7 +19,9 @@ async function main(): Promise<number> {
     return 2;
   }
   for (const id of ids) {
-    const r = await reconcileHotDealStock(hotDealStore, Number(id));
+    const productId = Number(id);
+    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
+    const r = await reconcileHotDealStock(hotDealStore, stock, productId);
     console.log(
       `product ${r.productId}: ${r.sold} sold since the stock was set, ${r.remaining} remaining (written to Redis)`,
     );

@@ -75,20 +75,20 @@ export const HOTDEAL_PRODUCT = 1;
 export const HOTDEAL_STOCK = 1000;
 
 export async function seedHotDeal(): Promise<void> {
-  const { GetCommand: Get } = await import('@aws-sdk/lib-dynamodb');
   const { hotDealStore, hotDeals } = await import('#shared/hotdeals/stores');
   const { reconcileHotDealStock, stockKey } = await import('#shared/hotdeals/redis-hotdeals');
+  const { readHotDealStock } = await import('#shared/projections/read');
+  const { projectionState } = await import('#shared/projections/stores');
+  const { config } = await import('#shared/config');
   const { redis } = await import('#shared/clients/redis');
   const { legacyHotDeals } = await import('#shared/hotdeals/legacy-stores');
   const { NotFoundError } = await import('#shared/errors');
   if ((await redis.exists(stockKey(HOTDEAL_PRODUCT))) === 0) {
-    const record = await hotDealStore.documents.send(
-      new Get({ TableName: hotDealStore.stockTable, Key: { product_id: HOTDEAL_PRODUCT } }),
-    );
-    if (record.Item) {
-      const r = await reconcileHotDealStock(hotDealStore, HOTDEAL_PRODUCT);
+    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, HOTDEAL_PRODUCT);
+    if (stock?.epoch) {
+      const r = await reconcileHotDealStock(hotDealStore, stock, HOTDEAL_PRODUCT);
       console.log(
-        `  hotdeal   product ${HOTDEAL_PRODUCT}: Redis rebuilt from the order records, ${r.remaining} left`,
+        `  hotdeal   product ${HOTDEAL_PRODUCT}: Redis rebuilt from the stock read model, ${r.remaining} left`,
       );
     } else {
       await hotDeals.setStock(HOTDEAL_PRODUCT, HOTDEAL_STOCK);

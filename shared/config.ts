@@ -27,9 +27,16 @@ const schema = z.object({
   TODO_TABLE: z.string().trim().min(3).default('TodoTable'),
   COUNTER_TABLE: z.string().trim().min(3).default('oshop_counters'),
   PURCHASE_TABLE: z.string().trim().min(3).default('purchase_t'),
-  HOTDEAL_ORDER_TABLE: z.string().trim().min(3).default('hotdeal_orders'),
-  HOTDEAL_STOCK_TABLE: z.string().trim().min(3).default('hotdeal_stock'),
   IDEMPOTENCY_TABLE: z.string().trim().min(3).default('idempotency'),
+  /** Event sourcing (README: Orders as events): the log, the catalog orders snapshot, the read models. */
+  EVENT_TABLE: z.string().trim().min(3).default('order_events'),
+  CATALOG_TABLE: z.string().trim().min(3).default('catalog'),
+  PROJECTION_STATE_TABLE: z.string().trim().min(3).default('projection_state'),
+  RM_PURCHASE_HISTORY_TABLE: z.string().trim().min(3).default('rm_purchase_history'),
+  RM_PRODUCT_SALES_TABLE: z.string().trim().min(3).default('rm_product_sales'),
+  RM_HOTDEAL_STOCK_TABLE: z.string().trim().min(3).default('rm_hotdeal_stock'),
+  /** How long a reader keeps the active read-model table before looking again after a replay. */
+  READ_MODEL_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
   /** Simulated payment: added latency and the share of payments that fail. */
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
   PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
@@ -101,10 +108,14 @@ export interface Config {
     todoTable: string;
     counterTable: string;
     purchaseTable: string;
-    hotDealOrderTable: string;
-    hotDealStockTable: string;
     idempotencyTable: string;
+    eventTable: string;
+    catalogTable: string;
+    projectionStateTable: string;
   };
+  /** Base (generation 0) table of each read model; a replay swaps in `<base>__g<N>`. */
+  readModels: { purchase_history: string; product_sales: string; hotdeal_stock: string };
+  readModelCacheMs: number;
   payment: { latencyMs: number; failureRate: number };
   hotDealShards: number;
   redis: {
@@ -163,10 +174,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       todoTable: e.TODO_TABLE,
       counterTable: e.COUNTER_TABLE,
       purchaseTable: e.PURCHASE_TABLE,
-      hotDealOrderTable: e.HOTDEAL_ORDER_TABLE,
-      hotDealStockTable: e.HOTDEAL_STOCK_TABLE,
       idempotencyTable: e.IDEMPOTENCY_TABLE,
+      eventTable: e.EVENT_TABLE,
+      catalogTable: e.CATALOG_TABLE,
+      projectionStateTable: e.PROJECTION_STATE_TABLE,
     },
+    readModels: {
+      purchase_history: e.RM_PURCHASE_HISTORY_TABLE,
+      product_sales: e.RM_PRODUCT_SALES_TABLE,
+      hotdeal_stock: e.RM_HOTDEAL_STOCK_TABLE,
+    },
+    readModelCacheMs: e.READ_MODEL_CACHE_MS,
     payment: { latencyMs: e.PAYMENT_LATENCY_MS, failureRate: e.PAYMENT_FAILURE_RATE },
     hotDealShards: e.HOTDEAL_SHARDS,
     redis: {

@@ -3,17 +3,19 @@ import { legacyDb } from '#shared/clients/legacy-db';
 import { mongoDb } from '#shared/clients/mongo';
 import { config } from '#shared/config';
 import type { ArchivedCallDocument } from '#shared/crm/mongo-store';
+import { catalogMigration } from './catalog';
 import { crmMigration } from './crm';
 import type { MigrationSpec } from './engine';
 import { purchaseMigration } from './purchases';
 
-export const MIGRATIONS = ['purchases', 'crm'] as const;
+export const MIGRATIONS = ['purchases', 'crm', 'catalog'] as const;
 export type MigrationName = (typeof MIGRATIONS)[number];
 
 /** What each migration moves, for the CLI's usage text. */
 export const DESCRIPTIONS: Record<MigrationName, string> = {
   purchases: `legacy purchase JOIN -> DynamoDB ${config.dynamodb.purchaseTable}`,
   crm: `legacy CSHARCH JOIN (calls before the cut-off) -> MongoDB ${config.mongo.db}.${config.crm.collection}`,
+  catalog: `legacy customer, product + seller -> DynamoDB ${config.dynamodb.catalogTable} (what orders snapshot)`,
 };
 
 /** A named migration on the configured stores, and its target's name (for the checkpoint file). */
@@ -27,6 +29,11 @@ export function migrationFor(
       spec: crmMigration({ legacy: legacyDb, collection, cutoff: options.cutoff }) as MigrationSpec<unknown>,
       target: `${config.mongo.db}.${config.crm.collection}`,
     };
+  }
+  if (name === 'catalog') {
+    const table = config.dynamodb.catalogTable;
+    const spec = catalogMigration({ legacy: legacyDb, documents, table });
+    return { spec: spec as MigrationSpec<unknown>, target: table };
   }
   const table = config.dynamodb.purchaseTable;
   const spec = purchaseMigration({

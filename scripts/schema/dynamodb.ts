@@ -42,20 +42,55 @@ export const purchaseTable = (name: string): CreateTableCommandInput => ({
   ],
 });
 
-/** Hot-deal orders, the durable record of every sale (the source of truth for reconcile). */
-export const hotDealOrderTable = (name: string): CreateTableCommandInput => ({
+/**
+ * The order event log: one item per event, stream id + version. Its stream (new images)
+ * feeds the projections: a Lambda in AWS, the local poller here (scripts/projector.ts).
+ */
+export const eventTable = (name: string): CreateTableCommandInput => ({
   TableName: name,
   BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [{ AttributeName: 'order_id', AttributeType: 'S' }],
-  KeySchema: [{ AttributeName: 'order_id', KeyType: 'HASH' }],
+  AttributeDefinitions: [
+    { AttributeName: 'stream_id', AttributeType: 'S' },
+    { AttributeName: 'version', AttributeType: 'N' },
+  ],
+  KeySchema: [
+    { AttributeName: 'stream_id', KeyType: 'HASH' },
+    { AttributeName: 'version', KeyType: 'RANGE' },
+  ],
+  StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
 });
 
-/** The stock an admin last set per hot-deal product, and when. */
-export const hotDealStockTable = (name: string): CreateTableCommandInput => ({
+/** Customers and products as orders snapshot them (pk `customer#N` / `product#N`). */
+export const catalogTable = (name: string): CreateTableCommandInput => ({
   TableName: name,
   BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [{ AttributeName: 'product_id', AttributeType: 'N' }],
-  KeySchema: [{ AttributeName: 'product_id', KeyType: 'HASH' }],
+  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+});
+
+/** Projection bookkeeping: stream positions per read-model table, active tables, checkpoints. */
+export const projectionStateTable = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: 'read_model', AttributeType: 'S' },
+    { AttributeName: 'stream_id', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'read_model', KeyType: 'HASH' },
+    { AttributeName: 'stream_id', KeyType: 'RANGE' },
+  ],
+});
+
+/** A read-model table, keyed as its projection says (first attribute hash, second range). */
+export const readModelTable = (
+  name: string,
+  key: readonly { name: string; type: 'N' | 'S' }[],
+): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: key.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+  KeySchema: key.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
 });
 
 /** Powertools Idempotency records (key `id`; expiry in `expiration`). */

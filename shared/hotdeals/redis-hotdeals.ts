@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { Catalog } from '../catalog/catalog';
 import type { RedisClient } from '../clients/redis';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
+import { handleCommand, type EventStore } from '../events/event-store';
 import { logger } from '../logger';
+import { LEGACY_EPOCH, newEvent, orderStream, stockStream, type OrderPlaced } from '../orders/events';
 import type { HotDealOrder, HotDeals, HotDealStock, OrderRequest } from './hotdeal';
 import type { Payment } from './payment';
 
@@ -22,6 +18,8 @@ const tag = (productId: number, shard: number) =>
 export const stockKey = (productId: number, shard = 0) => `hotdeal:${tag(productId, shard)}:stock`;
 const releasedKey = (productId: number, shard: number, orderId: string) =>
   `hotdeal:${tag(productId, shard)}:released:${orderId}`;
+/** The stock setting (epoch) a shard's units belong to; handed out with each unit. */
+export const epochKey = (productId: number, shard = 0) => `hotdeal:${tag(productId, shard)}:epoch`;
 
 /** Splits a quantity over shards as evenly as possible (the first ones get the remainder). */
 export const splitStock = (quantity: number, shards: number): number[] =>
@@ -30,13 +28,23 @@ export const splitStock = (quantity: number, shards: number): number[] =>
 /**
  * Reserve one unit: decrement only while stock > 0, in one atomic step (the workshop read
  * with GET and then called DECR, so two buyers could both see 1). Returns the remaining
- * stock, -1 when sold out, -2 when the product is not on sale.
+ * stock (-1 when sold out, -2 when the product is not on sale) and the unit's epoch.
  */
 export const RESERVE_SCRIPT = `
 local stock = redis.call('GET', KEYS[1])
-if not stock then return -2 end
-if tonumber(stock) <= 0 then return -1 end
-return redis.call('DECR', KEYS[1])`;
+if not stock then return {-2, ''} end
+if tonumber(stock) <= 0 then return {-1, ''} end
+return {redis.call('DECR', KEYS[1]), redis.call('GET', KEYS[2]) or '${LEGACY_EPOCH}'}`;
+
+/**
+ * Sets a shard's stock and epoch together, unless a newer setting is already there (two
+ * admins racing: the log orders their StockSet events, and Redis keeps the later one).
+ */
+const SET_STOCK = `
+local current = redis.call('GET', KEYS[2]) or '${LEGACY_EPOCH}'
+if current > ARGV[2] then return 0 end
+redis.call('MSET', KEYS[1], ARGV[1], KEYS[2], ARGV[2])
+return 1`;
 
 /** Give a reserved unit back, at most once per order (the marker outlives any retry). */
 const RELEASE = `
@@ -46,16 +54,18 @@ end
 return -1`;
 
 type ScriptRedis = RedisClient & {
-  reserveHotDealUnit(key: string): Promise<number>;
+  reserveHotDealUnit(stock: string, epoch: string): Promise<[number, string]>;
   releaseHotDealUnit(stock: string, marker: string): Promise<number>;
+  setHotDealStock(stock: string, epoch: string, quantity: number, epochValue: string): Promise<number>;
 };
 
 /** Registers the scripts once per client (EVALSHA, with EVAL on a new connection). */
 const scripted = new WeakSet<RedisClient>();
 export function withHotDealScripts(redis: RedisClient): ScriptRedis {
   if (!scripted.has(redis)) {
-    redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
+    redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 2, lua: RESERVE_SCRIPT });
     redis.defineCommand('releaseHotDealUnit', { numberOfKeys: 2, lua: RELEASE });
+    redis.defineCommand('setHotDealStock', { numberOfKeys: 2, lua: SET_STOCK });
     scripted.add(redis);
   }
   return redis as ScriptRedis;
@@ -65,9 +75,12 @@ export interface RedisHotDealStore {
   redis: RedisClient;
   /** Stock shards per product (1: one key). Change it only together with a stock reset. */
   shards: number;
-  documents: DynamoDBDocumentClient;
-  orderTable: string;
-  stockTable: string;
+  /** The durable record: StockSet and order events (README: Orders as events). */
+  events: EventStore;
+  /** What an order snapshots about its customer and product. */
+  catalog: Catalog;
+  /** Purchase ids for hot-deal orders (newer than every migrated purchase). */
+  nextPurchaseId: () => Promise<number>;
   payment: Payment;
 }
 
@@ -92,13 +105,15 @@ export async function reserveHotDealUnit(
   redis: RedisClient,
   productId: number,
   shards = 1,
-): Promise<{ shard: number; left: number }> {
+): Promise<{ shard: number; left: number; epoch: string }> {
   const scripts = withHotDealScripts(redis);
   const start = shards > 1 ? Math.floor(Math.random() * shards) : 0;
   for (let i = 0; i < shards; i++) {
     const shard = (start + i) % shards;
-    const left = await onRedis(scripts.reserveHotDealUnit(stockKey(productId, shard)));
-    if (left >= 0) return { shard, left };
+    const [left, epoch] = await onRedis(
+      scripts.reserveHotDealUnit(stockKey(productId, shard), epochKey(productId, shard)),
+    );
+    if (left >= 0) return { shard, left, epoch };
     if (left === -2 && shard === 0) throw new NotFoundError(`Product ${productId} is not a hot deal`);
   }
   throw new ConflictError('SOLD_OUT', `Product ${productId} is sold out`);
@@ -128,20 +143,38 @@ async function totalRemaining(redis: RedisClient, productId: number, shards: num
   return values.reduce((sum, v) => sum + Number(v ?? 0), 0);
 }
 
-async function writeStock(
+/**
+ * Writes a stock setting to every shard; false where a newer setting is already there
+ * (that shard is left alone).
+ */
+export async function writeStock(
   redis: RedisClient,
   productId: number,
   quantity: number,
+  epoch: string,
   shards: number,
-): Promise<void> {
-  await onRedis(
-    Promise.all(splitStock(quantity, shards).map((q, k) => redis.set(stockKey(productId, k), q))),
+): Promise<boolean> {
+  const scripts = withHotDealScripts(redis);
+  const written = await onRedis(
+    Promise.all(
+      splitStock(quantity, shards).map((q, k) =>
+        scripts.setHotDealStock(stockKey(productId, k), epochKey(productId, k), q, epoch),
+      ),
+    ),
   );
+  return written.every((w) => w === 1);
 }
 
-/** The new path: Redis for the race, DynamoDB for the record. */
+/** A new setting's epoch: its time, made later than the last one if clocks disagree. */
+function nextEpoch(history: { type: string; payload: Record<string, unknown> }[]): string {
+  const last = history.findLast((e) => e.type === 'StockSet')?.payload.epoch as string | undefined;
+  const fresh = `${new Date().toISOString()}#${randomUUID().slice(0, 8)}`;
+  return last && last >= fresh ? `${last}+` : fresh;
+}
+
+/** The new path: Redis for the race, the event log for the record. */
 export function redisHotDeals(store: RedisHotDealStore): HotDeals {
-  const { redis, documents } = store;
+  const { redis, events } = store;
   return {
     async remaining(productId): Promise<HotDealStock> {
       return { productId, remaining: await totalRemaining(redis, productId, store.shards) };
@@ -149,59 +182,45 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
 
     async setStock(productId, quantity): Promise<HotDealStock> {
       // The durable record first: reconcile recomputes from it after a Redis loss.
-      await documents.send(
-        new PutCommand({
-          TableName: store.stockTable,
-          Item: { product_id: productId, quantity, set_at: new Date().toISOString() },
-        }),
-      );
-      await writeStock(redis, productId, quantity, store.shards);
+      let chosen = '';
+      await handleCommand(events, stockStream(productId), (history) => {
+        chosen = nextEpoch(history);
+        return [newEvent('StockSet', { productId, quantity, epoch: chosen })];
+      });
+      await writeStock(redis, productId, quantity, chosen, store.shards);
       return { productId, remaining: quantity };
     },
 
     async placeOrder({ productId, customerId }: OrderRequest): Promise<HotDealOrder> {
-      const { shard, left } = await reserveHotDealUnit(redis, productId, store.shards);
+      const { shard, left, epoch } = await reserveHotDealUnit(redis, productId, store.shards);
       const orderId = randomUUID();
-      let recorded = false;
+      let placed: OrderPlaced | undefined;
       try {
-        await documents.send(
-          new PutCommand({
-            TableName: store.orderTable,
-            Item: {
-              order_id: orderId,
-              product_id: productId,
-              customer_id: customerId,
-              created_at: new Date().toISOString(),
-              status: 'PLACED',
-              shard,
-            },
-            ConditionExpression: 'attribute_not_exists(order_id)',
-          }),
-        );
-        recorded = true;
+        const [{ customer, product }, purchaseId] = await Promise.all([
+          store.catalog.lookup(customerId, productId),
+          store.nextPurchaseId(),
+        ]);
+        const order: OrderPlaced = {
+          orderId,
+          productId,
+          customerId,
+          purchaseId,
+          stockEpoch: epoch,
+          price: product?.price ?? 0,
+          placedAt: new Date().toISOString(),
+          shard,
+          customer: customer ? { name: customer.name, address: customer.address } : null,
+          item: product ? { productName: product.productName, sellerTel: product.sellerTel } : null,
+        };
+        await events.append(orderStream(orderId), 0, [newEvent('OrderPlaced', order)]);
+        placed = order;
         await store.payment({ orderId, customerId, productId });
         // One shard: exact. Several: the other shards are read after the sale (a snapshot).
         const remaining = store.shards === 1 ? left : await totalRemaining(redis, productId, store.shards);
         return { orderId, productId, remaining };
       } catch (err) {
-        // Compensation: the order no longer counts, and its unit goes back exactly once.
-        if (recorded) {
-          await documents
-            .send(
-              new UpdateCommand({
-                TableName: store.orderTable,
-                Key: { order_id: orderId },
-                UpdateExpression: 'SET #s = :c',
-                ExpressionAttributeNames: { '#s': 'status' },
-                ExpressionAttributeValues: { ':c': 'CANCELLED' },
-              }),
-            )
-            .catch((e: unknown) => logger.error('could not cancel order', { orderId, reason: String(e) }));
-        }
-        // If Redis is down too, the unit stays out until `npm run reconcile` (an undersell,
-        // never an oversell); the caller still gets the first failure.
-        await releaseHotDealUnit(redis, productId, orderId, shard).catch((e: unknown) =>
-          logger.error('could not give a hot-deal unit back', { orderId, productId, reason: String(e) }),
+        await compensate(store, { orderId, productId, shard, epoch }, placed, err).catch((e: unknown) =>
+          logger.error('could not compensate a failed hot-deal order', { orderId, reason: String(e) }),
         );
         throw err;
       }
@@ -210,35 +229,53 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
 }
 
 /**
- * Recomputes a product's remaining stock from the durable records (for after a Redis loss):
- * the stock last set, less the orders placed since, not cancelled. Writes it to Redis.
+ * Undoes a failed order: its cancellation goes on record, then its unit goes back to Redis
+ * (exactly once), then the release goes on record. A unit goes back only once the order's
+ * cancellation is recorded, so the log never counts more sold than the stock allowed. If
+ * Redis is down the unit stays out until `npm run reconcile` (an undersell, never an
+ * oversell); the caller still gets the first failure.
+ */
+async function compensate(
+  store: RedisHotDealStore,
+  unit: { orderId: string; productId: number; shard: number; epoch: string },
+  placed: OrderPlaced | undefined,
+  cause: unknown,
+): Promise<void> {
+  const stream = orderStream(unit.orderId);
+  if (placed) {
+    const { orderId, productId, customerId, purchaseId, stockEpoch, price } = placed;
+    const reason = cause instanceof AppError ? cause.code : 'ERROR';
+    await store.events.append(stream, 1, [
+      newEvent('OrderCancelled', { orderId, productId, customerId, purchaseId, stockEpoch, price, reason }),
+    ]);
+  }
+  await releaseHotDealUnit(store.redis, unit.productId, unit.orderId, unit.shard);
+  if (placed)
+    await store.events.append(stream, 2, [
+      newEvent('UnitReleased', {
+        orderId: unit.orderId,
+        productId: unit.productId,
+        shard: unit.shard,
+        stockEpoch: unit.epoch,
+      }),
+    ]);
+}
+
+/**
+ * Writes a product's remaining stock to Redis from the hot-deal stock read model (the
+ * stock last set less the orders placed from it and not cancelled): after a Redis loss or
+ * failover. Run it once the projector has caught up (`npm run projections -- check`).
  */
 export async function reconcileHotDealStock(
-  store: RedisHotDealStore,
+  store: Pick<RedisHotDealStore, 'redis' | 'shards'>,
+  stock: { epoch: string | null; quantity: number; remaining: number } | undefined,
   productId: number,
 ): Promise<HotDealStock & { sold: number }> {
-  const stock = await store.documents.send(
-    new GetCommand({ TableName: store.stockTable, Key: { product_id: productId } }),
-  );
-  if (!stock.Item) throw new NotFoundError(`Product ${productId} is not a hot deal`);
-  const setAt = String(stock.Item.set_at);
-  let sold = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await store.documents.send(
-      new ScanCommand({
-        TableName: store.orderTable,
-        FilterExpression: 'product_id = :p AND #s = :placed AND created_at >= :since',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':p': productId, ':placed': 'PLACED', ':since': setAt },
-        Select: 'COUNT',
-        ExclusiveStartKey,
-      }),
+  if (!stock || stock.epoch === null) throw new NotFoundError(`Product ${productId} is not a hot deal`);
+  if (!(await writeStock(store.redis, productId, stock.remaining, stock.epoch, store.shards)))
+    throw new ConflictError(
+      'STOCK_CHANGED',
+      `Redis holds a newer stock setting for product ${productId} than the read model; let the projector catch up`,
     );
-    sold += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  const remaining = Math.max(0, Number(stock.Item.quantity) - sold);
-  await writeStock(store.redis, productId, remaining, store.shards);
-  return { productId, remaining, sold };
+  return { productId, remaining: stock.remaining, sold: stock.quantity - stock.remaining };
 }

@@ -1,17 +1,22 @@
+import { dynamoCatalog, dynamoPurchaseIds } from '../catalog/catalog';
 import { documents, dynamodb } from '../clients/dynamodb';
 import { redis } from '../clients/redis';
 import { config } from '../config';
+import { dynamoEventStore } from '../events/event-store';
 import { idempotentOrders } from './idempotency';
 import { simulatedPayment } from './payment';
 import { redisHotDeals, type RedisHotDealStore } from './redis-hotdeals';
 
-/** The new hot-deal path (Redis + DynamoDB), built once per container. */
+/** The order event log, built once per container. */
+export const orderEvents = dynamoEventStore(documents, config.dynamodb.eventTable);
+
+/** The new hot-deal path (Redis + the event log), built once per container. */
 export const hotDealStore: RedisHotDealStore = {
   redis,
   shards: config.hotDealShards,
-  documents,
-  orderTable: config.dynamodb.hotDealOrderTable,
-  stockTable: config.dynamodb.hotDealStockTable,
+  events: orderEvents,
+  catalog: dynamoCatalog(documents, config.dynamodb.catalogTable),
+  nextPurchaseId: dynamoPurchaseIds(documents, config.dynamodb.counterTable),
   payment: simulatedPayment(config.payment),
 };
 export const hotDeals = redisHotDeals(hotDealStore);

@@ -28,8 +28,21 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('serverless package', () => {
-  it('builds every function of the route table, and nothing else', () => {
-    expect(Object.keys(dev.zips).sort()).toEqual(Object.keys(routes).sort());
+  it('builds every function of the route table and the projector, and nothing else', () => {
+    expect(Object.keys(dev.zips).sort()).toEqual([...Object.keys(routes), 'projectOrderEvents'].sort());
+  });
+
+  it('runs the projector from the events table stream: bisect on error, failure queue, bounded retries', () => {
+    const [, mapping] = resources(dev.template, 'AWS::Lambda::EventSourceMapping')[0]!;
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['OrderEventsTable', 'StreamArn'] },
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ProjectionFailureQueue', 'Arn'] } } },
+    });
+    expect(dev.template.Resources.OrderEventsTable?.Properties?.StreamSpecification).toEqual({
+      StreamViewType: 'NEW_IMAGE',
+    });
   });
 
   it("routes each function's http event to its method and path in the route table (and so the OpenAPI document)", async () => {
@@ -106,13 +119,26 @@ describe('least privilege', () => {
       asList(statement.Action).some((a) => a.startsWith('dynamodb:')),
     );
     for (const { where, statement } of dynamo) {
-      for (const resource of asList(statement.Resource))
-        expect(resource, where).toMatchObject({ 'Fn::GetAtt': [expect.stringMatching(/Table$/), 'Arn'] });
+      for (const resource of asList(statement.Resource)) {
+        if (typeof resource === 'object' && resource && 'Fn::Sub' in resource)
+          // A read model's replay generations: <its base table>__g<N>, nothing wider.
+          expect(resource, where).toEqual({
+            'Fn::Sub': expect.stringMatching(/^\$\{Rm\w+Table\.Arn\}__g\*$/),
+          });
+        else
+          expect(resource, where).toMatchObject({
+            'Fn::GetAtt': [expect.stringMatching(/Table$/), expect.stringMatching(/^(Arn|StreamArn)$/)],
+          });
+      }
     }
     const grants = (role: string) =>
       dynamo.filter((d) => d.where === role).flatMap(({ statement }) => asList(statement.Action));
     expect(grants('GetTodoIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem']);
-    expect(grants('ListPurchasesIamRoleLambdaExecution')).toEqual(['dynamodb:Query']);
+    expect(grants('ListPurchasesIamRoleLambdaExecution')).toEqual([
+      'dynamodb:Query',
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+    ]);
     expect(grants('PingIamRoleLambdaExecution')).toEqual([]);
     expect(grants('GetServiceHistoryIamRoleLambdaExecution')).toEqual([]);
   });

@@ -2,25 +2,17 @@ import '../support/env';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documents } from '#shared/clients/dynamodb';
 import { createRedisClient, type RedisClient } from '#shared/clients/redis';
-import { config } from '#shared/config';
 import { simulatedPayment } from '#shared/hotdeals/payment';
 import { redisHotDeals, releaseHotDealUnit, splitStock, stockKey } from '#shared/hotdeals/redis-hotdeals';
+import { testHotDealStore } from '../support/order-events';
 import { rush } from '../support/rush';
 
 const CLUSTER_PORT = Number(process.env.OSHOP_REDIS_CLUSTER_PORT ?? 17001);
 let cluster: RedisClient;
 
 const dealsOn = (shards: number) =>
-  redisHotDeals({
-    redis: cluster,
-    shards,
-    documents,
-    orderTable: config.dynamodb.hotDealOrderTable,
-    stockTable: config.dynamodb.hotDealStockTable,
-    payment: simulatedPayment({ latencyMs: 0, failureRate: 0 }),
-  });
+  redisHotDeals(testHotDealStore(cluster, simulatedPayment({ latencyMs: 0, failureRate: 0 }), shards));
 
 /** `orders` orders from `callers` callers against `stock` units split over `shards`. */
 async function rushOnShards(shards: number, stock: number, orders = 3000, callers = 150) {

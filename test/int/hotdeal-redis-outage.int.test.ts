@@ -2,7 +2,6 @@ import '../support/env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documents } from '#shared/clients/dynamodb';
 import { createRedisClient } from '#shared/clients/redis';
 import { config } from '#shared/config';
 import { simulatedPayment } from '#shared/hotdeals/payment';
@@ -11,6 +10,9 @@ import {
   redisHotDeals,
   type RedisHotDealStore,
 } from '#shared/hotdeals/redis-hotdeals';
+import { readHotDealStock } from '#shared/projections/read';
+import { projectionState } from '#shared/projections/stores';
+import { projectProduct, testHotDealStore } from '../support/order-events';
 import { rush } from '../support/rush';
 
 // A redis-server of this test's own, so stopping it mid-sale disturbs nothing else.
@@ -54,14 +56,10 @@ describe('Redis stopped mid-sale', () => {
     await startRedis();
     const redis = createRedisClient({ url: `redis://127.0.0.1:${PORT}`, cluster: false });
     redis.on('error', () => undefined);
-    const store: RedisHotDealStore = {
+    const store: RedisHotDealStore = testHotDealStore(
       redis,
-      shards: 1,
-      documents,
-      orderTable: config.dynamodb.hotDealOrderTable,
-      stockTable: config.dynamodb.hotDealStockTable,
-      payment: simulatedPayment({ latencyMs: 0, failureRate: 0 }),
-    };
+      simulatedPayment({ latencyMs: 0, failureRate: 0 }),
+    );
     const deals = redisHotDeals(store);
     const productId = randomInt(100_000, 2_000_000_000);
     await deals.setStock(productId, 1000);
@@ -76,9 +74,11 @@ describe('Redis stopped mid-sale', () => {
     expect(before.sold + during.sold).toBe(300);
     const soldBeforeRestart = before.sold + during.sold;
 
-    // Restarted empty (no persistence): reconcile rebuilds the stock from the order records.
+    // Restarted empty (no persistence): reconcile rebuilds the stock from the event log's read model.
     await startRedis();
-    const rebuilt = await reconcileHotDealStock(store, productId);
+    await projectProduct(productId);
+    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
+    const rebuilt = await reconcileHotDealStock(store, stock, productId);
     expect(rebuilt).toEqual({ productId, remaining: 1000 - soldBeforeRestart, sold: soldBeforeRestart });
 
     // The sale goes on and ends exactly at the stock.

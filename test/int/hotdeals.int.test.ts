@@ -1,8 +1,7 @@
 import '../support/env';
 import { randomInt } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documents, dynamodb } from '#shared/clients/dynamodb';
+import { dynamodb } from '#shared/clients/dynamodb';
 import { legacyDb } from '#shared/clients/legacy-db';
 import { redis } from '#shared/clients/redis';
 import { config } from '#shared/config';
@@ -17,6 +16,9 @@ import {
   stockKey,
   type RedisHotDealStore,
 } from '#shared/hotdeals/redis-hotdeals';
+import { readHotDealStock } from '#shared/projections/read';
+import { projectionState } from '#shared/projections/stores';
+import { productEvents, projectProduct, standingOrders, testHotDealStore } from '../support/order-events';
 import { rush } from '../support/rush';
 
 /** A product id of this test's own, so tests never share stock. */
@@ -24,37 +26,7 @@ const freshProduct = () => randomInt(100_000, 2_000_000_000);
 const paid: Payment = simulatedPayment({ latencyMs: 0, failureRate: 0 });
 const declined: Payment = simulatedPayment({ latencyMs: 0, failureRate: 1 });
 
-const store = (
-  payment: Payment = paid,
-  orderTable = config.dynamodb.hotDealOrderTable,
-): RedisHotDealStore => ({
-  redis,
-  shards: 1,
-  documents,
-  orderTable,
-  stockTable: config.dynamodb.hotDealStockTable,
-  payment,
-});
-
-async function placedOrders(productId: number): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new ScanCommand({
-        TableName: config.dynamodb.hotDealOrderTable,
-        FilterExpression: 'product_id = :p AND #s = :placed',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':p': productId, ':placed': 'PLACED' },
-        Select: 'COUNT',
-        ExclusiveStartKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return count;
-}
+const store = (payment: Payment = paid): RedisHotDealStore => testHotDealStore(redis, payment);
 
 afterAll(async () => {
   redis.disconnect();
@@ -72,7 +44,7 @@ describe('hot deals on Redis (new path)', () => {
     expect(r.soldOut).toBe(2000);
     expect(new Set(r.orderIds).size).toBe(1000);
     expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
-    expect(await placedOrders(productId)).toBe(1000);
+    expect(await standingOrders(productId)).toBe(1000);
   });
 
   it('with payments failing at random: no unit lost, none sold twice', async () => {
@@ -84,7 +56,7 @@ describe('hot deals on Redis (new path)', () => {
     expect(declines).toBeGreaterThan(100);
     expect(r.other.length).toBe(declines);
     expect(r.sold + (await deals.remaining(productId)).remaining).toBe(1000);
-    expect(await placedOrders(productId)).toBe(r.sold);
+    expect(await standingOrders(productId)).toBe(r.sold);
   });
 
   it('gives the unit back exactly once when the payment fails', async () => {
@@ -93,15 +65,50 @@ describe('hot deals on Redis (new path)', () => {
     await deals.setStock(productId, 3);
     await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
     expect((await deals.remaining(productId)).remaining).toBe(3);
-    expect(await placedOrders(productId)).toBe(0);
+    expect(await standingOrders(productId)).toBe(0);
+  });
+
+  it('records a declined order as placed, cancelled, unit released (versions 1, 2, 3)', async () => {
+    const productId = freshProduct();
+    const deals = redisHotDeals(store(declined));
+    await deals.setStock(productId, 3);
+    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
+    const orderEvents = (await productEvents(productId)).filter((e) => e.streamId.startsWith('order-'));
+    expect(orderEvents.map((e) => [e.type, e.version])).toEqual([
+      ['OrderPlaced', 1],
+      ['OrderCancelled', 2],
+      ['UnitReleased', 3],
+    ]);
+    expect(orderEvents[1]?.payload).toMatchObject({ productId, customerId: 1, reason: 'PAYMENT_DECLINED' });
   });
 
   it('gives the unit back when the order cannot be recorded', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals(store(paid, 'no_such_table'));
+    const deals = redisHotDeals({
+      ...store(),
+      events: { ...store().events, append: () => Promise.reject(new Error('event log down')) },
+    });
     await redis.set(stockKey(productId), 2);
-    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toThrow();
+    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toThrow('event log down');
     expect(await redis.get(stockKey(productId))).toBe('2');
+  });
+
+  it('snapshots the customer and the product from the catalog into OrderPlaced', async () => {
+    const productId = 1;
+    const deals = redisHotDeals(store());
+    const before = (await deals.remaining(productId)).remaining;
+    await deals.placeOrder({ productId, customerId: 1 });
+    await redis.incr(stockKey(productId)); // leave the seeded stock as it was
+    expect(before).toBeGreaterThan(0);
+    const placed = (await productEvents(productId)).filter((e) => e.type === 'OrderPlaced').at(-1);
+    expect(placed?.payload).toMatchObject({
+      customerId: 1,
+      purchaseId: expect.any(Number),
+      customer: { name: expect.stringMatching(/\S/), address: expect.stringMatching(/\S/) },
+      item: { productName: expect.stringMatching(/\S/), sellerTel: expect.stringMatching(/\S/) },
+      price: expect.any(Number),
+    });
+    expect(Number(placed?.payload.purchaseId)).toBeGreaterThan(1_000_000_000);
   });
 
   it('releases a unit at most once per order, however often compensation runs', async () => {
@@ -119,15 +126,38 @@ describe('hot deals on Redis (new path)', () => {
     );
   });
 
-  it('reconciles Redis from the durable order records after a Redis loss', async () => {
+  it('reconciles Redis from the stock read model (the event log) after a Redis loss', async () => {
     const productId = freshProduct();
     const deals = redisHotDeals(store());
+    const declining = redisHotDeals(store(declined));
     await deals.setStock(productId, 30);
     const r = await rush(deals, productId, 12, 4);
     expect(r.sold).toBe(12);
+    await expect(declining.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(
+      PaymentDeclinedError,
+    );
     await redis.del(stockKey(productId));
-    expect(await reconcileHotDealStock(store(), productId)).toEqual({ productId, remaining: 18, sold: 12 });
+    await projectProduct(productId);
+    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
+    expect(stock).toMatchObject({ quantity: 30, placed: 13, cancelled: 1, released: 1, remaining: 18 });
+    expect(await reconcileHotDealStock(store(), stock, productId)).toEqual({
+      productId,
+      remaining: 18,
+      sold: 12,
+    });
     expect(await deals.remaining(productId)).toEqual({ productId, remaining: 18 });
+  });
+
+  it('counts orders against the stock setting their unit came from, when stock is set again mid-sale', async () => {
+    const productId = freshProduct();
+    const deals = redisHotDeals(store());
+    await deals.setStock(productId, 10);
+    await rush(deals, productId, 4, 2);
+    await deals.setStock(productId, 50); // a new setting: the 4 sold before no longer count
+    await rush(deals, productId, 7, 3);
+    await projectProduct(productId);
+    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
+    expect(stock).toMatchObject({ quantity: 50, placed: 7, remaining: 43, pending: {} });
   });
 });
 

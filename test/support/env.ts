@@ -15,9 +15,13 @@ process.env.STAGE ??= 'local';
 process.env.TODO_TABLE = TEST_TODO_TABLE;
 process.env.COUNTER_TABLE = TEST_COUNTER_TABLE;
 process.env.PURCHASE_TABLE = TEST_PURCHASE_TABLE;
-process.env.HOTDEAL_ORDER_TABLE = 'hotdeal_orders_test';
-process.env.HOTDEAL_STOCK_TABLE = 'hotdeal_stock_test';
 process.env.IDEMPOTENCY_TABLE = 'idempotency_test';
+process.env.EVENT_TABLE = 'order_events_test';
+process.env.CATALOG_TABLE = 'catalog_test';
+process.env.PROJECTION_STATE_TABLE = 'projection_state_test';
+process.env.RM_PURCHASE_HISTORY_TABLE = 'rm_purchase_history_test';
+process.env.RM_PRODUCT_SALES_TABLE = 'rm_product_sales_test';
+process.env.RM_HOTDEAL_STOCK_TABLE = 'rm_hotdeal_stock_test';
 process.env.ADMIN_API_KEY = 'test-admin-key';
 // The CRM archive of the tests: its own database on the same local wire server.
 export const TEST_MONGO_DB = process.env.TEST_MONGO_DB ?? 'crm_test';

@@ -1,0 +1,30 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { documents } from '#shared/clients/dynamodb';
+import { config } from '#shared/config';
+import { toStoredEvent } from '#shared/events/event-store';
+import { logger } from '#shared/logger';
+import { projectAll, type ReadModelTargets } from '#shared/projections/project-all';
+
+const targets: ReadModelTargets = {
+  state: { documents, table: config.dynamodb.projectionStateTable },
+  baseTables: config.readModels,
+};
+
+/**
+ * The read side in AWS: the events table's DynamoDB Stream, in batches. Applying is
+ * idempotent per stream position, so a failed batch is simply thrown back: Lambda retries
+ * it (bisecting it to isolate a poison event) and, after the last retry, sends its
+ * description to the failure queue (serverless.yml). Nothing is applied twice on retry.
+ */
+export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+  const events = event.Records.flatMap((r) =>
+    r.eventName === 'INSERT' && r.dynamodb?.NewImage
+      ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
+      : [],
+  );
+  if (events.length === 0) return;
+  const r = await projectAll(targets, events);
+  logger.info('projected', { events: events.length, applied: r.applied, skipped: r.skipped });
+};

@@ -1,0 +1,127 @@
+/**
+ * The read side's maintenance tool.
+ *
+ *   npm run projections -- check                 compare every read model with the event log (drift, lag)
+ *   npm run projections -- replay <model|all>    rebuild into a fresh table from the log, swap it in
+ *   npm run projections -- checksum <model|all>  content checksum of the active table
+ *
+ * Read models: purchase_history, product_sales, hotdeal_stock.
+ * Exit codes: 0 fine, 1 drift found or failure, 2 bad arguments.
+ */
+import { dynamodb } from '#shared/clients/dynamodb';
+import { redis } from '#shared/clients/redis';
+import { config } from '#shared/config';
+import { hotDealStore } from '#shared/hotdeals/stores';
+import { epochKey, stockKey } from '#shared/hotdeals/redis-hotdeals';
+import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
+import { PROJECTIONS, type HotDealStockRow } from '#shared/projections/read-models';
+import { readActiveTable } from '#shared/projections/state';
+import { projectionState } from '#shared/projections/stores';
+import {
+  checkReadModel,
+  readAllEvents,
+  readModelChecksum,
+  readModelRows,
+  replayReadModel,
+} from './projections/replay';
+
+const USAGE = `usage: npm run projections -- <check | replay <model|all> | checksum <model|all>>
+  models: ${READ_MODELS.join(', ')}`;
+
+function usage(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function models(arg: string | undefined): ReadModelName[] {
+  if (arg === 'all') return [...READ_MODELS];
+  if (arg && (READ_MODELS as readonly string[]).includes(arg)) return [arg as ReadModelName];
+  return usage(arg ? `unknown read model "${arg}"` : 'name a read model or all');
+}
+
+async function check(): Promise<boolean> {
+  const t0 = performance.now();
+  const events = await readAllEvents(projectionState.documents, config.dynamodb.eventTable);
+  console.log(
+    `event log: ${events.length} events (${((performance.now() - t0) / 1000).toFixed(1)} s to read)`,
+  );
+  let clean = true;
+  for (const name of READ_MODELS) {
+    const d = await checkReadModel(projectionState, PROJECTIONS[name], config.readModels[name], events);
+    const ok = d.missing + d.extra + d.different === 0;
+    clean &&= ok || d.unapplied > 0;
+    console.log(
+      `${name.padEnd(17)} ${d.table}: ${d.rows} rows, ` +
+        (ok ? 'no drift' : `DRIFT missing ${d.missing}, extra ${d.extra}, different ${d.different}`) +
+        (d.unapplied ? ` (${d.unapplied} events not applied yet: the projector is behind or stopped)` : ''),
+    );
+    for (const e of d.examples) console.log(`    ${e}`);
+  }
+  // The stock Redis sells from, against the stock the log implies.
+  const { table } = await readActiveTable(projectionState, 'hotdeal_stock', config.readModels.hotdeal_stock);
+  for (const row of (await readModelRows(projectionState.documents, table)) as HotDealStockRow[]) {
+    if (row.epoch === null) continue;
+    const keys = Array.from({ length: hotDealStore.shards }, (_, k) => k);
+    const stock = await Promise.all(keys.map((k) => redis.get(stockKey(row.product_id, k))));
+    const epochs = await Promise.all(keys.map((k) => redis.get(epochKey(row.product_id, k))));
+    const inRedis = stock.reduce((n, v) => n + Number(v ?? 0), 0);
+    const note =
+      epochs[0] !== row.epoch
+        ? `Redis holds another stock setting (${epochs[0] ?? 'none'})`
+        : inRedis === row.remaining
+          ? 'agrees'
+          : `Redis has ${inRedis} (${row.cancelled - row.released} cancelled units not given back: npm run reconcile -- ${row.product_id})`;
+    console.log(`hotdeal ${row.product_id}: log says ${row.remaining} remaining; ${note}`);
+  }
+  return clean;
+}
+
+async function main(): Promise<number> {
+  const [command, arg, ...rest] = process.argv.slice(2);
+  if (rest.length) usage(`unexpected "${rest.join(' ')}"`);
+  if (command === 'check') return (await check()) ? 0 : 1;
+  if (command === 'checksum') {
+    for (const name of models(arg)) {
+      const { table } = await readActiveTable(projectionState, name, config.readModels[name]);
+      console.log(`${name} ${table}: ${await readModelChecksum(projectionState.documents, table)}`);
+    }
+    return 0;
+  }
+  if (command === 'replay') {
+    for (const name of models(arg)) {
+      let shown = 0;
+      const r = await replayReadModel(
+        { dynamodb, state: projectionState, eventTable: config.dynamodb.eventTable },
+        PROJECTIONS[name],
+        config.readModels[name],
+        {
+          onProgress: (done, total) => {
+            if (done === total || performance.now() - shown > 1000) {
+              shown = performance.now();
+              console.log(`${name}: replayed ${done}/${total} events`);
+            }
+          },
+        },
+      );
+      console.log(
+        `${name}: ${r.events} events in ${r.seconds.toFixed(2)} s (${Math.round(r.eventsPerSecond)} events/s) into ${r.table}, ` +
+          `swapped in; ${r.caughtUp} appended meanwhile caught up; checksum ${r.checksum}` +
+          (r.dropped.length ? `; dropped ${r.dropped.join(', ')}` : ''),
+      );
+    }
+    return 0;
+  }
+  return usage(command ? `unknown command "${command}"` : 'name a command');
+}
+
+main().then(
+  (code) => {
+    redis.disconnect();
+    process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(`projections failed: ${err instanceof Error ? err.message : String(err)}`);
+    redis.disconnect();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,134 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { toStoredEvent, type StoredEvent } from '#shared/events/event-store';
+import { projectAll, type BatchLags, type ReadModelTargets } from '#shared/projections/project-all';
+import { readCheckpoint, writeCheckpoint } from '#shared/projections/state';
+
+/**
+ * The local twin of the AWS stream trigger: reads the events table's stream on DynamoDB
+ * Local shard by shard (parents before children, as Lambda does), hands each batch to
+ * the same projectAll, and checkpoints a shard's sequence number only after its batch is
+ * applied. A crash or an error replays from the checkpoint; the projections skip what
+ * they already applied, so nothing is lost and nothing is applied twice.
+ */
+export interface PollerOptions {
+  dynamodb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  eventTable: string;
+  targets: ReadModelTargets;
+  /** Sleep between polls when every shard came back empty. */
+  idleMs?: number;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onBatch?: (batch: { events: StoredEvent[]; applied: number; skipped: number; lagsMs: BatchLags }) => void;
+  log?: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runPoller(o: PollerOptions): Promise<void> {
+  const log = o.log ?? (() => undefined);
+  const table = await o.dynamodb.send(new DescribeTableCommand({ TableName: o.eventTable }));
+  const streamArn = table.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${o.eventTable} has no stream (run npm run provision)`);
+  const iterators = new Map<string, string>();
+  const finished = new Set<string>();
+  let shards: Shard[] = [];
+  let shardsAt = 0;
+  let failures = 0;
+
+  const checkpointKey = (shardId: string) => `${streamArn}|${shardId}`;
+  const iteratorFor = async (shardId: string): Promise<string | undefined> => {
+    const after = await readCheckpoint(o.targets.state, checkpointKey(shardId));
+    const out = await o.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return out.ShardIterator;
+  };
+
+  while (!o.signal?.aborted) {
+    if (Date.now() - shardsAt > 5000) {
+      shards = await describeShards(o.streams, streamArn);
+      shardsAt = Date.now();
+    }
+    const known = new Set(shards.map((s) => s.ShardId));
+    // A child shard waits for its parent, so a stream's events stay in order.
+    const ready = shards.filter(
+      (s): s is Shard & { ShardId: string } =>
+        s.ShardId !== undefined &&
+        !finished.has(s.ShardId) &&
+        (!s.ParentShardId || !known.has(s.ParentShardId) || finished.has(s.ParentShardId)),
+    );
+    let got = 0;
+    for (const shard of ready) {
+      const shardId = shard.ShardId;
+      try {
+        const iterator = iterators.get(shardId) ?? (await iteratorFor(shardId));
+        if (!iterator) {
+          finished.add(shardId);
+          continue;
+        }
+        const out = await o.streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: o.batchSize ?? 1000 }),
+        );
+        const records = out.Records ?? [];
+        const events = records.flatMap((r) =>
+          r.eventName === 'INSERT' && r.dynamodb?.NewImage
+            ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
+            : [],
+        );
+        if (events.length > 0) {
+          const result = await projectAll(o.targets, events);
+          o.onBatch?.({ events, ...result });
+        }
+        const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
+        if (last) await writeCheckpoint(o.targets.state, checkpointKey(shardId), last);
+        got += records.length;
+        if (out.NextShardIterator) iterators.set(shardId, out.NextShardIterator);
+        else {
+          iterators.delete(shardId);
+          finished.add(shardId);
+        }
+        failures = 0;
+      } catch (err) {
+        // Start this shard again from its checkpoint, after a growing pause.
+        iterators.delete(shardId);
+        if (!(err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException)) {
+          failures++;
+          log(
+            `shard ${shardId}: ${err instanceof Error ? err.message : String(err)}; retrying from its checkpoint`,
+          );
+          await sleep(Math.min(5000, 100 * 2 ** failures));
+        }
+      }
+    }
+    if (got === 0) await sleep(o.idleMs ?? 100);
+  }
+}
+
+async function describeShards(streams: DynamoDBStreamsClient, StreamArn: string): Promise<Shard[]> {
+  const shards: Shard[] = [];
+  let ExclusiveStartShardId: string | undefined;
+  do {
+    const out = await streams.send(new DescribeStreamCommand({ StreamArn, ExclusiveStartShardId }));
+    shards.push(...(out.StreamDescription?.Shards ?? []));
+    ExclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
+  } while (ExclusiveStartShardId);
+  return shards;
+}

@@ -1,0 +1,28 @@
+import type { OrderEvent } from '../orders/events';
+
+/** A read-model row as stored (without the runner's bookkeeping). */
+export type Row = Record<string, unknown>;
+
+/**
+ * A projection: a pure fold from events to read-model rows (emmett's evolve), plus where
+ * each event lands. The runner (./runner.ts) does the I/O: idempotency per stream
+ * position, ordering, batching, retries.
+ *
+ * Rules a projection keeps, so live projection and replay agree byte for byte:
+ * - all events of one stream that change a row change the same row;
+ * - evolve is commutative across streams (a row's state does not depend on which of two
+ *   streams' events came first), so a batch boundary or a shard split changes nothing.
+ */
+export interface Projection<S extends Row = Row> {
+  readonly name: ReadModelName;
+  /** The read-model table's key attributes (to create a fresh table for a replay). */
+  readonly key: readonly { name: string; type: 'N' | 'S' }[];
+  /** The streams it reads; their every event advances its position, used or not. */
+  handles(streamId: string): boolean;
+  /** The row an event changes (its key attributes), or undefined. */
+  rowKey(event: OrderEvent): Row | undefined;
+  evolve(state: S | undefined, event: OrderEvent): S | undefined;
+}
+
+export const READ_MODELS = ['purchase_history', 'product_sales', 'hotdeal_stock'] as const;
+export type ReadModelName = (typeof READ_MODELS)[number];
