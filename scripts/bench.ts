@@ -16,6 +16,7 @@ import { measureRedisCeiling } from './bench/ceilings';
 import { renderChart } from './bench/chart';
 import { feederPath, writeFeeder, type Feeder } from './bench/feeders';
 import { checkHotDeal, resetHotDealStock } from './bench/hotdeal';
+import { benchReplay, measureProjectionLag } from './bench/projections';
 import { ensureLocalApi, startLocalApi, stop } from './bench/local-api';
 import {
   BENCH_MIGRATIONS,
@@ -119,6 +120,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
     for (const path of scenario.paths) {
       if (scenario.rush) await resetHotDealStock(target, path);
       say(`${name}: ${path.name} path`);
+      const since = new Date().toISOString();
       const run = runArtillery(scenario.file, {
         target,
         output: join(ctx.dir, `${name}-${path.name}.json`),
@@ -138,6 +140,18 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       }
       result.paths[path.name] = r;
       say(`${name} ${path.name}: ${r.rps} req/s, p95 ${r.p95} ms, ${r.errors} errors`);
+      if (scenario.rush && path.name === 'new' && ctx.local) {
+        const lag = await measureProjectionLag(since);
+        result.projectionLag = lag;
+        const p = lag.byReadModel.purchase_history;
+        say(
+          `${name}: projection lag over ${lag.events} events, purchase history p50 ${p?.p50} ms, p95 ${p?.p95} ms, p99 ${p?.p99} ms`,
+        );
+        if (lag.missing > 0)
+          ctx.summary.failures.push(`${name}: ${lag.missing} events not projected 30 s after the rush`);
+        else if ((p?.p95 ?? 0) >= 1000)
+          ctx.summary.failures.push(`${name}: projection lag p95 ${p?.p95} ms (goal: under 1 s)`);
+      }
     }
   } finally {
     stop(api);
@@ -199,6 +213,12 @@ async function main(): Promise<number> {
       summary.ceilings.redis = measureRedisCeiling(Number(process.env.OSHOP_REDIS_PORT ?? 16379));
     }
     for (const name of chosen) await runScenario(name, SCENARIOS[name], ctx);
+    if (local && chosen.some((c) => (SCENARIOS[c] as Scenario).rush)) {
+      say('replay: every read model rebuilt from the event log into a fresh table, swapped in');
+      summary.replay = await benchReplay(say);
+      for (const r of summary.replay)
+        if (!r.identical) summary.failures.push(`replay of ${r.readModel} differs from the live read model`);
+    }
     // The npm run dev the bench started has just run each full migration, verified: its
     // figures are the measurement. Otherwise a run of its own, last, so its extra items do
     // not weigh on the lookups measured above.

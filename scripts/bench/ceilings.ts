@@ -6,7 +6,7 @@ export interface RedisCeiling {
   requests: number;
   /** Plain INCR: what one Redis does with nothing on top. */
   incrRps: number;
-  /** The hot-deal reserve script itself (EVAL, one key), on a key of its own. */
+  /** The hot-deal reserve script itself (EVAL, its two keys), on keys of its own. */
   reserveRps: number;
   reserveP99Ms: number;
 }
@@ -63,7 +63,14 @@ export function measureRedisCeiling(port: number, clients = 150, requests = 100_
   cli('SET', BENCH_KEY, String(requests * 1000));
   try {
     const incr = bench('-t', 'incr');
-    const reserve = bench('EVAL', RESERVE_SCRIPT.replace(/\s+/g, ' ').trim(), '1', BENCH_KEY);
+    // The script as the order path runs it: stock key and epoch key (same hash tag).
+    const reserve = bench(
+      'EVAL',
+      RESERVE_SCRIPT.replace(/\s+/g, ' ').trim(),
+      '2',
+      BENCH_KEY,
+      `${BENCH_KEY}:epoch`,
+    );
     return { clients, requests, incrRps: incr.rps, reserveRps: reserve.rps, reserveP99Ms: reserve.p99 };
   } finally {
     cli('DEL', BENCH_KEY, 'counter:__rand_int__'); // the key INCR used

@@ -74,6 +74,33 @@ export function renderReport(summary: BenchSummary): string {
       }
   }
 
+  const lagged = Object.entries(summary.scenarios).filter(([, s]) => s.projectionLag);
+  if (lagged.length > 0 || summary.replay) {
+    lines.push(
+      '',
+      '## Event sourcing: projection lag under the rush, replay',
+      '',
+      'Lag: from an order event being appended to its read-model row being written (the stream position records when), for every event of the rush.',
+      '',
+      row(['scenario', 'read model', 'events', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms']),
+      row(Array(7).fill('---')),
+    );
+    for (const [name, s] of lagged)
+      for (const [model, l] of Object.entries(s.projectionLag?.byReadModel ?? {}))
+        lines.push(row([name, model, l.samples, l.p50, l.p95, l.p99, l.max]));
+    if (summary.replay) {
+      lines.push(
+        '',
+        row(['replay', 'events', 'seconds', 'events/s', 'identical to live']),
+        row(Array(5).fill('---')),
+      );
+      for (const r of summary.replay)
+        lines.push(
+          row([r.readModel, r.events, r.seconds, r.eventsPerSecond, r.identical ? 'yes' : '**NO**']),
+        );
+    }
+  }
+
   const redis = summary.ceilings.redis;
   if (http || redis) {
     lines.push('', '## Ceilings: how close the new path gets to the limit', '');

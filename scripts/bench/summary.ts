@@ -1,6 +1,7 @@
 import type { PathResult } from './artillery';
 import type { RedisCeiling } from './ceilings';
 import type { MigrationResult } from './migrations';
+import type { ProjectionLag, ReplayBench } from './projections';
 
 export type PathName = 'legacy' | 'new';
 
@@ -18,6 +19,8 @@ export interface ScenarioResult {
   ratios?: Ratios;
   /** Rush scenarios: the new path's throughput as a share of each ceiling. */
   ceilingShare?: { http?: number; redisReserve?: number };
+  /** Rush scenarios, new path: event appended -> read-model row written. */
+  projectionLag?: ProjectionLag;
 }
 
 /** What one `npm run bench` wrote to summary.json. */
@@ -28,6 +31,8 @@ export interface BenchSummary {
   ceilings: { http?: PathResult; redis?: RedisCeiling };
   migrations: Record<string, MigrationResult>;
   scenarios: Record<string, ScenarioResult>;
+  /** Every read model rebuilt from the event log after the rushes. */
+  replay?: ReplayBench[];
   /** Why the bench failed, if it did (a threshold, oversold units, a migration). */
   failures: string[];
 }

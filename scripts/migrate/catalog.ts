@@ -1,5 +1,5 @@
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fromCatalogItem, toCatalogItem, type CatalogEntry } from '#shared/catalog/catalog';
+import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { customerKey, fromCatalogItem, toCatalogItem, type CatalogEntry } from '#shared/catalog/catalog';
 import type { SqlDatabase } from '#shared/sql/database';
 import { batchPut } from './dynamo-writer';
 import type { MigrationSpec } from './engine';
@@ -62,13 +62,31 @@ export function catalogMigration(deps: {
       ];
     },
     async writeChunk(entries) {
-      await batchPut(documents, table, entries.map(toCatalogItem));
+      // Products are put whole; customers are updated in place, so a migration run again
+      // keeps each customer's hot-deal purchase sequence (their purchase ids).
+      await batchPut(documents, table, entries.filter((e) => e.kind === 'product').map(toCatalogItem));
+      const customers = entries.filter((e) => e.kind === 'customer');
+      let next = 0;
+      const worker = async () => {
+        for (let c = customers[next++]; c; c = customers[next++])
+          await documents.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: { id: customerKey(c.customerId) },
+              UpdateExpression: 'SET #n = :n, address = :a',
+              ExpressionAttributeNames: { '#n': 'name' },
+              ExpressionAttributeValues: { ':n': c.name, ':a': c.address },
+            }),
+          );
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
     },
     async scanTarget(onRecords) {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const out = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
-        onRecords((out.Items ?? []).map(fromCatalogItem));
+        // (customers who ordered without being in the legacy catalog hold only a sequence)
+        onRecords((out.Items ?? []).flatMap((i) => fromCatalogItem(i) ?? []));
         ExclusiveStartKey = out.LastEvaluatedKey;
       } while (ExclusiveStartKey);
     },

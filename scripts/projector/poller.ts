@@ -28,6 +28,8 @@ export interface PollerOptions {
   targets: ReadModelTargets;
   /** Sleep between polls when every shard came back empty. */
   idleMs?: number;
+  /** Sleep after a small batch, so the next one is bigger. */
+  batchWindowMs?: number;
   batchSize?: number;
   signal?: AbortSignal;
   onBatch?: (batch: { events: StoredEvent[]; applied: number; skipped: number; lagsMs: BatchLags }) => void;
@@ -118,7 +120,10 @@ export async function runPoller(o: PollerOptions): Promise<void> {
         }
       }
     }
+    // Nothing new: wait. A trickle: wait a little too, so events gather into batches (each
+    // batch costs a few reads per read model however small it is; Lambda's batch window).
     if (got === 0) await sleep(o.idleMs ?? 100);
+    else if (got < (o.batchSize ?? 1000) / 2) await sleep(o.batchWindowMs ?? 100);
   }
 }
 

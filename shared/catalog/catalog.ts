@@ -1,10 +1,15 @@
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Reference data the order path snapshots into its events: who the customer is and what
  * the product was (name, price, seller) at the time of the order. Migrated from the
  * legacy customer, product and seller tables into one DynamoDB table (pk `id`:
  * `customer#N`, `product#N`), so placing an order never touches the RDBMS.
+ *
+ * A customer's item also holds the sequence of their hot-deal purchases: one UpdateItem
+ * per order both takes the next purchase id and returns the customer's name and address.
+ * Per customer, so no single counter item is hot under a rush (DynamoDB allows about
+ * 1,000 writes a second on one item).
  */
 export interface CatalogCustomer {
   customerId: number;
@@ -19,13 +24,27 @@ export interface CatalogProduct {
 }
 export type CatalogEntry = ({ kind: 'customer' } & CatalogCustomer) | ({ kind: 'product' } & CatalogProduct);
 
-export interface Catalog {
-  /** Both at once (one round trip); undefined where the catalog has no such entry. */
-  lookup(
-    customerId: number,
-    productId: number,
-  ): Promise<{ customer: CatalogCustomer | undefined; product: CatalogProduct | undefined }>;
+/** What an order needs before it is recorded: its purchase id and the two snapshots. */
+export interface OrderContext {
+  purchaseId: number;
+  customer: CatalogCustomer | undefined;
+  product: CatalogProduct | undefined;
 }
+
+export interface Catalog {
+  prepareOrder(customerId: number, productId: number): Promise<OrderContext>;
+}
+
+/**
+ * Hot-deal purchase ids start above every id the legacy sequence can have reached (it
+ * holds 100,000 purchases at full scale), so a hot-deal purchase sorts newest in a
+ * customer's history and never collides with a migrated one. Unique and increasing per
+ * customer, which is what the purchase key (customer, purchase id) needs; within the
+ * contract's range (up to 1,999,999,999).
+ */
+export const HOTDEAL_PURCHASE_ID_BASE = 1_000_000_000;
+/** The catalog attribute holding a customer's hot-deal purchase count. */
+export const PURCHASE_SEQ = 'purchase_seq';
 
 export const customerKey = (id: number) => `customer#${id}`;
 export const productKey = (id: number) => `product#${id}`;
@@ -36,10 +55,14 @@ export function toCatalogItem(e: CatalogEntry): Record<string, unknown> {
     : { id: productKey(e.productId), product_name: e.productName, price: e.price, seller_tel: e.sellerTel };
 }
 
-export function fromCatalogItem(item: Record<string, unknown>): CatalogEntry {
+/** A catalog item in contract shape; undefined for a customer the legacy catalog never had. */
+export function fromCatalogItem(item: Record<string, unknown>): CatalogEntry | undefined {
   const [kind, n] = String(item.id).split('#');
   if (kind === 'customer')
-    return { kind, customerId: Number(n), name: String(item.name), address: String(item.address) };
+    return item.name === undefined
+      ? undefined
+      : { kind, customerId: Number(n), name: String(item.name), address: String(item.address) };
+  if (item.product_name === undefined) return undefined;
   return {
     kind: 'product',
     productId: Number(n),
@@ -49,52 +72,49 @@ export function fromCatalogItem(item: Record<string, unknown>): CatalogEntry {
   };
 }
 
-export function dynamoCatalog(documents: DynamoDBDocumentClient, table: string): Catalog {
-  return {
-    async lookup(customerId, productId) {
-      const out = await documents.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: { Keys: [{ id: customerKey(customerId) }, { id: productKey(productId) }] },
-          },
-        }),
-      );
-      // Two small keys are never left unprocessed but under throttling; then the snapshot is
-      // simply missing (the order still stands, its purchase shows empty names).
-      const entries = (out.Responses?.[table] ?? []).map(fromCatalogItem);
-      let customer: CatalogCustomer | undefined;
-      let product: CatalogProduct | undefined;
-      for (const { kind, ...e } of entries) {
-        if (kind === 'customer') customer = e as CatalogCustomer;
-        else product = e as CatalogProduct;
-      }
-      return { customer, product };
-    },
-  };
-}
-
 /**
- * Purchase ids for hot-deal orders: one atomic counter, starting above every id the
- * legacy sequence can have reached (it holds 100,000 purchases at full scale), so a
- * hot-deal purchase sorts newest in a customer's history and never collides with a
- * migrated one. Ids stay within the contract's range (up to 1,999,999,999).
+ * The catalog on DynamoDB. Products are kept per container for `productTtlMs` (a hot deal
+ * is one product ordered thousands of times; a price change shows within that time).
  */
-export const HOTDEAL_PURCHASE_ID_BASE = 1_000_000_000;
-
-export function dynamoPurchaseIds(
+export function dynamoCatalog(
   documents: DynamoDBDocumentClient,
-  counterTable: string,
-): () => Promise<number> {
-  return async () => {
+  table: string,
+  productTtlMs = 60_000,
+): Catalog {
+  const products = new Map<number, { product: CatalogProduct | undefined; at: number }>();
+  const product = async (productId: number) => {
+    const cached = products.get(productId);
+    if (cached && Date.now() - cached.at < productTtlMs) return cached.product;
     const out = await documents.send(
-      new UpdateCommand({
-        TableName: counterTable,
-        Key: { name: 'hotdeal-purchase-id' },
-        UpdateExpression: 'SET n = if_not_exists(n, :base) + :one',
-        ExpressionAttributeValues: { ':base': HOTDEAL_PURCHASE_ID_BASE, ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
+      new GetCommand({ TableName: table, Key: { id: productKey(productId) } }),
     );
-    return Number(out.Attributes?.n);
+    const entry = out.Item ? fromCatalogItem(out.Item) : undefined;
+    const found = entry?.kind === 'product' ? entry : undefined;
+    products.set(productId, { product: found, at: Date.now() });
+    return found;
+  };
+  return {
+    async prepareOrder(customerId, productId) {
+      const [customer, found] = await Promise.all([
+        documents.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { id: customerKey(customerId) },
+            UpdateExpression: 'ADD #seq :one',
+            ExpressionAttributeNames: { '#seq': PURCHASE_SEQ },
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+        product(productId),
+      ]);
+      const item = customer.Attributes ?? {};
+      const entry = fromCatalogItem(item);
+      return {
+        purchaseId: HOTDEAL_PURCHASE_ID_BASE + Number(item[PURCHASE_SEQ]),
+        customer: entry?.kind === 'customer' ? entry : undefined,
+        product: found,
+      };
+    },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog';
 import type { RedisClient } from '../clients/redis';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
-import { handleCommand, type EventStore } from '../events/event-store';
+import { handleCommand, type EventStore, type StoredEvent } from '../events/event-store';
 import { logger } from '../logger';
 import { LEGACY_EPOCH, newEvent, orderStream, stockStream, type OrderPlaced } from '../orders/events';
 import type { HotDealOrder, HotDeals, HotDealStock, OrderRequest } from './hotdeal';
@@ -77,10 +77,8 @@ export interface RedisHotDealStore {
   shards: number;
   /** The durable record: StockSet and order events (README: Orders as events). */
   events: EventStore;
-  /** What an order snapshots about its customer and product. */
+  /** An order's purchase id and what it snapshots about its customer and product. */
   catalog: Catalog;
-  /** Purchase ids for hot-deal orders (newer than every migrated purchase). */
-  nextPurchaseId: () => Promise<number>;
   payment: Payment;
 }
 
@@ -194,12 +192,9 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
     async placeOrder({ productId, customerId }: OrderRequest): Promise<HotDealOrder> {
       const { shard, left, epoch } = await reserveHotDealUnit(redis, productId, store.shards);
       const orderId = randomUUID();
-      let placed: OrderPlaced | undefined;
+      let placed: StoredEvent | undefined;
       try {
-        const [{ customer, product }, purchaseId] = await Promise.all([
-          store.catalog.lookup(customerId, productId),
-          store.nextPurchaseId(),
-        ]);
+        const { purchaseId, customer, product } = await store.catalog.prepareOrder(customerId, productId);
         const order: OrderPlaced = {
           orderId,
           productId,
@@ -212,8 +207,7 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
           customer: customer ? { name: customer.name, address: customer.address } : null,
           item: product ? { productName: product.productName, sellerTel: product.sellerTel } : null,
         };
-        await events.append(orderStream(orderId), 0, [newEvent('OrderPlaced', order)]);
-        placed = order;
+        [placed] = await events.append(orderStream(orderId), 0, [newEvent('OrderPlaced', order)]);
         await store.payment({ orderId, customerId, productId });
         // One shard: exact. Several: the other shards are read after the sale (a snapshot).
         const remaining = store.shards === 1 ? left : await totalRemaining(redis, productId, store.shards);
@@ -238,20 +232,20 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
 async function compensate(
   store: RedisHotDealStore,
   unit: { orderId: string; productId: number; shard: number; epoch: string },
-  placed: OrderPlaced | undefined,
+  placed: StoredEvent | undefined,
   cause: unknown,
 ): Promise<void> {
-  const stream = orderStream(unit.orderId);
+  let cancelled: StoredEvent | undefined;
   if (placed) {
-    const { orderId, productId, customerId, purchaseId, stockEpoch, price } = placed;
+    const { orderId, productId, customerId, purchaseId, stockEpoch, price } = placed.payload as OrderPlaced;
     const reason = cause instanceof AppError ? cause.code : 'ERROR';
-    await store.events.append(stream, 1, [
+    [cancelled] = await store.events.appendAfter(placed, [
       newEvent('OrderCancelled', { orderId, productId, customerId, purchaseId, stockEpoch, price, reason }),
     ]);
   }
   await releaseHotDealUnit(store.redis, unit.productId, unit.orderId, unit.shard);
-  if (placed)
-    await store.events.append(stream, 2, [
+  if (cancelled)
+    await store.events.appendAfter(cancelled, [
       newEvent('UnitReleased', {
         orderId: unit.orderId,
         productId: unit.productId,

@@ -1,4 +1,4 @@
-import { dynamoCatalog, dynamoPurchaseIds } from '../catalog/catalog';
+import { dynamoCatalog } from '../catalog/catalog';
 import { documents, dynamodb } from '../clients/dynamodb';
 import { redis } from '../clients/redis';
 import { config } from '../config';
@@ -16,7 +16,6 @@ export const hotDealStore: RedisHotDealStore = {
   shards: config.hotDealShards,
   events: orderEvents,
   catalog: dynamoCatalog(documents, config.dynamodb.catalogTable),
-  nextPurchaseId: dynamoPurchaseIds(documents, config.dynamodb.counterTable),
   payment: simulatedPayment(config.payment),
 };
 export const hotDeals = redisHotDeals(hotDealStore);

@@ -188,6 +188,10 @@ export async function projectEvents(
   const worker = async () => {
     for (let chain = chains[next++]; chain; chain = chains[next++]) {
       for (const tx of chain) {
+        // Positions say when they were written: lag is measurable from the tables alone.
+        const sentAt = Date.now();
+        for (const item of tx.items)
+          if (item.Put?.TableName === state.table) item.Put.Item = { ...item.Put.Item, projected_at: sentAt };
         await transact(documents, tx.items);
         const committed = Date.now();
         const lags = tx.events.map((e) => committed - Date.parse(e.recordedAt));

@@ -3,7 +3,8 @@ import { E2E_BASE_URL, E2E_LAMBDA_PORT, E2E_PORT } from './env';
 
 /**
  * Serves the API with `serverless offline` on a test port (the fast in-process mode) for
- * the e2e tier, and stops it afterwards. Its environment points at the test tables.
+ * the e2e tier, with the projector beside it, and stops both afterwards. Their
+ * environment points at the test tables.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const child: ChildProcess = spawn(
@@ -42,7 +43,15 @@ export default async function setup(): Promise<() => Promise<void>> {
     await new Promise((r) => setTimeout(r, 250));
   }
 
+  // The projector, as `npm run dev` runs it: order events -> read models (the test tables).
+  const projector = spawn('npx', ['tsx', 'scripts/projector.ts'], {
+    env: { ...process.env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+
   return async () => {
+    if (projector.pid) process.kill(-projector.pid, 'SIGTERM');
     if (child.pid) process.kill(-child.pid, 'SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
   };

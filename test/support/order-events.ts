@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoCatalog, dynamoPurchaseIds } from '#shared/catalog/catalog';
+import { dynamoCatalog } from '#shared/catalog/catalog';
 import { documents } from '#shared/clients/dynamodb';
 import type { RedisClient } from '#shared/clients/redis';
 import { config } from '#shared/config';
@@ -18,7 +18,6 @@ export const testHotDealStore = (redis: RedisClient, payment: Payment, shards = 
   shards,
   events: testEvents,
   catalog: dynamoCatalog(documents, config.dynamodb.catalogTable),
-  nextPurchaseId: dynamoPurchaseIds(documents, config.dynamodb.counterTable),
   payment,
 });
 
