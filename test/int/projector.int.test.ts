@@ -1,5 +1,6 @@
 import '../support/env';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,17 +9,39 @@ import { redis } from '#shared/clients/redis';
 import { config } from '#shared/config';
 import { simulatedPayment } from '#shared/hotdeals/payment';
 import { redisHotDeals } from '#shared/hotdeals/redis-hotdeals';
-import type { Documents } from '#shared/projections/state';
-import { projectionState } from '#shared/projections/stores';
-import { purchaseHistory } from '#shared/purchases/stores';
+import { dynamoEventStore } from '#shared/events/event-store';
+import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
+import { PROJECTIONS } from '#shared/projections/read-models';
+import { cachedActiveTable, type Documents, type ProjectionStateStore } from '#shared/projections/state';
+import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-store';
 import { readHotDealStock } from '#shared/projections/read';
 import { runPoller } from '../../scripts/projector/poller';
-import { testEvents, testHotDealStore } from '../support/order-events';
+import { checkReadModel, readAllEvents } from '../../scripts/projections/replay';
+import { ensureTable, eventTable, projectionStateTable, readModelTable } from '../../scripts/schema/dynamodb';
+import { testHotDealStore } from '../support/order-events';
 
 /**
  * The local projector (the twin of the AWS stream trigger) against DynamoDB Local's real
- * stream of the test event log, with a write path that crashes now and then.
+ * stream, with a write path that crashes now and then. On an event log and read models of
+ * this file's own, so no other projector (the e2e tier's) serves them.
  */
+const run = randomUUID().slice(0, 8);
+const log = `order_events_test_${run}`;
+const state: ProjectionStateStore = { documents, table: `projection_state_test_${run}` };
+const baseTables = Object.fromEntries(READ_MODELS.map((m) => [m, `rm_${m}_test_${run}`])) as Record<
+  ReadModelName,
+  string
+>;
+const events = dynamoEventStore(documents, log);
+const purchaseHistory = dynamoPurchaseHistory(
+  documents,
+  config.dynamodb.purchaseTable,
+  cachedActiveTable(state, 'purchase_history', baseTables.purchase_history),
+);
+const storeWith = (failureRate: number) => ({
+  ...testHotDealStore(redis, simulatedPayment({ latencyMs: 0, failureRate })),
+  events,
+});
 const streams = new DynamoDBStreamsClient({
   region: config.region,
   endpoint: config.dynamodb.endpoint,
@@ -45,12 +68,15 @@ const controller = new AbortController();
 let poller: Promise<void>;
 const errors: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
+  await ensureTable(dynamodb, eventTable(log));
+  await ensureTable(dynamodb, projectionStateTable(state.table));
+  for (const m of READ_MODELS) await ensureTable(dynamodb, readModelTable(baseTables[m], PROJECTIONS[m].key));
   poller = runPoller({
     dynamodb,
     streams,
-    eventTable: config.dynamodb.eventTable,
-    targets: { state: { ...projectionState, documents: flaky }, baseTables: config.readModels },
+    eventTable: log,
+    targets: { state: { ...state, documents: flaky }, baseTables },
     idleMs: 50,
     signal: controller.signal,
     log: (line) => errors.push(line),
@@ -61,6 +87,8 @@ afterAll(async () => {
   controller.abort();
   await poller;
   redis.disconnect();
+  for (const TableName of [log, state.table, ...Object.values(baseTables)])
+    await dynamodb.send(new DeleteTableCommand({ TableName }));
 });
 
 async function eventually<T>(
@@ -80,10 +108,10 @@ describe('local projector on the DynamoDB Local stream', () => {
   it('puts a placed order into the customer purchase history, within seconds, through crashes', async () => {
     const productId = 1; // in the catalog: its name and seller show in the purchase
     const customerId = randomInt(1, 150);
-    const deals = redisHotDeals(testHotDealStore(redis, simulatedPayment({ latencyMs: 0, failureRate: 0 })));
+    const deals = redisHotDeals(storeWith(0));
     await redis.incr(`hotdeal:{p:${productId}}:stock`); // the unit this test buys
     const order = await deals.placeOrder({ productId, customerId });
-    const [placed] = await testEvents.readStream(`order-${order.orderId}`);
+    const [placed] = await events.readStream(`order-${order.orderId}`);
     const purchaseId = Number(placed?.payload.purchaseId);
     const { value: purchase, after } = await eventually(async () => {
       const page = await purchaseHistory.listPurchases(customerId, { limit: 100 });
@@ -98,20 +126,28 @@ describe('local projector on the DynamoDB Local stream', () => {
 
   it('ends with read models that equal the log, none applied twice, whatever crashed', async () => {
     const productId = randomInt(100_000, 2_000_000_000);
-    const deals = redisHotDeals(
-      testHotDealStore(redis, simulatedPayment({ latencyMs: 0, failureRate: 0.25 })),
-    );
+    const deals = redisHotDeals(storeWith(0.25));
     await deals.setStock(productId, 60);
     const results = await Promise.allSettled(
       Array.from({ length: 100 }, (_, i) => deals.placeOrder({ productId, customerId: 1 + (i % 40) })),
     );
     const sold = results.filter((r) => r.status === 'fulfilled').length;
     const { value: stock } = await eventually(async () => {
-      const row = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
+      const row = await readHotDealStock(state, baseTables.hotdeal_stock, productId);
       return row && row.placed - row.cancelled === sold && row.cancelled === row.released ? row : undefined;
     }, 20_000);
     expect(stock).toMatchObject({ quantity: 60, remaining: 60 - sold });
     expect((await deals.remaining(productId)).remaining).toBe(60 - sold);
+    // Every read model equals a fold of the whole log (this file's own): nothing lost,
+    // nothing applied twice.
+    const all = await readAllEvents(documents, log);
+    const { value: drifts } = await eventually(async () => {
+      const d = await Promise.all(
+        READ_MODELS.map((m) => checkReadModel(state, PROJECTIONS[m], baseTables[m], all)),
+      );
+      return d.every((x) => x.unapplied === 0) ? d : undefined;
+    }, 20_000);
+    for (const d of drifts) expect(d).toMatchObject({ missing: 0, extra: 0, different: 0, unapplied: 0 });
     expect(crashes).toBeGreaterThan(0);
     expect(errors.some((e) => e.includes('projector crashed'))).toBe(true);
   });
