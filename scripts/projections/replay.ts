@@ -1,6 +1,6 @@
 import { DeleteTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { toStoredEvent, type StoredEvent } from '#shared/events/event-store';
+import { logOrder, toStoredEvent, type StoredEvent } from '#shared/events/event-store';
 import { parseOrderEvent } from '#shared/orders/events';
 import type { Projection, Row } from '#shared/projections/projection';
 import { projectWithRetry, stripRevision } from '#shared/projections/runner';
@@ -19,10 +19,6 @@ export interface ReplayDeps {
   state: ProjectionStateStore;
   eventTable: string;
 }
-
-/** Log order for a replay: by time, then stream and version (a stream's own order). */
-const byTime = (a: StoredEvent, b: StoredEvent) =>
-  a.recordedAt.localeCompare(b.recordedAt) || a.streamId.localeCompare(b.streamId) || a.version - b.version;
 
 /** The whole event log, in log order (a parallel scan, strongly consistent). */
 export async function readAllEvents(
@@ -49,7 +45,7 @@ export async function readAllEvents(
       } while (ExclusiveStartKey);
     }),
   );
-  return events.sort(byTime);
+  return events.sort(logOrder);
 }
 
 /** Every row of a read-model table, without the runner's bookkeeping. */

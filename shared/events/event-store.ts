@@ -53,6 +53,18 @@ export const toStoredEvent = (item: Record<string, unknown>): StoredEvent => {
   };
 };
 
+/** Log order: by append time, then stream and version (a stream's own order). */
+export const logOrder = (a: StoredEvent, b: StoredEvent): number =>
+  a.recordedAt < b.recordedAt
+    ? -1
+    : a.recordedAt > b.recordedAt
+      ? 1
+      : a.streamId < b.streamId
+        ? -1
+        : a.streamId > b.streamId
+          ? 1
+          : a.version - b.version;
+
 /** The version of payload shape this code writes; readers refuse what they do not know. */
 export const SCHEMA_VERSION = 1;
 

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoredEvent } from '../events/event-store';
+import { logOrder, type StoredEvent } from '../events/event-store';
 import { parseOrderEvent, type OrderEvent } from '../orders/events';
 import type { Projection, Row } from './projection';
 import { batchGetAll, positionKey, readPositions, type ProjectionStateStore } from './state';
@@ -53,17 +53,8 @@ type TransactItem = NonNullable<
 /** Rows plus positions per transaction: DynamoDB's limit is 100 items. */
 const MAX_ITEMS = 100;
 
-const keyOf = (row: Row) => JSON.stringify(row);
-const byTime = (a: StoredEvent, b: StoredEvent) =>
-  a.recordedAt < b.recordedAt
-    ? -1
-    : a.recordedAt > b.recordedAt
-      ? 1
-      : a.streamId < b.streamId
-        ? -1
-        : a.streamId > b.streamId
-          ? 1
-          : a.version - b.version;
+/** A row's identity: its key attributes' values, in the projection's key order. */
+const keyOf = (projection: Projection, row: Row) => JSON.stringify(projection.key.map((k) => row[k.name]));
 
 export async function projectEvents(
   state: ProjectionStateStore,
@@ -98,10 +89,8 @@ export async function projectEvents(
     const [first] = fresh;
     if (!first) continue;
     const work: StreamWork = { streamId, from, first, events: fresh, parsed: fresh.map(parseOrderEvent) };
-    const keys = [
-      ...new Set(work.parsed.flatMap((p) => (p ? [projection.rowKey(p)] : [])).filter(Boolean)),
-    ] as Row[];
-    const distinct = new Map(keys.map((k) => [keyOf(k), k]));
+    const keys = work.parsed.flatMap((p) => (p ? [projection.rowKey(p)] : [])).filter((k) => k !== undefined);
+    const distinct = new Map(keys.map((k) => [keyOf(projection, k), k]));
     if (distinct.size > 1)
       throw new Error(`${projection.name}: stream ${streamId} changes more than one row`);
     const [entry] = distinct.entries();
@@ -121,8 +110,7 @@ export async function projectEvents(
     table,
     [...rows.values()].map((r) => r.key),
   )) {
-    const key = Object.fromEntries(projection.key.map((k) => [k.name, item[k.name]]));
-    current.set(keyOf(key), item);
+    current.set(keyOf(projection, item), item);
   }
 
   // 4. Transactions: a row and the positions of the streams that change it. A row changed
@@ -142,7 +130,7 @@ export async function projectEvents(
   const chains: Tx[][] = [];
   const singles: Tx[] = [];
   for (const [id, { key, work }] of rows) {
-    work.sort((a, b) => byTime(a.first, b.first));
+    work.sort((a, b) => logOrder(a.first, b.first));
     const item = current.get(id);
     let rev = item ? Number(item[REVISION]) : 0;
     let rowState: Row | undefined = item ? stripRevision(item) : undefined;
@@ -151,7 +139,7 @@ export async function projectEvents(
       const part = work.slice(i, i + MAX_ITEMS - 1);
       const folded = part
         .flatMap((w) => w.events.map((e, j) => ({ e, p: w.parsed[j] })))
-        .sort((a, b) => byTime(a.e, b.e));
+        .sort((a, b) => logOrder(a.e, b.e));
       for (const { p } of folded) if (p && projection.rowKey(p)) rowState = projection.evolve(rowState, p);
       const condition =
         rev === 0

@@ -3,7 +3,7 @@ import { dynamoCatalog } from '#shared/catalog/catalog';
 import { documents } from '#shared/clients/dynamodb';
 import type { RedisClient } from '#shared/clients/redis';
 import { config } from '#shared/config';
-import { dynamoEventStore, toStoredEvent, type StoredEvent } from '#shared/events/event-store';
+import { dynamoEventStore, logOrder, toStoredEvent, type StoredEvent } from '#shared/events/event-store';
 import type { Payment } from '#shared/hotdeals/payment';
 import type { RedisHotDealStore } from '#shared/hotdeals/redis-hotdeals';
 import { projectAll } from '#shared/projections/project-all';
@@ -38,7 +38,7 @@ export async function productEvents(productId: number): Promise<StoredEvent[]> {
     events.push(...(page.Items ?? []).map(toStoredEvent));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  return events.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.version - b.version);
+  return events.sort(logOrder);
 }
 
 /** Orders of a product that stand in the log: placed and not cancelled. */

@@ -28,29 +28,25 @@ function stored(
 const EPOCH_A = '2026-11-23T10:00:00.000Z#aaaa';
 const EPOCH_B = '2026-11-23T11:00:00.000Z#bbbb';
 
+/** What OrderPlaced and OrderCancelled both say about order n. */
+const order = (n: number, epoch: string, price: number) => ({
+  orderId: `o${n}`,
+  productId: 5,
+  customerId: 100 + n,
+  purchaseId: 1_000_000_000 + n,
+  stockEpoch: epoch,
+  price,
+});
 const placed = (n: number, epoch = EPOCH_A, price = 12.34) =>
   stored(`order-${n}`, 1, 'OrderPlaced', {
-    orderId: `o${n}`,
-    productId: 5,
-    customerId: 100 + n,
-    purchaseId: 1_000_000_000 + n,
-    stockEpoch: epoch,
-    price,
+    ...order(n, epoch, price),
     placedAt: '2026-11-23T12:00:00.000Z',
     shard: 0,
     customer: { name: 'Mary', address: '1 Main St' },
     item: { productName: 'Lamp', sellerTel: '010-1234' },
   });
 const cancelled = (n: number, epoch = EPOCH_A, price = 12.34) =>
-  stored(`order-${n}`, 2, 'OrderCancelled', {
-    orderId: `o${n}`,
-    productId: 5,
-    customerId: 100 + n,
-    purchaseId: 1_000_000_000 + n,
-    stockEpoch: epoch,
-    price,
-    reason: 'PAYMENT_DECLINED',
-  });
+  stored(`order-${n}`, 2, 'OrderCancelled', { ...order(n, epoch, price), reason: 'PAYMENT_DECLINED' });
 const released = (n: number, epoch = EPOCH_A) =>
   stored(`order-${n}`, 3, 'UnitReleased', { orderId: `o${n}`, productId: 5, shard: 0, stockEpoch: epoch });
 const stockSet = (version: number, quantity: number, epoch: string) =>
