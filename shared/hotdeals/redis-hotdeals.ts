@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog';
 import type { RedisClient } from '../clients/redis';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
-import { handleCommand, type EventStore, type StoredEvent } from '../events/event-store';
+import {
+  handleCommand,
+  WrongExpectedVersionError,
+  type EventStore,
+  type StoredEvent,
+} from '../events/event-store';
 import { logger } from '../logger';
 import { LEGACY_EPOCH, newEvent, orderStream, stockStream, type OrderPlaced } from '../orders/events';
 import type { HotDealOrder, HotDeals, HotDealStock, OrderRequest } from './hotdeal';
@@ -207,7 +212,7 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
           customer: customer ? { name: customer.name, address: customer.address } : null,
           item: product ? { productName: product.productName, sellerTel: product.sellerTel } : null,
         };
-        [placed] = await events.append(orderStream(orderId), 0, [newEvent('OrderPlaced', order)]);
+        placed = await recordOrder(events, order);
         await store.payment({ orderId, customerId, productId });
         // One shard: exact. Several: the other shards are read after the sale (a snapshot).
         const remaining = store.shards === 1 ? left : await totalRemaining(redis, productId, store.shards);
@@ -216,10 +221,33 @@ export function redisHotDeals(store: RedisHotDealStore): HotDeals {
         await compensate(store, { orderId, productId, shard, epoch }, placed, err).catch((e: unknown) =>
           logger.error('could not compensate a failed hot-deal order', { orderId, reason: String(e) }),
         );
-        throw err;
+        if (err instanceof AppError) throw err;
+        logger.error('hot-deal order failed', { orderId, reason: String(err) });
+        throw new ServiceUnavailableError(
+          'The order could not be recorded; nothing was bought. Retry shortly.',
+        );
       }
     },
   };
+}
+
+/**
+ * Appends OrderPlaced as version 1 of the order's new stream. The stream id is a fresh UUID,
+ * so a conflict can only be our own write, landed on an attempt the SDK retried after a
+ * timeout: then the event read back is the order's record.
+ */
+async function recordOrder(events: EventStore, order: OrderPlaced): Promise<StoredEvent> {
+  const stream = orderStream(order.orderId);
+  try {
+    const [placed] = await events.append(stream, 0, [newEvent('OrderPlaced', order)]);
+    if (placed) return placed;
+  } catch (err) {
+    if (!(err instanceof WrongExpectedVersionError)) throw err;
+    const [mine] = await events.readStream(stream);
+    if (mine?.payload.orderId === order.orderId) return mine;
+    throw err;
+  }
+  throw new Error('OrderPlaced was not appended');
 }
 
 /**

@@ -6,6 +6,7 @@ import { legacyDb } from '#shared/clients/legacy-db';
 import { redis } from '#shared/clients/redis';
 import { config } from '#shared/config';
 import { AppError, NotFoundError } from '#shared/errors';
+import { WrongExpectedVersionError } from '#shared/events/event-store';
 import { idempotentOrders } from '#shared/hotdeals/idempotency';
 import { legacyHotDeals } from '#shared/hotdeals/legacy-hotdeals';
 import { PaymentDeclinedError, simulatedPayment, type Payment } from '#shared/hotdeals/payment';
@@ -89,8 +90,31 @@ describe('hot deals on Redis (new path)', () => {
       events: { ...store().events, append: () => Promise.reject(new Error('event log down')) },
     });
     await redis.set(stockKey(productId), 2);
-    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toThrow('event log down');
+    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toMatchObject({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+    });
     expect(await redis.get(stockKey(productId))).toBe('2');
+  });
+
+  it('keeps a sale whose OrderPlaced landed on an attempt retried after a timeout', async () => {
+    const productId = freshProduct();
+    const events = store().events;
+    // The write lands, the answer is lost, the retry finds the version taken.
+    const deals = redisHotDeals({
+      ...store(),
+      events: {
+        ...events,
+        append: async (stream, version, batch) => {
+          await events.append(stream, version, batch);
+          throw new WrongExpectedVersionError(stream, version);
+        },
+      },
+    });
+    await redis.set(stockKey(productId), 2);
+    const order = await deals.placeOrder({ productId, customerId: 1 });
+    expect(order).toMatchObject({ productId, remaining: 1 });
+    expect(await standingOrders(productId)).toBe(1);
   });
 
   it('snapshots the customer and the product from the catalog into OrderPlaced', async () => {
