@@ -20,12 +20,23 @@ export interface ReplayDeps {
   eventTable: string;
 }
 
-/** The whole event log, in log order (a parallel scan, strongly consistent). */
+/**
+ * The whole event log, in log order (a parallel scan, strongly consistent); or only the
+ * events about one product (their payload names it).
+ */
 export async function readAllEvents(
   documents: Documents,
   eventTable: string,
-  segments = 4,
+  options: { segments?: number; productId?: number } = {},
 ): Promise<StoredEvent[]> {
+  const segments = options.segments ?? 4;
+  const filter =
+    options.productId === undefined
+      ? {}
+      : {
+          FilterExpression: 'payload.productId = :p',
+          ExpressionAttributeValues: { ':p': options.productId },
+        };
   const events: StoredEvent[] = [];
   await Promise.all(
     Array.from({ length: segments }, async (_, Segment) => {
@@ -38,6 +49,7 @@ export async function readAllEvents(
             TotalSegments: segments,
             ConsistentRead: true,
             ExclusiveStartKey,
+            ...filter,
           }),
         );
         events.push(...(page.Items ?? []).map(toStoredEvent));

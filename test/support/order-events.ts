@@ -1,13 +1,13 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoCatalog } from '#shared/catalog/catalog';
 import { documents } from '#shared/clients/dynamodb';
 import type { RedisClient } from '#shared/clients/redis';
 import { config } from '#shared/config';
-import { dynamoEventStore, logOrder, toStoredEvent, type StoredEvent } from '#shared/events/event-store';
+import { dynamoEventStore, type StoredEvent } from '#shared/events/event-store';
 import type { Payment } from '#shared/hotdeals/payment';
 import type { RedisHotDealStore } from '#shared/hotdeals/redis-hotdeals';
 import { projectAll } from '#shared/projections/project-all';
 import { projectionState } from '#shared/projections/stores';
+import { readAllEvents } from '../../scripts/projections/replay';
 
 /** The test tables' event log. */
 export const testEvents = dynamoEventStore(documents, config.dynamodb.eventTable);
@@ -22,24 +22,8 @@ export const testHotDealStore = (redis: RedisClient, payment: Payment, shards = 
 });
 
 /** Every event about one product (its stock stream and its orders), in log order. */
-export async function productEvents(productId: number): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new ScanCommand({
-        TableName: config.dynamodb.eventTable,
-        FilterExpression: 'payload.productId = :p',
-        ExpressionAttributeValues: { ':p': productId },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    events.push(...(page.Items ?? []).map(toStoredEvent));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return events.sort(logOrder);
-}
+export const productEvents = (productId: number): Promise<StoredEvent[]> =>
+  readAllEvents(documents, config.dynamodb.eventTable, { productId });
 
 /** Orders of a product that stand in the log: placed and not cancelled. */
 export async function standingOrders(productId: number): Promise<number> {
