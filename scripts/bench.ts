@@ -11,24 +11,24 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureArtillery, pathResult, ROOT, runArtillery, type PathResult } from './bench/artillery';
-import { measureRedisCeiling } from './bench/ceilings';
-import { renderChart } from './bench/chart';
-import { feederPath, writeFeeder, type Feeder } from './bench/feeders';
-import { checkHotDeal, resetHotDealStock } from './bench/hotdeal';
-import { benchReplay, measureProjectionLag } from './bench/projections';
-import { ensureLocalApi, startLocalApi, stop } from './bench/local-api';
+import { ensureArtillery, pathResult, ROOT, runArtillery, type PathResult } from './lib/bench/artillery';
+import { measureRedisCeiling } from './lib/bench/ceilings';
+import { renderChart } from './lib/bench/chart';
+import { feederPath, writeFeeder, type Feeder } from './lib/bench/feeders';
+import { checkHotDeal, resetHotDealStock } from './lib/bench/hotdeal';
+import { benchReplay, measureProjectionLag } from './lib/bench/projections';
+import { ensureLocalApi, startLocalApi, stop } from './lib/bench/local-api';
 import {
   BENCH_MIGRATIONS,
   benchMigration,
   describeMigration,
   parseMigrationReport,
   type BenchMigration,
-} from './bench/migrations';
-import { renderReport } from './bench/report';
-import { parseCommandLine } from './cli';
-import { SCENARIO_NAMES, SCENARIOS, type Scenario, type ScenarioName } from './bench/scenarios';
-import { ratiosOf, type BenchSummary, type ScenarioResult } from './bench/summary';
+} from './lib/bench/migrations';
+import { renderReport } from './lib/bench/report';
+import { parseCommandLine } from './lib/cli';
+import { SCENARIO_NAMES, SCENARIOS, type Scenario, type ScenarioName } from './lib/bench/scenarios';
+import { ratiosOf, type BenchSummary, type ScenarioResult } from './lib/bench/summary';
 
 const WARMUP_SECONDS = 10;
 const WARMUP = { config: { phases: [{ duration: WARMUP_SECONDS, arrivalRate: 50 }] } };

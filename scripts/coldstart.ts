@@ -13,8 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseCommandLine } from './cli';
-import { packageStage, ROOT } from './deploy/package';
+import { parseCommandLine } from './lib/cli';
+import { packageStage, ROOT } from './lib/deploy/package';
 
 export const BUNDLE_GOAL_BYTES = 1_000_000;
 export const INIT_GOAL_MS = 150;

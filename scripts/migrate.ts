@@ -10,19 +10,18 @@
  * Exit codes: 0 verified, 1 failed or verification mismatch, 2 bad arguments.
  */
 import { resolve } from 'node:path';
-import { legacyDb } from '#shared/clients/legacy-db';
-import { mongoClient } from '#shared/clients/mongo';
-import { config } from '#shared/config';
-import { parseUtcDate } from '#shared/dates';
-import { parseCommandLine } from './cli';
-import { runMigration, type MigrateResult } from './migrate/engine';
+import { config } from '#shared/platform/config';
+import { parseUtcDate } from '#shared/platform/dates';
+import { closeAll } from '#shared/wiring';
+import { parseCommandLine } from './lib/cli';
+import { runMigration, type MigrateResult } from './lib/migrate/engine';
 import {
   defaultCheckpoint,
   DESCRIPTIONS,
   MIGRATIONS,
   migrationFor,
   type MigrationName,
-} from './migrate/registry';
+} from './lib/migrate/registry';
 
 const USAGE = `usage: npm run migrate -- <${MIGRATIONS.join('|')}>... [options]
 ${MIGRATIONS.map((m) => `  ${m.padEnd(18)}${DESCRIPTIONS[m]}`).join('\n')}
@@ -99,7 +98,7 @@ async function main(): Promise<number> {
   let allOk = true;
   try {
     for (const name of names) {
-      const { spec, target } = migrationFor(name, { concurrency, cutoff });
+      const { spec, target } = await migrationFor(name, { concurrency, cutoff });
       const t0 = performance.now();
       const result = await runMigration(spec, {
         chunkSize,
@@ -115,8 +114,7 @@ async function main(): Promise<number> {
       );
     }
   } finally {
-    await legacyDb.close();
-    await mongoClient.close();
+    await closeAll();
   }
   return allOk ? 0 : 1;
 }

@@ -8,22 +8,14 @@
  * Read models: purchase_history, product_sales, hotdeal_stock.
  * Exit codes: 0 fine, 1 drift found or failure, 2 bad arguments.
  */
-import { dynamodb } from '#shared/clients/dynamodb';
-import { redis } from '#shared/clients/redis';
-import { config } from '#shared/config';
-import { hotDealStore } from '#shared/hotdeals/stores';
-import { epochKey, stockKey } from '#shared/hotdeals/redis-hotdeals';
+import { readAllEvents } from '#shared/events/event-store';
+import { NotFoundError } from '#shared/platform/errors';
+import { config } from '#shared/platform/config';
 import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS, type HotDealStockRow } from '#shared/projections/read-models';
 import { readActiveTable } from '#shared/projections/state';
-import { projectionState } from '#shared/projections/stores';
-import {
-  checkReadModel,
-  readAllEvents,
-  readModelChecksum,
-  readModelRows,
-  replayReadModel,
-} from './projections/replay';
+import { closeAll, dynamo, hotDealStock, projectionState } from '#shared/wiring';
+import { checkReadModel, readModelChecksum, readModelRows, replayReadModel } from './lib/projections/replay';
 
 const USAGE = `usage: npm run projections -- <check | replay <model|all> | checksum <model|all>>
   models: ${READ_MODELS.join(', ')}`;
@@ -40,14 +32,15 @@ function models(arg: string | undefined): ReadModelName[] {
 }
 
 async function check(): Promise<boolean> {
+  const state = projectionState();
   const t0 = performance.now();
-  const events = await readAllEvents(projectionState.documents, config.dynamodb.eventTable);
+  const events = await readAllEvents(state.documents, config.dynamodb.eventTable);
   console.log(
     `event log: ${events.length} events (${((performance.now() - t0) / 1000).toFixed(1)} s to read)`,
   );
   let clean = true;
   for (const name of READ_MODELS) {
-    const d = await checkReadModel(projectionState, PROJECTIONS[name], config.readModels[name], events);
+    const d = await checkReadModel(state, PROJECTIONS[name], config.readModels[name], events);
     const ok = d.missing + d.extra + d.different === 0;
     clean &&= ok || d.unapplied > 0;
     console.log(
@@ -58,13 +51,15 @@ async function check(): Promise<boolean> {
     for (const e of d.examples) console.log(`    ${e}`);
   }
   // The stock Redis sells from, against the stock the log implies.
-  const { table } = await readActiveTable(projectionState, 'hotdeal_stock', config.readModels.hotdeal_stock);
-  for (const row of (await readModelRows(projectionState.documents, table)) as HotDealStockRow[]) {
+  const { table } = await readActiveTable(state, 'hotdeal_stock', config.readModels.hotdeal_stock);
+  for (const row of (await readModelRows(state.documents, table)) as HotDealStockRow[]) {
     if (row.epoch === null) continue;
-    const keys = Array.from({ length: hotDealStore.shards }, (_, k) => k);
-    const stock = await Promise.all(keys.map((k) => redis.get(stockKey(row.product_id, k))));
-    const epochs = await Promise.all(keys.map((k) => redis.get(epochKey(row.product_id, k))));
-    const inRedis = stock.reduce((n, v) => n + Number(v ?? 0), 0);
+    const stock = await hotDealStock();
+    const epochs = await stock.epochs(row.product_id);
+    const inRedis = await stock.remaining(row.product_id).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return 0;
+      throw err;
+    });
     const note =
       epochs[0] !== row.epoch
         ? `Redis holds another stock setting (${epochs[0] ?? 'none'})`
@@ -80,10 +75,11 @@ async function main(): Promise<number> {
   const [command, arg, ...rest] = process.argv.slice(2);
   if (rest.length) usage(`unexpected "${rest.join(' ')}"`);
   if (command === 'check') return (await check()) ? 0 : 1;
+  const state = projectionState();
   if (command === 'checksum') {
     for (const name of models(arg)) {
-      const { table } = await readActiveTable(projectionState, name, config.readModels[name]);
-      console.log(`${name} ${table}: ${await readModelChecksum(projectionState.documents, table)}`);
+      const { table } = await readActiveTable(state, name, config.readModels[name]);
+      console.log(`${name} ${table}: ${await readModelChecksum(state.documents, table)}`);
     }
     return 0;
   }
@@ -91,7 +87,7 @@ async function main(): Promise<number> {
     for (const name of models(arg)) {
       let shown = 0;
       const r = await replayReadModel(
-        { dynamodb, state: projectionState, eventTable: config.dynamodb.eventTable },
+        { dynamodb: dynamo().dynamodb, state, eventTable: config.dynamodb.eventTable },
         PROJECTIONS[name],
         config.readModels[name],
         {
@@ -115,13 +111,13 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => {
-    redis.disconnect();
+  async (code) => {
+    await closeAll();
     process.exit(code);
   },
-  (err: unknown) => {
+  async (err: unknown) => {
     console.error(`projections failed: ${err instanceof Error ? err.message : String(err)}`);
-    redis.disconnect();
+    await closeAll();
     process.exit(1);
   },
 );

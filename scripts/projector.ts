@@ -6,17 +6,13 @@
  *   npm run projector          (Ctrl-C stops)
  */
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { dynamodb } from '#shared/clients/dynamodb';
-import { config } from '#shared/config';
-import { projectionState } from '#shared/projections/stores';
-import { summarizeLags } from './projector/lag';
-import { runPoller } from './projector/poller';
+import { dynamoClientConfig } from '#shared/platform/clients/dynamodb';
+import { config } from '#shared/platform/config';
+import { dynamo, readModelTargets } from '#shared/wiring';
+import { summarizeLags } from './lib/projector/lag';
+import { runPoller } from './lib/projector/poller';
 
-const streams = new DynamoDBStreamsClient({
-  region: config.region,
-  endpoint: config.dynamodb.endpoint,
-  ...(config.isLocal ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-});
+const streams = new DynamoDBStreamsClient(dynamoClientConfig(config));
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => controller.abort());
@@ -37,10 +33,10 @@ console.log(
   `[projector] following ${config.dynamodb.eventTable} into ${Object.values(config.readModels).join(', ')}`,
 );
 runPoller({
-  dynamodb,
+  dynamodb: dynamo().dynamodb,
   streams,
   eventTable: config.dynamodb.eventTable,
-  targets: { state: projectionState, baseTables: config.readModels },
+  targets: readModelTargets(),
   signal: controller.signal,
   log: (line) => console.error(`[projector] ${line}`),
   onBatch: ({ events, applied, skipped, lagsMs }) => {

@@ -1,96 +1,12 @@
 /**
  * Creates what the stores need, idempotently: DynamoDB tables, MongoDB indexes, and the
- * legacy RDBMS role, database and schemas (PostgreSQL DDL in scripts/sql/postgres; the
- * Oracle DDL beside it is for users with a real Oracle). Local stage only for the RDBMS.
+ * legacy RDBMS role, database and schemas (local stage only for the RDBMS).
  *
  *   npm run provision
  */
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { dynamodb } from '#shared/clients/dynamodb';
-import { mongoClient, mongoDb } from '#shared/clients/mongo';
-import { config } from '#shared/config';
-import { ensureArchiveIndexes, type ArchivedCallDocument } from '#shared/crm/mongo-store';
-import { parsePostgresConnect } from '#shared/sql/postgres';
-import {
-  catalogTable,
-  counterTable,
-  ensureTable,
-  eventTable,
-  idempotencyTable,
-  projectionStateTable,
-  purchaseTable,
-  readModelTable,
-  todoTable,
-} from './schema/dynamodb';
-import { PROJECTIONS } from '#shared/projections/read-models';
-import { READ_MODELS } from '#shared/projections/projection';
-
-const SQL_DIR = fileURLToPath(new URL('./sql/postgres/', import.meta.url));
-
-export async function provisionDynamo(): Promise<void> {
-  for (const spec of [
-    todoTable(config.dynamodb.todoTable),
-    counterTable(config.dynamodb.counterTable),
-    purchaseTable(config.dynamodb.purchaseTable),
-    idempotencyTable(config.dynamodb.idempotencyTable),
-    eventTable(config.dynamodb.eventTable),
-    catalogTable(config.dynamodb.catalogTable),
-    projectionStateTable(config.dynamodb.projectionStateTable),
-    // Generation 0 of each read model (a replay adds and swaps in later ones).
-    ...READ_MODELS.map((m) => readModelTable(config.readModels[m], PROJECTIONS[m].key)),
-  ]) {
-    const created = await ensureTable(dynamodb, spec);
-    console.log(`  dynamodb  ${spec.TableName}: ${created ? 'created' : 'exists'}`);
-  }
-}
-
-export async function provisionMongo(): Promise<void> {
-  await ensureArchiveIndexes(mongoDb.collection<ArchivedCallDocument>(config.crm.collection));
-  console.log(`  mongo     ${config.mongo.db}.${config.crm.collection}: index cust_calldate ready`);
-}
-
-/** Local only: the dev cluster trusts loopback, so the role needs no password. */
-export async function provisionLegacy(): Promise<void> {
-  const { host, port, database } = parsePostgresConnect(config.legacy.connect);
-  const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
-  await admin.connect();
-  try {
-    const role = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.legacy.user]);
-    if (role.rowCount === 0)
-      await admin.query(`CREATE ROLE ${pg.escapeIdentifier(config.legacy.user)} LOGIN`);
-    const db = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (db.rowCount === 0) {
-      await admin.query(
-        `CREATE DATABASE ${pg.escapeIdentifier(database)} OWNER ${pg.escapeIdentifier(config.legacy.user)} ENCODING 'UTF8'`,
-      );
-    }
-  } finally {
-    await admin.end();
-  }
-  const app = new pg.Client({
-    host,
-    port,
-    user: config.legacy.user,
-    database,
-  });
-  await app.connect();
-  try {
-    for (const file of ['oshop.sql', 'hr.sql']) {
-      // Serialise concurrent provisioners (dev and test may start together).
-      await app.query('SELECT pg_advisory_lock(4242)');
-      try {
-        await app.query(await readFile(SQL_DIR + file, 'utf8'));
-      } finally {
-        await app.query('SELECT pg_advisory_unlock(4242)');
-      }
-      console.log(`  legacy    ${file.replace('.sql', '')} schema ready`);
-    }
-  } finally {
-    await app.end();
-  }
-}
+import { config } from '#shared/platform/config';
+import { closeAll } from '#shared/wiring';
+import { provisionDynamo, provisionLegacy, provisionMongo } from './lib/provision';
 
 async function main() {
   console.log(`provisioning stage "${config.stage}"`);
@@ -98,12 +14,10 @@ async function main() {
   await provisionMongo();
   if (config.isLocal && config.legacy.dialect === 'postgres') await provisionLegacy();
   else console.log('  legacy    skipped (not the local PostgreSQL): run scripts/sql/oracle/*.sql yourself');
-  await mongoClient.close();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: unknown) => {
-    console.error(`provision failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
-}
+main().then(closeAll, async (err: unknown) => {
+  console.error(`provision failed: ${err instanceof Error ? err.message : String(err)}`);
+  await closeAll();
+  process.exit(1);
+});

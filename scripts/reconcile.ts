@@ -5,12 +5,10 @@
  *
  *   npm run reconcile -- <productId> [<productId> ...]
  */
-import { redis } from '#shared/clients/redis';
-import { config } from '#shared/config';
-import { hotDealStore } from '#shared/hotdeals/stores';
-import { reconcileHotDealStock } from '#shared/hotdeals/redis-hotdeals';
+import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
+import { config } from '#shared/platform/config';
 import { readHotDealStock } from '#shared/projections/read';
-import { projectionState } from '#shared/projections/stores';
+import { closeAll, hotDealStock, projectionState } from '#shared/wiring';
 
 async function main(): Promise<number> {
   const ids = process.argv.slice(2);
@@ -20,8 +18,8 @@ async function main(): Promise<number> {
   }
   for (const id of ids) {
     const productId = Number(id);
-    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
-    const r = await reconcileHotDealStock(hotDealStore, stock, productId);
+    const logged = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, productId);
+    const r = await reconcileHotDealStock(await hotDealStock(), logged, productId);
     console.log(
       `product ${r.productId}: ${r.sold} sold since the stock was set, ${r.remaining} remaining (written to Redis)`,
     );
@@ -30,12 +28,13 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => {
-    redis.disconnect();
+  async (code) => {
+    await closeAll();
     process.exit(code);
   },
-  (err: unknown) => {
+  async (err: unknown) => {
     console.error(`reconcile failed: ${err instanceof Error ? err.message : String(err)}`);
+    await closeAll();
     process.exit(1);
   },
 );

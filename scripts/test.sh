@@ -21,7 +21,7 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
 fi
 
 # Artillery, for the load-threshold tests: the bench's own installer (no-op when present).
-tsx --eval "import('./scripts/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
+tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
   die "could not install Artillery into artillery/node_modules (see above)"
 
 # cfn-lint and schemathesis (PyPI), for the deploy and fuzzing tiers (no-op when present).

@@ -1,9 +1,10 @@
+import { respond, serviceHistoryPage } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { serviceHistoryHandler } from '#shared/crm/handlers';
-import { serviceHistoryReports } from '#shared/crm/stores';
+import { serviceHistoryReports } from '#shared/wiring';
 
-export const handler = serviceHistoryHandler(
+export const handler = respond(
   routes.getServiceHistory,
   serviceHistoryReports,
-  'DocumentDB archive (CSHARCH)',
+  (reports, { params }) => reports.findServiceHistory(params.custId),
+  { page: serviceHistoryPage('DocumentDB archive (CSHARCH)') },
 );

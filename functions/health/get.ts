@@ -1,22 +1,6 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { dynamodb } from '#shared/clients/dynamodb';
-import { legacyDb } from '#shared/clients/legacy-db';
-import { mongoClient } from '#shared/clients/mongo';
-import { redis } from '#shared/clients/redis';
-import { config } from '#shared/config';
-import { checkHealth } from '#shared/health';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
+import { checkHealth } from '#shared/health/health';
+import { healthDeps } from '#shared/wiring';
 
-export const handler = httpHandler(routes.health, async () =>
-  json(
-    200,
-    await checkHealth({
-      dynamodb,
-      probeTable: config.dynamodb.todoTable,
-      redis,
-      mongo: mongoClient,
-      legacy: legacyDb,
-    }),
-  ),
-);
+export const handler = respond(routes.health, healthDeps, (deps) => checkHealth(deps));

@@ -1,8 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { hotDeals } from '#shared/hotdeals/stores';
+import { hotDeals } from '#shared/wiring';
 
-export const handler = httpHandler(routes.getHotDeal, async ({ params }) =>
-  json(200, await hotDeals.remaining(params.productId)),
+export const handler = respond(routes.getHotDeal, hotDeals, (deals, { params }) =>
+  deals.remaining(params.productId),
 );

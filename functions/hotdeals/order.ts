@@ -1,5 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { orderHandler } from '#shared/hotdeals/handlers';
-import { placeHotDealOrder } from '#shared/hotdeals/stores';
+import { hotDealOrders } from '#shared/wiring';
 
-export const handler = orderHandler(routes.orderHotDeal, placeHotDealOrder);
+export const handler = respond(routes.orderHotDeal, hotDealOrders, (placeOrder, { params, body, headers }) =>
+  placeOrder({ productId: params.productId, customerId: body.customerId }, headers['idempotency-key']),
+);

@@ -1,5 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { setStockHandler } from '#shared/hotdeals/handlers';
-import { hotDeals } from '#shared/hotdeals/stores';
+import { hotDeals } from '#shared/wiring';
 
-export const handler = setStockHandler(routes.setHotDealStock, hotDeals);
+export const handler = respond(routes.setHotDealStock, hotDeals, (deals, { params, body }) =>
+  deals.setStock(params.productId, body.quantity),
+);

@@ -1,9 +1,10 @@
+import { respond, serviceHistoryPage } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { serviceHistoryHandler } from '#shared/crm/handlers';
-import { legacyServiceHistoryReports } from '#shared/crm/legacy-stores';
+import { legacyServiceHistoryReports } from '#shared/wiring';
 
-export const handler = serviceHistoryHandler(
+export const handler = respond(
   routes.getLegacyServiceHistory,
   legacyServiceHistoryReports,
-  'legacy RDBMS (CUSTOMERS JOIN CUSTOMER_SERVICE_HISTORY)',
+  (reports, { params }) => reports.findServiceHistory(params.custId),
+  { page: serviceHistoryPage('legacy RDBMS (CUSTOMERS JOIN CUSTOMER_SERVICE_HISTORY)') },
 );

@@ -1,5 +1,10 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { orderHandler } from '#shared/hotdeals/handlers';
-import { placeLegacyHotDealOrder } from '#shared/hotdeals/legacy-stores';
+import { legacyHotDealOrders } from '#shared/wiring';
 
-export const handler = orderHandler(routes.orderLegacyHotDeal, placeLegacyHotDealOrder);
+export const handler = respond(
+  routes.orderLegacyHotDeal,
+  legacyHotDealOrders,
+  (placeOrder, { params, body, headers }) =>
+    placeOrder({ productId: params.productId, customerId: body.customerId }, headers['idempotency-key']),
+);

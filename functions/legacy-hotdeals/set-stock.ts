@@ -1,5 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { setStockHandler } from '#shared/hotdeals/handlers';
-import { legacyHotDeals } from '#shared/hotdeals/legacy-stores';
+import { legacyHotDeals } from '#shared/wiring';
 
-export const handler = setStockHandler(routes.setLegacyHotDealStock, legacyHotDeals);
+export const handler = respond(routes.setLegacyHotDealStock, legacyHotDeals, (deals, { params, body }) =>
+  deals.setStock(params.productId, body.quantity),
+);

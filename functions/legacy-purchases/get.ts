@@ -1,8 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { legacyPurchases as history } from '#shared/purchases/legacy-stores';
+import { legacyPurchases } from '#shared/wiring';
 
-export const handler = httpHandler(routes.getLegacyPurchase, async ({ params }) =>
-  json(200, await history.findPurchase(params.customerId, params.purchaseId)),
+export const handler = respond(routes.getLegacyPurchase, legacyPurchases, (history, { params }) =>
+  history.findPurchase(params.customerId, params.purchaseId),
 );

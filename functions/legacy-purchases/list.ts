@@ -1,8 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { legacyPurchases as history } from '#shared/purchases/legacy-stores';
+import { legacyPurchases } from '#shared/wiring';
 
-export const handler = httpHandler(routes.listLegacyPurchases, async ({ params, query }) =>
-  json(200, await history.listPurchases(params.customerId, query)),
+export const handler = respond(routes.listLegacyPurchases, legacyPurchases, (history, { params, query }) =>
+  history.listPurchases(params.customerId, query),
 );

@@ -1,9 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { buildOpenApi } from '#shared/api/openapi';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
+import { once } from '#shared/platform/memo';
 
 /** Built once per container from the route table (the same schemas the handlers validate with). */
-const document = buildOpenApi();
-
-export const handler = httpHandler(routes.openApi, async () => json(200, document));
+export const handler = respond(routes.openApi, once(buildOpenApi), async (document) => document);

@@ -1,16 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { documents } from '#shared/clients/dynamodb';
-import { config } from '#shared/config';
 import { toStoredEvent } from '#shared/events/event-store';
-import { logger } from '#shared/logger';
-import { projectAll, type ReadModelTargets } from '#shared/projections/project-all';
-
-const targets: ReadModelTargets = {
-  state: { documents, table: config.dynamodb.projectionStateTable },
-  baseTables: config.readModels,
-};
+import { logger } from '#shared/platform/logger';
+import { projectAll } from '#shared/projections/project-all';
+import { readModelTargets } from '#shared/wiring';
 
 /**
  * The read side in AWS: the events table's DynamoDB Stream, in batches. Applying is
@@ -25,6 +19,6 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
       : [],
   );
   if (events.length === 0) return;
-  const r = await projectAll(targets, events);
+  const r = await projectAll(readModelTargets(), events);
   logger.info('projected', { events: events.length, applied: r.applied, skipped: r.skipped });
 };

@@ -1,8 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { purchaseHistory as history } from '#shared/purchases/stores';
+import { purchaseHistory } from '#shared/wiring';
 
-export const handler = httpHandler(routes.getPurchase, async ({ params }) =>
-  json(200, await history.findPurchase(params.customerId, params.purchaseId)),
+export const handler = respond(routes.getPurchase, purchaseHistory, (history, { params }) =>
+  history.findPurchase(params.customerId, params.purchaseId),
 );

@@ -1,8 +1,7 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { purchaseHistory as history } from '#shared/purchases/stores';
+import { purchaseHistory } from '#shared/wiring';
 
-export const handler = httpHandler(routes.listPurchases, async ({ params, query }) =>
-  json(200, await history.listPurchases(params.customerId, query)),
+export const handler = respond(routes.listPurchases, purchaseHistory, (history, { params, query }) =>
+  history.listPurchases(params.customerId, query),
 );

@@ -1,10 +1,8 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { todoStore } from '#shared/todos/store';
 import { createTodo } from '#shared/todos/todos';
+import { todoStore } from '#shared/wiring';
 
-export const handler = httpHandler(routes.createTodo, async ({ body }) => {
-  const todo = await createTodo(todoStore, body);
-  return json(201, todo, { location: `/todos/${todo.id}` });
+export const handler = respond(routes.createTodo, todoStore, (store, { body }) => createTodo(store, body), {
+  headers: (todo) => ({ location: `/todos/${todo.id}` }),
 });

@@ -1,10 +1,8 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { noContent } from '#shared/http/responses';
-import { todoStore } from '#shared/todos/store';
 import { deleteTodo } from '#shared/todos/todos';
+import { todoStore } from '#shared/wiring';
 
-export const handler = httpHandler(routes.deleteTodo, async ({ params }) => {
-  await deleteTodo(todoStore, params.id);
-  return noContent();
-});
+export const handler = respond(routes.deleteTodo, todoStore, (store, { params }) =>
+  deleteTodo(store, params.id),
+);

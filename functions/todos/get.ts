@@ -1,9 +1,6 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { todoStore } from '#shared/todos/store';
 import { findTodo } from '#shared/todos/todos';
+import { todoStore } from '#shared/wiring';
 
-export const handler = httpHandler(routes.getTodo, async ({ params }) =>
-  json(200, await findTodo(todoStore, params.id)),
-);
+export const handler = respond(routes.getTodo, todoStore, (store, { params }) => findTodo(store, params.id));

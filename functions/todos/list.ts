@@ -1,9 +1,6 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { todoStore } from '#shared/todos/store';
 import { listTodos } from '#shared/todos/todos';
+import { todoStore } from '#shared/wiring';
 
-export const handler = httpHandler(routes.listTodos, async ({ query }) =>
-  json(200, await listTodos(todoStore, query)),
-);
+export const handler = respond(routes.listTodos, todoStore, (store, { query }) => listTodos(store, query));

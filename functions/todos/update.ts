@@ -1,9 +1,8 @@
+import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { todoStore } from '#shared/todos/store';
 import { updateTodo } from '#shared/todos/todos';
+import { todoStore } from '#shared/wiring';
 
-export const handler = httpHandler(routes.updateTodo, async ({ params, body }) =>
-  json(200, await updateTodo(todoStore, params.id, body)),
+export const handler = respond(routes.updateTodo, todoStore, (store, { params, body }) =>
+  updateTodo(store, params.id, body),
 );

@@ -4,11 +4,13 @@
  * GET /openapi.json serves it.
  */
 import * as z from 'zod';
-import { serviceHistoryResponse } from '../crm/schemas';
-import { hotDealOrderResponse, hotDealStockResponse } from '../hotdeals/schemas';
-import { purchasePageResponse, purchaseResponse } from '../purchases/schemas';
-import { todoPageResponse, todoResponse } from '../todos/schemas';
-import { errorResponse, healthResponse, routes, type ResponseSpec, type RouteSpec } from './routes';
+import { ServiceHistory } from '../crm/service-history';
+import { Health } from '../health/health';
+import { HotDealOrder, HotDealStock } from '../hotdeals/hotdeal';
+import type { Guard, ResponseSpec, RouteSpec } from '../platform/http/route';
+import { Purchase, PurchasePage } from '../purchases/purchase';
+import { Todo, TodoPage } from '../todos/todo';
+import { ErrorBody, routes } from './routes';
 
 type Json = Record<string, unknown>;
 
@@ -39,16 +41,19 @@ function parameters(where: 'path' | 'query', schema: z.ZodType | undefined): Jso
 
 /** Response bodies named in components.schemas (referenced, not repeated). */
 const NAMED = new Map<z.ZodType, string>([
-  [errorResponse, 'Error'],
-  [healthResponse, 'Health'],
-  [todoResponse, 'Todo'],
-  [todoPageResponse, 'TodoPage'],
-  [purchaseResponse, 'Purchase'],
-  [purchasePageResponse, 'PurchasePage'],
-  [hotDealStockResponse, 'HotDealStock'],
-  [hotDealOrderResponse, 'HotDealOrder'],
-  [serviceHistoryResponse, 'ServiceHistory'],
+  [ErrorBody, 'Error'],
+  [Health, 'Health'],
+  [Todo, 'Todo'],
+  [TodoPage, 'TodoPage'],
+  [Purchase, 'Purchase'],
+  [PurchasePage, 'PurchasePage'],
+  [HotDealStock, 'HotDealStock'],
+  [HotDealOrder, 'HotDealOrder'],
+  [ServiceHistory, 'ServiceHistory'],
 ]);
+
+/** Each guard as an OpenAPI security requirement (public: none). */
+const SECURITY: Record<Guard, Json[] | undefined> = { public: undefined, admin: [{ adminKey: [] }] };
 
 const bodySchema = (schema: z.ZodType): Json => {
   const name = NAMED.get(schema);
@@ -76,7 +81,7 @@ function operation(name: string, route: RouteSpec): Json {
     operationId: name,
     summary: route.summary,
     tags: [route.tag],
-    ...(route.admin ? { security: [{ adminKey: [] }] } : {}),
+    ...(SECURITY[route.guard] ? { security: SECURITY[route.guard] } : {}),
     parameters: [...parameters('path', route.params), ...parameters('query', route.query), ...headerParams],
     ...(route.body
       ? {
@@ -114,3 +119,6 @@ export function buildOpenApi(): Json {
     paths,
   };
 }
+
+/** The document as `npm run openapi` writes it to openapi.json (a unit test compares the two). */
+export const renderOpenApi = (): string => `${JSON.stringify(buildOpenApi(), null, 2)}\n`;

@@ -5,64 +5,34 @@
  * drift; a unit test holds serverless.yml's events to this table.
  */
 import * as z from 'zod';
-import { customerPath as crmCustomerPath, serviceHistoryResponse } from '../crm/schemas';
+import { ServiceHistory } from '../crm/service-history';
+import { Health } from '../health/health';
+import { HotDealOrder, HotDealStock } from '../hotdeals/hotdeal';
+import type { ResponseSpec, RouteSpec } from '../platform/http/route';
+import { Purchase, PurchasePage } from '../purchases/purchase';
+import { NewTodo, Todo, TodoChanges, TodoPage } from '../todos/todo';
 import {
-  hotDealOrderResponse,
-  hotDealStockResponse,
+  crmCustomerPath,
+  customerPath,
   idempotencyKey,
+  listTodosQuery,
   orderBody,
   productPath,
-  stockBody,
-} from '../hotdeals/schemas';
-import {
-  customerPath,
   purchasePageQuery,
-  purchasePageResponse,
   purchasePath,
-  purchaseResponse,
-} from '../purchases/schemas';
-import {
-  listTodosQuery,
-  newTodoBody,
-  todoChangesBody,
+  stockBody,
   todoIdPath,
-  todoPageResponse,
-  todoResponse,
-} from '../todos/schemas';
+} from './inputs';
 
-export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-/** A response: a JSON body schema, HTML, or nothing (204). */
-export type ResponseSpec = { description: string; json?: z.ZodType; html?: true };
-
-export interface RouteSpec {
-  method: Method;
-  /** OpenAPI path template, e.g. /todos/{id}. */
-  path: string;
-  summary: string;
-  tag: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** Request headers the operation reads (besides Accept). */
-  headers?: Record<string, { schema: z.ZodType; description: string }>;
-  admin?: true;
-  responses: Record<number, ResponseSpec>;
-}
-
-const dep = z.enum(['ok', 'down']);
-export const healthResponse = z.object({
-  status: z.enum(['ok', 'degraded']),
-  deps: z.object({ dynamodb: dep, redis: dep, mongo: dep, legacy: dep }),
-});
+export type { RouteSpec };
 
 /** The contract's error body. */
-export const errorResponse = z.object({
+export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
 const ok = (description: string, json: z.ZodType): ResponseSpec => ({ description, json });
-const err = (description: string): ResponseSpec => ({ description, json: errorResponse });
+const err = (description: string): ResponseSpec => ({ description, json: ErrorBody });
 
 /** Errors every route can answer. */
 const always = { 500: err('Unexpected failure (logged; the body never carries the error)') };
@@ -96,10 +66,11 @@ const purchaseList = (summary: string, tag: PathTag) =>
     path: under(tag, '/purchases/{customerId}'),
     summary,
     tag,
+    guard: 'public' as const,
     params: customerPath,
     query: purchasePageQuery,
     responses: {
-      200: ok('A page of purchases', purchasePageResponse),
+      200: ok('A page of purchases', PurchasePage),
       ...invalid,
       ...notFound('Customer with purchases'),
       ...storeDown,
@@ -113,9 +84,10 @@ const purchaseOne = (summary: string, tag: PathTag) =>
     path: under(tag, '/purchases/{customerId}/{purchaseId}'),
     summary,
     tag,
+    guard: 'public' as const,
     params: purchasePath,
     responses: {
-      200: ok('The purchase', purchaseResponse),
+      200: ok('The purchase', Purchase),
       ...invalid,
       ...notFound('Purchase'),
       ...storeDown,
@@ -129,11 +101,11 @@ const hotDealStock = (summary: string, tag: PathTag) =>
     path: under(tag, '/hotdeals/{productId}'),
     summary,
     tag,
-    admin: true as const,
+    guard: 'admin' as const,
     params: productPath,
     body: stockBody,
     responses: {
-      200: ok('Stock', hotDealStockResponse),
+      200: ok('Stock', HotDealStock),
       ...bodyErrors,
       ...adminErrors,
       ...notFound('Hot deal'),
@@ -148,11 +120,12 @@ const hotDealOrder = (summary: string, tag: PathTag) =>
     path: under(tag, '/hotdeals/{productId}/orders'),
     summary,
     tag,
+    guard: 'public' as const,
     params: productPath,
     body: orderBody,
     headers: idempotencyHeader,
     responses: {
-      201: ok('Ordered', hotDealOrderResponse),
+      201: ok('Ordered', HotDealOrder),
       ...bodyErrors,
       ...notFound('Hot deal'),
       ...orderErrors,
@@ -167,11 +140,12 @@ const crmReport = (summary: string, tag: PathTag) =>
     path: under(tag, '/crm/customers/{custId}/service-history'),
     summary,
     tag,
+    guard: 'public' as const,
     params: crmCustomerPath,
     responses: {
       200: {
         description: 'JSON, or the report page for Accept: text/html',
-        json: serviceHistoryResponse,
+        json: ServiceHistory,
         html: true,
       },
       ...invalid,
@@ -188,13 +162,15 @@ export const routes = {
     path: '/health',
     summary: 'Probe every store',
     tag: 'ops',
-    responses: { 200: ok('Store states', healthResponse), ...always },
+    guard: 'public',
+    responses: { 200: ok('Store states', Health), ...always },
   },
   openApi: {
     method: 'get',
     path: '/openapi.json',
     summary: 'This document',
     tag: 'ops',
+    guard: 'public',
     responses: { 200: ok('OpenAPI 3.1', z.looseObject({ openapi: z.string() })), ...always },
   },
   todoPage: {
@@ -202,6 +178,7 @@ export const routes = {
     path: '/',
     summary: 'The todo web page',
     tag: 'todos',
+    guard: 'public',
     responses: { 200: { description: 'HTML page', html: true }, ...always },
   },
   ping: {
@@ -209,6 +186,7 @@ export const routes = {
     path: '/ping',
     summary: 'No work behind the middleware (the HTTP ceiling in the bench)',
     tag: 'ops',
+    guard: 'public',
     responses: { 200: ok('Always ok', z.object({ ok: z.literal(true) })), ...always },
   },
 
@@ -217,25 +195,28 @@ export const routes = {
     path: '/todos',
     summary: 'List todos, a page at a time',
     tag: 'todos',
+    guard: 'public',
     query: listTodosQuery,
-    responses: { 200: ok('A page of todos', todoPageResponse), ...invalid, ...storeDown, ...always },
+    responses: { 200: ok('A page of todos', TodoPage), ...invalid, ...storeDown, ...always },
   },
   createTodo: {
     method: 'post',
     path: '/todos',
     summary: 'Create a todo',
     tag: 'todos',
-    body: newTodoBody,
-    responses: { 201: ok('Created', todoResponse), ...bodyErrors, ...storeDown, ...always },
+    guard: 'public',
+    body: NewTodo,
+    responses: { 201: ok('Created', Todo), ...bodyErrors, ...storeDown, ...always },
   },
   getTodo: {
     method: 'get',
     path: '/todos/{id}',
     summary: 'One todo',
     tag: 'todos',
+    guard: 'public',
     params: todoIdPath,
     responses: {
-      200: ok('The todo', todoResponse),
+      200: ok('The todo', Todo),
       ...invalid,
       ...notFound('Todo'),
       ...storeDown,
@@ -247,10 +228,11 @@ export const routes = {
     path: '/todos/{id}',
     summary: 'Change a todo',
     tag: 'todos',
+    guard: 'public',
     params: todoIdPath,
-    body: todoChangesBody,
+    body: TodoChanges,
     responses: {
-      200: ok('The changed todo', todoResponse),
+      200: ok('The changed todo', Todo),
       ...bodyErrors,
       ...notFound('Todo'),
       ...storeDown,
@@ -262,6 +244,7 @@ export const routes = {
     path: '/todos/{id}',
     summary: 'Delete a todo',
     tag: 'todos',
+    guard: 'public',
     params: todoIdPath,
     responses: { 204: { description: 'Deleted' }, ...invalid, ...notFound('Todo'), ...storeDown, ...always },
   },
@@ -276,9 +259,10 @@ export const routes = {
     path: '/hotdeals/{productId}',
     summary: 'Units left (Redis)',
     tag: 'hotdeals',
+    guard: 'public',
     params: productPath,
     responses: {
-      200: ok('Stock', hotDealStockResponse),
+      200: ok('Stock', HotDealStock),
       ...invalid,
       ...notFound('Hot deal'),
       ...storeDown,

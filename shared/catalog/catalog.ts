@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ttlCache } from '../platform/memo';
 
 /**
  * Reference data the order path snapshots into its events: who the customer is and what
@@ -81,18 +82,13 @@ export function dynamoCatalog(
   table: string,
   productTtlMs = 60_000,
 ): Catalog {
-  const products = new Map<number, { product: CatalogProduct | undefined; at: number }>();
-  const product = async (productId: number) => {
-    const cached = products.get(productId);
-    if (cached && Date.now() - cached.at < productTtlMs) return cached.product;
+  const product = ttlCache(async (productId: number) => {
     const out = await documents.send(
       new GetCommand({ TableName: table, Key: { id: productKey(productId) } }),
     );
     const entry = out.Item ? fromCatalogItem(out.Item) : undefined;
-    const found = entry?.kind === 'product' ? entry : undefined;
-    products.set(productId, { product: found, at: Date.now() });
-    return found;
-  };
+    return entry?.kind === 'product' ? entry : undefined;
+  }, productTtlMs);
   return {
     async prepareOrder(customerId, productId) {
       const [customer, found] = await Promise.all([

@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../web/escape';
+import { escapeHtml as e } from '../platform/http/escape';
 import type { ServiceHistory } from './service-history';
 
 /** The page runs no script and loads nothing: its policy says so, as a second line of defence. */

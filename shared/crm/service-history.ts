@@ -1,28 +1,34 @@
-import { NotFoundError } from '../errors';
+import * as z from 'zod';
+import { NotFoundError } from '../platform/errors';
+
+/**
+ * The CRM report's shapes; each schema is the one definition (types inferred, OpenAPI
+ * generated from it).
+ */
 
 /** The contract's CRM customer, as the legacy CUSTOMERS row holds it. */
-export interface CrmCustomer {
-  custId: number;
-  name: string;
-  email: string;
-  phoneNumber: string;
-  address: string;
-  royalty: string;
-}
+export const CrmCustomer = z.object({
+  custId: z.number().int().positive(),
+  name: z.string(),
+  email: z.string(),
+  phoneNumber: z.string(),
+  address: z.string(),
+  royalty: z.string(),
+});
+export type CrmCustomer = z.infer<typeof CrmCustomer>;
 
-export interface ServiceCall {
-  cshId: number;
+export const ServiceCall = z.object({
+  cshId: z.number().int(),
   /** ISO 8601, UTC. */
-  callDate: string;
+  callDate: z.iso.datetime(),
   /** Free text as the agent typed it: line breaks and any markup kept verbatim. */
-  details: string;
-}
+  details: z.string(),
+});
+export type ServiceCall = z.infer<typeof ServiceCall>;
 
 /** GET .../crm/customers/{custId}/service-history: the customer once, every call oldest first. */
-export interface ServiceHistory {
-  customer: CrmCustomer;
-  calls: ServiceCall[];
-}
+export const ServiceHistory = z.object({ customer: CrmCustomer, calls: z.array(ServiceCall) });
+export type ServiceHistory = z.infer<typeof ServiceHistory>;
 
 /**
  * One archived call with its customer: a row of the workshop's CSHARCH materialized view

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../errors';
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readAllItems } from '../platform/clients/dynamodb-pages';
+import { ConflictError } from '../platform/errors';
 
 /**
  * The append-only event log on DynamoDB. One item per event, keyed by stream id and
@@ -105,22 +101,15 @@ export function dynamoEventStore(
     appendAfter: (own, events) => write(own.streamId, own.version, events, true),
     append: (streamId, expectedVersion, events) => write(streamId, expectedVersion, events, false),
     async readStream(streamId) {
-      const events: StoredEvent[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'stream_id = :s',
-            ExpressionAttributeValues: { ':s': streamId },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        events.push(...(page.Items ?? []).map(toStoredEvent));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return events;
+      const items = await readAllItems(documents, {
+        query: {
+          TableName: table,
+          KeyConditionExpression: 'stream_id = :s',
+          ExpressionAttributeValues: { ':s': streamId },
+          ConsistentRead: true,
+        },
+      });
+      return items.map(toStoredEvent);
     },
   };
 
@@ -216,4 +205,27 @@ export async function handleCommand(
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
     }
   }
+}
+
+/**
+ * The whole event log, in log order (a parallel scan, strongly consistent); or only the
+ * events about one product (their payload names it). For replay, drift checks and tests.
+ */
+export async function readAllEvents(
+  documents: Pick<DynamoDBDocumentClient, 'send'>,
+  eventTable: string,
+  options: { segments?: number; productId?: number } = {},
+): Promise<StoredEvent[]> {
+  const filter =
+    options.productId === undefined
+      ? {}
+      : {
+          FilterExpression: 'payload.productId = :p',
+          ExpressionAttributeValues: { ':p': options.productId },
+        };
+  const items = await readAllItems(documents, {
+    scan: { TableName: eventTable, ConsistentRead: true, ...filter },
+    segments: options.segments ?? 4,
+  });
+  return items.map(toStoredEvent).sort(logOrder);
 }

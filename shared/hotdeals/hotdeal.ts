@@ -1,12 +1,17 @@
-/** What both hot-deal paths answer (DESIGN.md). */
-export interface HotDealStock {
-  productId: number;
-  remaining: number;
-}
+import * as z from 'zod';
 
-export interface HotDealOrder extends HotDealStock {
-  orderId: string;
-}
+/**
+ * What both hot-deal paths answer (DESIGN.md); each schema is the one definition of its
+ * shape (types inferred, OpenAPI generated).
+ */
+export const HotDealStock = z.object({
+  productId: z.number().int().positive(),
+  remaining: z.number().int().min(0),
+});
+export type HotDealStock = z.infer<typeof HotDealStock>;
+
+export const HotDealOrder = HotDealStock.extend({ orderId: z.string() });
+export type HotDealOrder = z.infer<typeof HotDealOrder>;
 
 export interface OrderRequest {
   productId: number;

@@ -6,7 +6,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { AppError, ConflictError } from '../errors';
+import { AppError, ConflictError } from '../platform/errors';
 import type { HotDealOrder, OrderRequest } from './hotdeal';
 
 type PlaceOrder = (order: OrderRequest) => Promise<HotDealOrder>;

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../platform/errors';
 
 export class PaymentDeclinedError extends AppError {
   constructor() {

@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../orders/events';
+import type { OrderEvent } from '../hotdeals/order-events';
 
 /** A read-model row as stored (without the runner's bookkeeping). */
 export type Row = Record<string, unknown>;

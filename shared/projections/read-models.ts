@@ -1,5 +1,5 @@
-import { toRecord, type PurchaseRecord } from '../purchases/dynamo-store';
-import { isOrderStream, isStockStream, type OrderEvent } from '../orders/events';
+import { toRecord, type PurchaseRecord } from '../purchases/dynamo-purchases';
+import { isOrderStream, isStockStream, type OrderEvent } from '../hotdeals/order-events';
 import type { Projection, ReadModelName, Row } from './projection';
 
 /**

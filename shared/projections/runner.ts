@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { logOrder, type StoredEvent } from '../events/event-store';
-import { parseOrderEvent, type OrderEvent } from '../orders/events';
+import { parseOrderEvent, type OrderEvent } from '../hotdeals/order-events';
 import type { Projection, Row } from './projection';
 import { batchGetAll, positionKey, readPositions, type ProjectionStateStore } from './state';
 

@@ -1,4 +1,5 @@
 import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ttlCache } from '../platform/memo';
 import type { ReadModelName } from './projection';
 
 /**
@@ -110,13 +111,8 @@ export function cachedActiveTable(
   baseTable: string,
   ttlMs = 5000,
 ): () => Promise<string> {
-  let cached: { table: string; at: number } | undefined;
-  return async () => {
-    if (cached && Date.now() - cached.at < ttlMs) return cached.table;
-    const { table } = await readActiveTable(state, name, baseTable);
-    cached = { table, at: Date.now() };
-    return table;
-  };
+  const active = ttlCache(async () => (await readActiveTable(state, name, baseTable)).table, ttlMs);
+  return () => active(name);
 }
 
 export async function readCheckpoint(

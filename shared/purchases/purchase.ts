@@ -1,28 +1,34 @@
 import * as z from 'zod';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { decodeCursor, encodeCursor } from '../platform/cursor';
 
-/** The contract's purchase: one purchase with every line it has (no three-slot limit). */
-export interface PurchaseItem {
-  seq: number;
-  productName: string;
-  price: number;
-  quantity: number;
-  sellerTel: string;
-}
+/**
+ * The contract's purchase: one purchase with every line it has (no three-slot limit).
+ * The schemas are the one definition of each shape (types inferred, OpenAPI generated).
+ */
+export const PurchaseItem = z.object({
+  seq: z.number().int(),
+  productName: z.string(),
+  price: z.number(),
+  quantity: z.number().int(),
+  sellerTel: z.string(),
+});
+export type PurchaseItem = z.infer<typeof PurchaseItem>;
 
-export interface Purchase {
-  customerId: number;
-  purchaseId: number;
-  purchaseDate: string;
-  customer: { name: string; address: string };
-  items: PurchaseItem[];
-}
+export const Purchase = z.object({
+  customerId: z.number().int().positive(),
+  purchaseId: z.number().int().positive(),
+  purchaseDate: z.iso.datetime(),
+  customer: z.object({ name: z.string(), address: z.string() }),
+  items: z.array(PurchaseItem),
+});
+export type Purchase = z.infer<typeof Purchase>;
 
-export interface PurchasePage {
-  customerId: number;
-  purchases: Purchase[];
-  cursor?: string;
-}
+export const PurchasePage = z.object({
+  customerId: z.number().int().positive(),
+  purchases: z.array(Purchase),
+  cursor: z.string().optional(),
+});
+export type PurchasePage = z.infer<typeof PurchasePage>;
 
 export interface PageRequest {
   limit: number;

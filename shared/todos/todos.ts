@@ -8,31 +8,15 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { decodeCursor, encodeCursor } from '../cursor';
-import { NotFoundError } from '../errors';
-
-export interface Todo {
-  id: number;
-  title: string;
-  completed: boolean;
-  createdAt: string;
-}
+import { decodeCursor, encodeCursor } from '../platform/cursor';
+import { NotFoundError } from '../platform/errors';
+import type { NewTodo, Todo, TodoChanges, TodoPage } from './todo';
 
 /** Where todos live: the document client and the two tables it uses. */
 export interface TodoStore {
   documents: DynamoDBDocumentClient;
   todoTable: string;
   counterTable: string;
-}
-
-export interface NewTodo {
-  title: string;
-  completed?: boolean | undefined;
-}
-
-export interface TodoChanges {
-  title?: string | undefined;
-  completed?: boolean | undefined;
 }
 
 const COUNTER_NAME = 'todo-id';
@@ -80,7 +64,7 @@ export async function findTodo(store: TodoStore, id: number): Promise<Todo> {
 export async function listTodos(
   store: TodoStore,
   page: { limit: number; cursor?: string | undefined },
-): Promise<{ items: Todo[]; cursor?: string }> {
+): Promise<TodoPage> {
   const out = await store.documents.send(
     new ScanCommand({
       TableName: store.todoTable,

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '#shared/api/routes';
-import { packageStage, ROOT, type CfnTemplate, type PackagedStage } from '../../scripts/deploy/package';
+import { packageStage, ROOT, type CfnTemplate, type PackagedStage } from '../../scripts/lib/deploy/package';
 
 const CFN_LINT = join(ROOT, '.local/venv-tools/bin/cfn-lint');
 

@@ -2,7 +2,7 @@ import '../support/env';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { ServiceHistory } from '#shared/crm/service-history';
-import { CRM, MARKUP_DETAILS } from '../../scripts/seed/hr';
+import { CRM, MARKUP_DETAILS } from '../../scripts/lib/seed/hr';
 import { E2E_BASE_URL } from '../support/env';
 import { api, type ErrorBody } from '../support/http';
 

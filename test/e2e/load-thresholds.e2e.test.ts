@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureArtillery, pathResult, runArtillery } from '../../scripts/bench/artillery';
-import { CRM_CUSTOMER_IDS, writeFeeder } from '../../scripts/bench/feeders';
+import { ensureArtillery, pathResult, runArtillery } from '../../scripts/lib/bench/artillery';
+import { CRM_CUSTOMER_IDS, writeFeeder } from '../../scripts/lib/bench/feeders';
 import { E2E_BASE_URL } from '../support/env';
 
 /** Short, bounded runs of the project's own scenario files against the e2e API. */

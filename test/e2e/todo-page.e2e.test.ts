@@ -1,7 +1,7 @@
 import '../support/env';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Todo } from '#shared/todos/todos';
+import type { Todo } from '#shared/todos/todo';
 import { launchBrowser, watchedPage } from '../support/browser';
 import { E2E_BASE_URL } from '../support/env';
 import { api } from '../support/http';

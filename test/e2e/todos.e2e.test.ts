@@ -1,9 +1,11 @@
 import { TEST_COUNTER_TABLE, TEST_TODO_TABLE } from '../support/env';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { documents } from '#shared/clients/dynamodb';
-import type { Todo } from '#shared/todos/todos';
+import type { Todo } from '#shared/todos/todo';
 import { api, type ErrorBody } from '../support/http';
+import * as wiring from '#shared/wiring';
+
+const { documents } = wiring.dynamo();
 
 /** Number of todos and the id counter: a rejected request must change neither. */
 async function tableState() {

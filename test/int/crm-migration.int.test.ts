@@ -1,9 +1,12 @@
 import '../support/env';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mongoDb } from '#shared/clients/mongo';
-import type { ArchivedCallDocument } from '#shared/crm/mongo-store';
+import type { ArchivedCallDocument } from '#shared/crm/mongo-archive';
+import { config } from '#shared/platform/config';
 import { runCli } from '../support/cli';
+import * as wiring from '#shared/wiring';
+
+const mongoDb = (await wiring.mongo()).db(config.mongo.db);
 
 const COLLECTION = 'CSHARCH_migration_test';
 const CHECKPOINT = `.local/migrations/test-crm-${COLLECTION}.json`;

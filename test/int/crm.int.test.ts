@@ -1,13 +1,15 @@
 import '../support/env';
 import { describe, expect, it } from 'vitest';
-import { legacyDb } from '#shared/clients/legacy-db';
-import { config } from '#shared/config';
-import { legacyServiceHistory } from '#shared/crm/legacy-store';
-import { mongoServiceHistory } from '#shared/crm/mongo-store';
+import { config } from '#shared/platform/config';
+import { legacyServiceHistory } from '#shared/crm/sql-service-history';
+import { mongoServiceHistory } from '#shared/crm/mongo-archive';
 import type { ServiceHistoryReports } from '#shared/crm/service-history';
-import { archiveCollection } from '#shared/crm/stores';
-import { NotFoundError } from '#shared/errors';
-import { CRM, MARKUP_DETAILS } from '../../scripts/seed/hr';
+import { NotFoundError } from '#shared/platform/errors';
+import { CRM, MARKUP_DETAILS } from '../../scripts/lib/seed/hr';
+import * as wiring from '#shared/wiring';
+
+const legacyDb = await wiring.legacyDb();
+const archiveCollection = await wiring.archiveCollection();
 
 const mongo = mongoServiceHistory(archiveCollection);
 const legacy = legacyServiceHistory(legacyDb, config.crm.archiveCutoff);

@@ -3,31 +3,29 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '#shared/clients/dynamodb';
-import { config } from '#shared/config';
-import { legacyDb } from '#shared/clients/legacy-db';
-import { mongoClient } from '#shared/clients/mongo';
-import { redis } from '#shared/clients/redis';
-import { checkHealth } from '#shared/health';
-import { createSqlDatabase } from '#shared/sql/database';
+import { config } from '#shared/platform/config';
+import { checkHealth } from '#shared/health/health';
+import { createSqlDatabase } from '#shared/platform/sql/database';
+import * as wiring from '#shared/wiring';
+
+const { dynamodb } = wiring.dynamo();
+const redis = await wiring.redis();
+const legacyDb = await wiring.legacyDb();
+const mongoClient = await wiring.mongo();
 
 // A port nothing listens on: every probe against it must report "down", quickly.
 const DEAD_PORT = 1;
 
 describe('health of the local stack', () => {
-  afterAll(async () => {
-    redis.disconnect();
-    await mongoClient.close();
-    await legacyDb.close();
-  });
+  afterAll(wiring.closeAll);
 
   it('reports every store ok when the stack is up', async () => {
     const health = await checkHealth({
       dynamodb,
       probeTable: config.dynamodb.todoTable,
-      redis,
-      mongo: mongoClient,
-      legacy: legacyDb,
+      redis: () => redis,
+      mongo: () => mongoClient,
+      legacy: () => legacyDb,
     });
     expect(health).toEqual({
       status: 'ok',
@@ -63,9 +61,9 @@ describe('health of the local stack', () => {
     const health = await checkHealth({
       dynamodb: deadDynamo,
       probeTable: 'TodoTable',
-      redis: deadRedis,
-      mongo: deadMongo,
-      legacy: deadSql,
+      redis: () => deadRedis,
+      mongo: () => deadMongo,
+      legacy: () => deadSql,
     });
     expect(health).toEqual({
       status: 'degraded',

@@ -2,17 +2,17 @@ import '../support/env';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisClient, type RedisClient } from '#shared/clients/redis';
+import { createRedisClient, type RedisClient } from '#shared/platform/clients/redis';
 import { simulatedPayment } from '#shared/hotdeals/payment';
-import { redisHotDeals, releaseHotDealUnit, splitStock, stockKey } from '#shared/hotdeals/redis-hotdeals';
-import { testHotDealStore } from '../support/order-events';
+import { redisStock, splitStock, stockKey } from '#shared/hotdeals/stock';
+import { testHotDeals } from '../support/order-events';
 import { rush } from '../support/rush';
 
 const CLUSTER_PORT = Number(process.env.OSHOP_REDIS_CLUSTER_PORT ?? 17001);
 let cluster: RedisClient;
 
 const dealsOn = (shards: number) =>
-  redisHotDeals(testHotDealStore(cluster, simulatedPayment({ latencyMs: 0, failureRate: 0 }), shards));
+  testHotDeals(cluster, simulatedPayment({ latencyMs: 0, failureRate: 0 }), shards);
 
 /** `orders` orders from `callers` callers against `stock` units split over `shards`. */
 async function rushOnShards(shards: number, stock: number, orders = 3000, callers = 150) {
@@ -40,8 +40,8 @@ describe('hot deals on a 3-master Redis Cluster', () => {
   it('runs the single-key scripts (one hash tag per product, no CROSSSLOT)', async () => {
     const r = await rushOnShards(1, 40, 150);
     expect([r.sold, r.soldOut, r.remaining]).toEqual([40, 110, 0]);
-    await releaseHotDealUnit(cluster, r.productId, 'order-x');
-    await releaseHotDealUnit(cluster, r.productId, 'order-x');
+    await redisStock(cluster).release(r.productId, 'order-x', 0);
+    await redisStock(cluster).release(r.productId, 'order-x', 0);
     expect(await cluster.get(stockKey(r.productId))).toBe('1');
   });
 

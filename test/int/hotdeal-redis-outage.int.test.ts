@@ -2,17 +2,14 @@ import '../support/env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedisClient } from '#shared/clients/redis';
-import { config } from '#shared/config';
+import { createRedisClient } from '#shared/platform/clients/redis';
+import { config } from '#shared/platform/config';
 import { simulatedPayment } from '#shared/hotdeals/payment';
-import {
-  reconcileHotDealStock,
-  redisHotDeals,
-  type RedisHotDealStore,
-} from '#shared/hotdeals/redis-hotdeals';
+import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
+import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
 import { readHotDealStock } from '#shared/projections/read';
-import { projectionState } from '#shared/projections/stores';
-import { projectProduct, testHotDealStore } from '../support/order-events';
+import { projectionState } from '#shared/wiring';
+import { projectProduct, testHotDealPorts } from '../support/order-events';
 import { rush } from '../support/rush';
 
 // A redis-server of this test's own, so stopping it mid-sale disturbs nothing else.
@@ -56,11 +53,8 @@ describe('Redis stopped mid-sale', () => {
     await startRedis();
     const redis = createRedisClient({ url: `redis://127.0.0.1:${PORT}`, cluster: false });
     redis.on('error', () => undefined);
-    const store: RedisHotDealStore = testHotDealStore(
-      redis,
-      simulatedPayment({ latencyMs: 0, failureRate: 0 }),
-    );
-    const deals = redisHotDeals(store);
+    const ports = testHotDealPorts(redis, simulatedPayment({ latencyMs: 0, failureRate: 0 }));
+    const deals = eventSourcedHotDeals(ports);
     const productId = randomInt(100_000, 2_000_000_000);
     await deals.setStock(productId, 1000);
 
@@ -77,8 +71,8 @@ describe('Redis stopped mid-sale', () => {
     // Restarted empty (no persistence): reconcile rebuilds the stock from the event log's read model.
     await startRedis();
     await projectProduct(productId);
-    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
-    const rebuilt = await reconcileHotDealStock(store, stock, productId);
+    const stock = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, productId);
+    const rebuilt = await reconcileHotDealStock(ports.stock, stock, productId);
     expect(rebuilt).toEqual({ productId, remaining: 1000 - soldBeforeRestart, sold: soldBeforeRestart });
 
     // The sale goes on and ends exactly at the stock.

@@ -1,25 +1,25 @@
 import '../support/env';
 import { randomInt } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '#shared/clients/dynamodb';
-import { legacyDb } from '#shared/clients/legacy-db';
-import { redis } from '#shared/clients/redis';
-import { config } from '#shared/config';
-import { AppError, NotFoundError } from '#shared/errors';
+import { config } from '#shared/platform/config';
+import { AppError, NotFoundError } from '#shared/platform/errors';
 import { WrongExpectedVersionError } from '#shared/events/event-store';
 import { idempotentOrders } from '#shared/hotdeals/idempotency';
-import { legacyHotDeals } from '#shared/hotdeals/legacy-hotdeals';
+import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { PaymentDeclinedError, simulatedPayment, type Payment } from '#shared/hotdeals/payment';
-import {
-  reconcileHotDealStock,
-  redisHotDeals,
-  releaseHotDealUnit,
-  stockKey,
-  type RedisHotDealStore,
-} from '#shared/hotdeals/redis-hotdeals';
+import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
+import type { OrderSagaPorts } from '#shared/hotdeals/order-saga';
+import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
+import { redisStock, stockKey } from '#shared/hotdeals/stock';
 import { readHotDealStock } from '#shared/projections/read';
-import { projectionState } from '#shared/projections/stores';
-import { productEvents, projectProduct, standingOrders, testHotDealStore } from '../support/order-events';
+import {
+  closeAll,
+  dynamo,
+  legacyDb as connectLegacyDb,
+  projectionState,
+  redis as connectRedis,
+} from '#shared/wiring';
+import { productEvents, projectProduct, standingOrders, testHotDealPorts } from '../support/order-events';
 import { rush } from '../support/rush';
 
 /** A product id of this test's own, so tests never share stock. */
@@ -27,17 +27,16 @@ const freshProduct = () => randomInt(100_000, 2_000_000_000);
 const paid: Payment = simulatedPayment({ latencyMs: 0, failureRate: 0 });
 const declined: Payment = simulatedPayment({ latencyMs: 0, failureRate: 1 });
 
-const store = (payment: Payment = paid): RedisHotDealStore => testHotDealStore(redis, payment);
+const redis = await connectRedis();
+const legacyDb = await connectLegacyDb();
+const store = (payment: Payment = paid): OrderSagaPorts => testHotDealPorts(redis, payment);
 
-afterAll(async () => {
-  redis.disconnect();
-  await legacyDb.close();
-});
+afterAll(closeAll);
 
 describe('hot deals on Redis (new path)', () => {
   it('sells exactly 1,000 of 3,000 orders from 150 callers: 2,000 sold out, 1,000 records', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals(store());
+    const deals = eventSourcedHotDeals(store());
     await deals.setStock(productId, 1000);
     const r = await rush(deals, productId);
     expect(r.other).toEqual([]);
@@ -50,7 +49,7 @@ describe('hot deals on Redis (new path)', () => {
 
   it('with payments failing at random: no unit lost, none sold twice', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals(store(simulatedPayment({ latencyMs: 0, failureRate: 0.3 })));
+    const deals = eventSourcedHotDeals(store(simulatedPayment({ latencyMs: 0, failureRate: 0.3 })));
     await deals.setStock(productId, 1000);
     const r = await rush(deals, productId);
     const declines = r.other.filter((e) => e instanceof PaymentDeclinedError).length;
@@ -62,7 +61,7 @@ describe('hot deals on Redis (new path)', () => {
 
   it('gives the unit back exactly once when the payment fails', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals(store(declined));
+    const deals = eventSourcedHotDeals(store(declined));
     await deals.setStock(productId, 3);
     await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
     expect((await deals.remaining(productId)).remaining).toBe(3);
@@ -71,7 +70,7 @@ describe('hot deals on Redis (new path)', () => {
 
   it('records a declined order as placed, cancelled, unit released (versions 1, 2, 3)', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals(store(declined));
+    const deals = eventSourcedHotDeals(store(declined));
     await deals.setStock(productId, 3);
     await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
     const orderEvents = (await productEvents(productId)).filter((e) => e.streamId.startsWith('order-'));
@@ -85,7 +84,7 @@ describe('hot deals on Redis (new path)', () => {
 
   it('gives the unit back when the order cannot be recorded', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals({
+    const deals = eventSourcedHotDeals({
       ...store(),
       events: { ...store().events, append: () => Promise.reject(new Error('event log down')) },
     });
@@ -101,7 +100,7 @@ describe('hot deals on Redis (new path)', () => {
     const productId = freshProduct();
     const events = store().events;
     // The write lands, the answer is lost, the retry finds the version taken.
-    const deals = redisHotDeals({
+    const deals = eventSourcedHotDeals({
       ...store(),
       events: {
         ...events,
@@ -119,7 +118,7 @@ describe('hot deals on Redis (new path)', () => {
 
   it('snapshots the customer and the product from the catalog into OrderPlaced', async () => {
     const productId = 1;
-    const deals = redisHotDeals(store());
+    const deals = eventSourcedHotDeals(store());
     const before = (await deals.remaining(productId)).remaining;
     await deals.placeOrder({ productId, customerId: 1 });
     await redis.incr(stockKey(productId)); // leave the seeded stock as it was
@@ -138,12 +137,12 @@ describe('hot deals on Redis (new path)', () => {
   it('releases a unit at most once per order, however often compensation runs', async () => {
     const productId = freshProduct();
     await redis.set(stockKey(productId), 5);
-    await Promise.all([1, 2, 3].map(() => releaseHotDealUnit(redis, productId, 'order-1')));
+    await Promise.all([1, 2, 3].map(() => redisStock(redis).release(productId, 'order-1', 0)));
     expect(await redis.get(stockKey(productId))).toBe('6');
   });
 
   it('knows nothing of a product never put on sale', async () => {
-    const deals = redisHotDeals(store());
+    const deals = eventSourcedHotDeals(store());
     await expect(deals.remaining(freshProduct())).rejects.toBeInstanceOf(NotFoundError);
     await expect(deals.placeOrder({ productId: freshProduct(), customerId: 1 })).rejects.toBeInstanceOf(
       NotFoundError,
@@ -152,8 +151,8 @@ describe('hot deals on Redis (new path)', () => {
 
   it('reconciles Redis from the stock read model (the event log) after a Redis loss', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals(store());
-    const declining = redisHotDeals(store(declined));
+    const deals = eventSourcedHotDeals(store());
+    const declining = eventSourcedHotDeals(store(declined));
     await deals.setStock(productId, 30);
     const r = await rush(deals, productId, 12, 4);
     expect(r.sold).toBe(12);
@@ -162,9 +161,9 @@ describe('hot deals on Redis (new path)', () => {
     );
     await redis.del(stockKey(productId));
     await projectProduct(productId);
-    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
+    const stock = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, productId);
     expect(stock).toMatchObject({ quantity: 30, placed: 13, cancelled: 1, released: 1, remaining: 18 });
-    expect(await reconcileHotDealStock(store(), stock, productId)).toEqual({
+    expect(await reconcileHotDealStock(store().stock, stock, productId)).toEqual({
       productId,
       remaining: 18,
       sold: 12,
@@ -174,21 +173,21 @@ describe('hot deals on Redis (new path)', () => {
 
   it('counts orders against the stock setting their unit came from, when stock is set again mid-sale', async () => {
     const productId = freshProduct();
-    const deals = redisHotDeals(store());
+    const deals = eventSourcedHotDeals(store());
     await deals.setStock(productId, 10);
     await rush(deals, productId, 4, 2);
     await deals.setStock(productId, 50); // a new setting: the 4 sold before no longer count
     await rush(deals, productId, 7, 3);
     await projectProduct(productId);
-    const stock = await readHotDealStock(projectionState, config.readModels.hotdeal_stock, productId);
+    const stock = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, productId);
     expect(stock).toMatchObject({ quantity: 50, placed: 7, remaining: 43, pending: {} });
   });
 });
 
 describe('Idempotency-Key (Powertools, DynamoDB persistence)', () => {
-  const deals = redisHotDeals(store());
+  const deals = eventSourcedHotDeals(store());
   const place = idempotentOrders(deals.placeOrder, {
-    dynamodb,
+    dynamodb: dynamo().dynamodb,
     table: config.dynamodb.idempotencyTable,
     scope: 'test',
   });
@@ -242,7 +241,7 @@ describe('hot deals on the legacy RDBMS (row lock)', () => {
 
   it('sells exactly 1,000 of 3,000 orders from 150 callers: 2,000 sold out, 1,000 records', async () => {
     const productId = freshProduct();
-    const deals = legacyHotDeals(legacyDb, paid);
+    const deals = sqlHotDeals(legacyDb, paid);
     await deals.setStock(productId, 1000);
     const r = await rush(deals, productId);
     expect(r.other).toEqual([]);
@@ -254,7 +253,7 @@ describe('hot deals on the legacy RDBMS (row lock)', () => {
 
   it('with payments failing at random: every failed order rolled back, none sold twice', async () => {
     const productId = freshProduct();
-    const deals = legacyHotDeals(legacyDb, simulatedPayment({ latencyMs: 0, failureRate: 0.3 }));
+    const deals = sqlHotDeals(legacyDb, simulatedPayment({ latencyMs: 0, failureRate: 0.3 }));
     await deals.setStock(productId, 1000);
     const r = await rush(deals, productId);
     expect(r.other.every((e) => e instanceof PaymentDeclinedError)).toBe(true);
@@ -264,7 +263,7 @@ describe('hot deals on the legacy RDBMS (row lock)', () => {
 
   it('rolls the whole order back when the payment fails', async () => {
     const productId = freshProduct();
-    const deals = legacyHotDeals(legacyDb, declined);
+    const deals = sqlHotDeals(legacyDb, declined);
     await deals.setStock(productId, 3);
     await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
     expect((await deals.remaining(productId)).remaining).toBe(3);

@@ -1,6 +1,8 @@
 import '../support/env';
 import { afterAll, describe, expect, it } from 'vitest';
-import { legacyDb } from '#shared/clients/legacy-db';
+import * as wiring from '#shared/wiring';
+
+const legacyDb = await wiring.legacyDb();
 
 describe('the legacy SQL layer on PostgreSQL', () => {
   afterAll(() => legacyDb.close());

@@ -3,9 +3,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documents, dynamodb } from '#shared/clients/dynamodb';
-import { ensureTable, purchaseTable } from '../../scripts/schema/dynamodb';
+import { ensureTable, purchaseTable } from '../../scripts/lib/schema/dynamodb';
 import { runCli } from '../support/cli';
+import * as wiring from '#shared/wiring';
+
+const { documents, dynamodb } = wiring.dynamo();
 
 const TABLE = 'purchase_t_migration_test';
 const CHECKPOINT = `.local/migrations/test-${TABLE}.json`;

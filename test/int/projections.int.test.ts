@@ -2,25 +2,31 @@ import '../support/env';
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documents, dynamodb } from '#shared/clients/dynamodb';
-import { redis } from '#shared/clients/redis';
-import { dynamoEventStore, type StoredEvent } from '#shared/events/event-store';
+import { dynamoEventStore, readAllEvents, type StoredEvent } from '#shared/events/event-store';
 import { simulatedPayment } from '#shared/hotdeals/payment';
-import { redisHotDeals } from '#shared/hotdeals/redis-hotdeals';
+import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
 import type { ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { projectEvents, projectWithRetry } from '#shared/projections/runner';
 import { readActiveTable, type Documents, type ProjectionStateStore } from '#shared/projections/state';
 import {
   checkReadModel,
-  readAllEvents,
   readModelChecksum,
   readModelRows,
   replayReadModel,
-} from '../../scripts/projections/replay';
-import { ensureTable, eventTable, projectionStateTable, readModelTable } from '../../scripts/schema/dynamodb';
-import { testHotDealStore } from '../support/order-events';
+} from '../../scripts/lib/projections/replay';
+import {
+  ensureTable,
+  eventTable,
+  projectionStateTable,
+  readModelTable,
+} from '../../scripts/lib/schema/dynamodb';
+import { testHotDealPorts } from '../support/order-events';
 import { rush } from '../support/rush';
+import * as wiring from '#shared/wiring';
+
+const { documents, dynamodb } = wiring.dynamo();
+const redis = await wiring.redis();
 
 /**
  * The read side against DynamoDB Local, on tables of this file's own (an event log, a
@@ -40,9 +46,10 @@ beforeAll(async () => {
     await ensureTable(dynamodb, readModelTable(base(m), PROJECTIONS[m].key));
   // 300 orders from 40 buyers on 200 units, one in five payments declined (compensation
   // events too), and a second stock setting mid-sale.
-  const store = { ...testHotDealStore(redis, simulatedPayment({ latencyMs: 0, failureRate: 0.2 })) };
-  store.events = dynamoEventStore(documents, log);
-  const deals = redisHotDeals(store);
+  const deals = eventSourcedHotDeals({
+    ...testHotDealPorts(redis, simulatedPayment({ latencyMs: 0, failureRate: 0.2 })),
+    events: dynamoEventStore(documents, log),
+  });
   await deals.setStock(productId, 120);
   await rush(deals, productId, 150, 40);
   await deals.setStock(productId, 80);
@@ -51,7 +58,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  redis.disconnect();
+  await wiring.closeAll();
   const { ListTablesCommand, DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
   const { TableNames = [] } = await dynamodb.send(new ListTablesCommand({}));
   for (const TableName of TableNames.filter((t) => t.includes(`_test_${run}`)))

@@ -4,21 +4,29 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documents, dynamodb } from '#shared/clients/dynamodb';
-import { redis } from '#shared/clients/redis';
-import { config } from '#shared/config';
+import { config } from '#shared/platform/config';
 import { simulatedPayment } from '#shared/hotdeals/payment';
-import { redisHotDeals } from '#shared/hotdeals/redis-hotdeals';
-import { dynamoEventStore } from '#shared/events/event-store';
+import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
+import { dynamoEventStore, readAllEvents } from '#shared/events/event-store';
+import { dynamoClientConfig } from '#shared/platform/clients/dynamodb';
 import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { cachedActiveTable, type Documents, type ProjectionStateStore } from '#shared/projections/state';
-import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-store';
+import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
 import { readHotDealStock } from '#shared/projections/read';
-import { runPoller } from '../../scripts/projector/poller';
-import { checkReadModel, readAllEvents } from '../../scripts/projections/replay';
-import { ensureTable, eventTable, projectionStateTable, readModelTable } from '../../scripts/schema/dynamodb';
-import { testHotDealStore } from '../support/order-events';
+import { runPoller } from '../../scripts/lib/projector/poller';
+import { checkReadModel } from '../../scripts/lib/projections/replay';
+import {
+  ensureTable,
+  eventTable,
+  projectionStateTable,
+  readModelTable,
+} from '../../scripts/lib/schema/dynamodb';
+import { testHotDealPorts } from '../support/order-events';
+import * as wiring from '#shared/wiring';
+
+const { documents, dynamodb } = wiring.dynamo();
+const redis = await wiring.redis();
 
 /**
  * The local projector (the twin of the AWS stream trigger) against DynamoDB Local's real
@@ -39,14 +47,10 @@ const purchaseHistory = dynamoPurchaseHistory(
   cachedActiveTable(state, 'purchase_history', baseTables.purchase_history),
 );
 const storeWith = (failureRate: number) => ({
-  ...testHotDealStore(redis, simulatedPayment({ latencyMs: 0, failureRate })),
+  ...testHotDealPorts(redis, simulatedPayment({ latencyMs: 0, failureRate })),
   events,
 });
-const streams = new DynamoDBStreamsClient({
-  region: config.region,
-  endpoint: config.dynamodb.endpoint,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const streams = new DynamoDBStreamsClient(dynamoClientConfig(config));
 
 /**
  * Fails every 4th read-model transaction, as a projector dying mid-batch would (each
@@ -86,7 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   controller.abort();
   await poller;
-  redis.disconnect();
+  await wiring.closeAll();
   for (const TableName of [log, state.table, ...Object.values(baseTables)])
     await dynamodb.send(new DeleteTableCommand({ TableName }));
 });
@@ -108,7 +112,7 @@ describe('local projector on the DynamoDB Local stream', () => {
   it('puts a placed order into the customer purchase history, within seconds, through crashes', async () => {
     const productId = 1; // in the catalog: its name and seller show in the purchase
     const customerId = randomInt(1, 150);
-    const deals = redisHotDeals(storeWith(0));
+    const deals = eventSourcedHotDeals(storeWith(0));
     await redis.incr(`hotdeal:{p:${productId}}:stock`); // the unit this test buys
     const order = await deals.placeOrder({ productId, customerId });
     const [placed] = await events.readStream(`order-${order.orderId}`);
@@ -126,7 +130,7 @@ describe('local projector on the DynamoDB Local stream', () => {
 
   it('ends with read models that equal the log, none applied twice, whatever crashed', async () => {
     const productId = randomInt(100_000, 2_000_000_000);
-    const deals = redisHotDeals(storeWith(0.25));
+    const deals = eventSourcedHotDeals(storeWith(0.25));
     await deals.setStock(productId, 60);
     const results = await Promise.allSettled(
       Array.from({ length: 100 }, (_, i) => deals.placeOrder({ productId, customerId: 1 + (i % 40) })),

@@ -1,11 +1,13 @@
 import { TEST_PURCHASE_TABLE } from '../support/env';
 import { describe, expect, it } from 'vitest';
-import { documents } from '#shared/clients/dynamodb';
-import { legacyDb } from '#shared/clients/legacy-db';
-import { NotFoundError } from '#shared/errors';
-import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-store';
-import { legacyPurchaseHistory } from '#shared/purchases/legacy-store';
+import { NotFoundError } from '#shared/platform/errors';
+import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
+import { legacyPurchaseHistory } from '#shared/purchases/sql-purchases';
 import type { Purchase, PurchaseHistory } from '#shared/purchases/purchase';
+import * as wiring from '#shared/wiring';
+
+const { documents } = wiring.dynamo();
+const legacyDb = await wiring.legacyDb();
 
 const stores: [string, PurchaseHistory][] = [
   ['DynamoDB', dynamoPurchaseHistory(documents, TEST_PURCHASE_TABLE)],

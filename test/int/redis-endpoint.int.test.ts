@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { CreateReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { discoverRedisEndpoint, withPassword } from '#shared/clients/redis-endpoint';
+import { discoverRedisEndpoint, withPassword } from '#shared/platform/clients/redis-endpoint';
 
 // moto_server (PyPI) plays the ElastiCache control plane on loopback: a real API endpoint
 // speaking the ElastiCache query protocol, not a stub in this process.

@@ -2,8 +2,8 @@ import '../support/env';
 import { execFileSync } from 'node:child_process';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config';
-import { withSecrets } from '#shared/secrets';
+import { loadCredentials } from '#shared/platform/config';
+import { withSecrets } from '#shared/platform/secrets';
 
 // moto_server (PyPI) plays the Secrets Manager API on loopback: the real SDK client and the
 // real GetSecretValue calls that run at cold start in the cloud (a control plane mock).
@@ -43,11 +43,11 @@ describe('secrets from Secrets Manager at cold start (moto_server control plane)
         JSON.stringify({ username: 'OSHOP_APP', password: 'ora-pw' }),
       ),
     };
-    const config = loadConfig(await withSecrets(env));
-    expect(config.adminApiKey).toBe('k3y-from-secrets-manager');
-    expect(config.redis.password).toBe('redis-auth-token');
-    expect(config.mongo).toMatchObject({ username: 'oshop', password: 'docdb-pw' });
-    expect(config.legacy).toMatchObject({ user: 'OSHOP_APP', password: 'ora-pw' });
+    const credentials = loadCredentials(await withSecrets(env));
+    expect(credentials.adminApiKey).toBe('k3y-from-secrets-manager');
+    expect(credentials.redis.password).toBe('redis-auth-token');
+    expect(credentials.mongo).toMatchObject({ username: 'oshop', password: 'docdb-pw' });
+    expect(credentials.legacy).toMatchObject({ user: 'OSHOP_APP', password: 'ora-pw' });
   });
 
   it('fetches nothing where no ARN is given (the local stage)', async () => {

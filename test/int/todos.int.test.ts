@@ -1,9 +1,11 @@
 import { TEST_COUNTER_TABLE, TEST_TODO_TABLE } from '../support/env';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { documents } from '#shared/clients/dynamodb';
-import { NotFoundError, ValidationError } from '#shared/errors';
+import { NotFoundError, ValidationError } from '#shared/platform/errors';
 import { createTodo, deleteTodo, findTodo, listTodos, updateTodo, type TodoStore } from '#shared/todos/todos';
+import * as wiring from '#shared/wiring';
+
+const { documents } = wiring.dynamo();
 
 const store: TodoStore = { documents, todoTable: TEST_TODO_TABLE, counterTable: TEST_COUNTER_TABLE };
 const exists = async (id: number) =>

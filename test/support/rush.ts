@@ -1,4 +1,4 @@
-import { ConflictError, ServiceUnavailableError } from '#shared/errors';
+import { ConflictError, ServiceUnavailableError } from '#shared/platform/errors';
 import type { HotDeals } from '#shared/hotdeals/hotdeal';
 
 export interface RushResult {

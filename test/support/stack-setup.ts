@@ -3,13 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 export default async function setup(): Promise<() => Promise<void>> {
   execFileSync('bash', ['scripts/stack.sh', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const { provisionDynamo, provisionLegacy, provisionMongo } = await import('../../scripts/provision');
-  const { seedCrm, seedHotDeal, seedShop } = await import('../../scripts/seed');
-  const { runMigration } = await import('../../scripts/migrate/engine');
-  const { defaultCheckpoint, MIGRATIONS, migrationFor } = await import('../../scripts/migrate/registry');
-  const { legacyDb } = await import('#shared/clients/legacy-db');
-  const { config } = await import('#shared/config');
-  const { mongoClient } = await import('#shared/clients/mongo');
+  const { provisionDynamo, provisionLegacy, provisionMongo } = await import('../../scripts/lib/provision');
+  const { seedCrm, seedHotDeal, seedShop } = await import('../../scripts/lib/seed/data-sets');
+  const { runMigration } = await import('../../scripts/lib/migrate/engine');
+  const { defaultCheckpoint, MIGRATIONS, migrationFor } = await import('../../scripts/lib/migrate/registry');
+  const { config } = await import('#shared/platform/config');
+  const { closeAll } = await import('#shared/wiring');
 
   const log = console.log;
   console.log = () => undefined; // provisioning narrates; tests need not
@@ -21,7 +20,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     await seedCrm();
     await seedHotDeal();
     for (const name of MIGRATIONS) {
-      const { spec, target } = migrationFor(name, { concurrency: 2, cutoff: config.crm.archiveCutoff });
+      const { spec, target } = await migrationFor(name, { concurrency: 2, cutoff: config.crm.archiveCutoff });
       const result = await runMigration(spec, {
         chunkSize: 500,
         concurrency: 2,
@@ -38,8 +37,5 @@ export default async function setup(): Promise<() => Promise<void>> {
   } finally {
     console.log = log;
   }
-  return async () => {
-    await mongoClient.close();
-    await legacyDb.close();
-  };
+  return closeAll;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { PathResult } from '../../scripts/bench/artillery';
-import { parseRedisBenchmarkCsv } from '../../scripts/bench/ceilings';
-import { parseMigrationReport } from '../../scripts/bench/migrations';
-import { renderChart } from '../../scripts/bench/chart';
-import { renderReport } from '../../scripts/bench/report';
-import { ratiosOf, type BenchSummary } from '../../scripts/bench/summary';
+import type { PathResult } from '../../scripts/lib/bench/artillery';
+import { parseRedisBenchmarkCsv } from '../../scripts/lib/bench/ceilings';
+import { parseMigrationReport } from '../../scripts/lib/bench/migrations';
+import { renderChart } from '../../scripts/lib/bench/chart';
+import { renderReport } from '../../scripts/lib/bench/report';
+import { ratiosOf, type BenchSummary } from '../../scripts/lib/bench/summary';
 
 const path = (
   rps: number,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '#shared/config';
+import { ConfigError, loadConfig, loadCredentials } from '#shared/platform/config';
 
 describe('loadConfig', () => {
   it('points the local stage at the project stack on loopback', () => {
@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(c.redis.url).toBe('redis://127.0.0.1:16379');
     expect(c.mongo.url).toContain('127.0.0.1:37017');
     expect(c.legacy).toMatchObject({ dialect: 'postgres', connect: '127.0.0.1:15432/legacy' });
-    expect(c.adminApiKey).toBe('local-dev-admin-key');
+    expect(loadCredentials({}).adminApiKey).toBe('local-dev-admin-key');
   });
 
   it('follows the stack port overrides', () => {
@@ -30,8 +30,9 @@ describe('loadConfig', () => {
     };
     const c = loadConfig(prod);
     expect(c.dynamodb.endpoint).toBeUndefined();
-    expect(c.adminApiKey).toBeUndefined();
-    expect(loadConfig({ ...prod, ADMIN_API_KEY: 'from-secrets-manager' }).adminApiKey).toBe(
+    expect(() => loadCredentials({ STAGE: 'prod' })).toThrow(/LEGACY_DB_USER/);
+    expect(loadCredentials(prod).adminApiKey).toBeUndefined();
+    expect(loadCredentials({ ...prod, ADMIN_API_KEY: 'from-secrets-manager' }).adminApiKey).toBe(
       'from-secrets-manager',
     );
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderServiceHistoryPage } from '#shared/crm/report-page';
 import { toServiceHistory, type ArchivedCall } from '#shared/crm/service-history';
-import { NotFoundError } from '#shared/errors';
-import { escapeHtml } from '#shared/web/escape';
-import { MARKUP_DETAILS } from '../../scripts/seed/hr';
+import { NotFoundError } from '#shared/platform/errors';
+import { escapeHtml } from '#shared/platform/http/escape';
+import { MARKUP_DETAILS } from '../../scripts/lib/seed/hr';
 
 const call = (cshId: number, callDate: string, over: Partial<ArchivedCall> = {}): ArchivedCall => ({
   custId: 7,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { decodeCursor, encodeCursor } from '#shared/cursor';
-import { ValidationError } from '#shared/errors';
+import { decodeCursor, encodeCursor } from '#shared/platform/cursor';
+import { ValidationError } from '#shared/platform/errors';
 
 const key = z.object({ id: z.number().int().positive() }).strict();
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ConflictError, NotFoundError } from '#shared/errors';
-import { httpHandler } from '#shared/http/handler';
-import { json } from '#shared/http/responses';
-import { idParam } from '#shared/http/schemas';
+import { ConflictError, NotFoundError } from '#shared/platform/errors';
+import { httpHandler } from '#shared/platform/http/pipeline';
+import { json } from '#shared/platform/http/responses';
+import { idParam } from '#shared/platform/http/params';
 import { apiEvent, lambdaContext } from '../support/events';
 
 const echo = httpHandler(
-  { params: z.object({ id: idParam }), body: z.strictObject({ title: z.string().min(1) }) },
+  { guard: 'public', params: z.object({ id: idParam }), body: z.strictObject({ title: z.string().min(1) }) },
   async ({ params, body }) => json(200, { id: params.id, title: body.title }),
 );
 
@@ -68,10 +68,10 @@ describe('the HTTP middleware stack', () => {
   );
 
   it('maps domain errors to their status and code', async () => {
-    const notFound = httpHandler({}, async () => {
+    const notFound = httpHandler({ guard: 'public' }, async () => {
       throw new NotFoundError('no such thing');
     });
-    const conflict = httpHandler({}, async () => {
+    const conflict = httpHandler({ guard: 'public' }, async () => {
       throw new ConflictError('SOLD_OUT', 'sold out');
     });
     const a = await notFound(apiEvent(), lambdaContext);
@@ -81,7 +81,7 @@ describe('the HTTP middleware stack', () => {
   });
 
   it('hides an unexpected error behind a generic 500', async () => {
-    const broken = httpHandler({}, async () => {
+    const broken = httpHandler({ guard: 'public' }, async () => {
       throw new Error('connection string postgres://secret@db leaked');
     });
     const res = await broken(apiEvent(), lambdaContext);

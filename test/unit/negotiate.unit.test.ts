@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '#shared/errors';
-import { negotiate } from '#shared/http/negotiate';
+import { AppError } from '#shared/platform/errors';
+import { negotiate } from '#shared/platform/http/negotiate';
 
 const OFFERED = ['application/json', 'text/html'] as const;
 

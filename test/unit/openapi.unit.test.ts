@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPENAPI_FILE, renderOpenApi } from '../../scripts/openapi';
+import { renderOpenApi } from '#shared/api/openapi';
+
+const OPENAPI_FILE = new URL('../../openapi.json', import.meta.url);
 
 describe('OpenAPI document', () => {
   it('openapi.json in the repo is what the route table generates (run npm run openapi)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type StoredEvent } from '#shared/events/event-store';
-import { parseOrderEvent, UnknownEventError, type OrderEvent } from '#shared/orders/events';
+import { parseOrderEvent, UnknownEventError, type OrderEvent } from '#shared/hotdeals/order-events';
 import type { Projection, Row } from '#shared/projections/projection';
 import { hotDealStock, productSales, purchaseHistory } from '#shared/projections/read-models';
 

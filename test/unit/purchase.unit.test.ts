@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '#shared/errors';
-import { fromRecord, toRecord } from '#shared/purchases/dynamo-store';
+import { ValidationError } from '#shared/platform/errors';
+import { fromRecord, toRecord } from '#shared/purchases/dynamo-purchases';
 import {
   decodePageCursor,
   groupPurchaseLines,

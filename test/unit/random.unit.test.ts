@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../scripts/seed/random';
-import { seedTodos } from '../../scripts/seed/todos';
+import { Random } from '../../scripts/lib/seed/random';
+import { seedTodos } from '../../scripts/lib/seed/todos';
 
 describe('seed data', () => {
   it('is the same on every run', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM, generateCrm, MARKUP_DETAILS } from '../../scripts/seed/hr';
+import { CRM, generateCrm, MARKUP_DETAILS } from '../../scripts/lib/seed/hr';
 
 describe('the CRM seed data set', () => {
   const data = generateCrm();

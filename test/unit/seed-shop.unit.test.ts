@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateShop } from '../../scripts/seed/oshop';
+import { generateShop } from '../../scripts/lib/seed/oshop';
 
 describe('the shop data generator', () => {
   const shop = generateShop(0.05);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindValues, toPostgres } from '#shared/sql/binds';
+import { bindValues, toPostgres } from '#shared/platform/sql/binds';
 
 describe('named bind variables on PostgreSQL', () => {
   it('numbers binds in order of first use and reuses repeated names', () => {

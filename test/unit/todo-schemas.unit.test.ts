@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listTodosQuery, newTodoBody, todoChangesBody, TITLE_MAX } from '#shared/todos/schemas';
+import { listTodosQuery } from '#shared/api/inputs';
+import { NewTodo as newTodoBody, TodoChanges as todoChangesBody, TITLE_MAX } from '#shared/todos/todo';
 
 describe('todo request schemas', () => {
   it('trims titles and defaults completed to absent', () => {

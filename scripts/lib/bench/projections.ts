@@ -1,0 +1,105 @@
+import { config } from '#shared/platform/config';
+import type { StoredEvent } from '#shared/events/event-store';
+import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
+import { PROJECTIONS } from '#shared/projections/read-models';
+import { batchGetAll, positionKey, readActiveTable } from '#shared/projections/state';
+import { dynamo, projectionState } from '#shared/wiring';
+import { summarizeLags, type LagSummary } from '../projector/lag';
+import { readModelChecksum, replayReadModel } from '../projections/replay';
+import { readAllEvents } from '#shared/events/event-store';
+
+/**
+ * The read side under the hot-deal rush: how long after an event was appended its
+ * read-model row was written (stream positions record when), per read model; and how
+ * fast a replay rebuilds each read model from the whole log.
+ */
+export interface ProjectionLag {
+  events: number;
+  /** Events whose rows were not written within the wait (the projector fell behind). */
+  missing: number;
+  byReadModel: Partial<Record<ReadModelName, LagSummary>>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Lag of every event appended since `since` (ISO), waiting up to `waitMs` for stragglers. */
+export async function measureProjectionLag(since: string, waitMs = 30_000): Promise<ProjectionLag> {
+  const events = (await readAllEvents(projectionState().documents, config.dynamodb.eventTable)).filter(
+    (e) => e.recordedAt >= since,
+  );
+  const result: ProjectionLag = { events: events.length, missing: 0, byReadModel: {} };
+  for (const name of READ_MODELS) {
+    const projection = PROJECTIONS[name];
+    const mine = events.filter((e) => projection.handles(e.streamId));
+    const { table } = await readActiveTable(projectionState(), name, config.readModels[name]);
+    const deadline = Date.now() + waitMs;
+    let seen = await lagsOf(table, mine);
+    while (seen.missing > 0 && Date.now() < deadline) {
+      await sleep(500);
+      seen = await lagsOf(table, mine);
+    }
+    result.missing += seen.missing;
+    result.byReadModel[name] = summarizeLags(seen.lags);
+  }
+  return result;
+}
+
+/** Per event: its stream's position time less its append time, once the position reached it. */
+async function lagsOf(table: string, events: StoredEvent[]): Promise<{ lags: number[]; missing: number }> {
+  const streams = [...new Set(events.map((e) => e.streamId))];
+  const positions = new Map(
+    (
+      await batchGetAll(
+        projectionState().documents,
+        projectionState().table,
+        streams.map((s) => positionKey(table, s)),
+      )
+    ).map((p) => [String(p.stream_id), p]),
+  );
+  const lags: number[] = [];
+  let missing = 0;
+  for (const e of events) {
+    const p = positions.get(e.streamId);
+    // A later event of the stream moves the position on (and its time): only the last
+    // event of each stream has its own time; earlier ones were applied no later.
+    if (!p || Number(p.version) < e.version) missing++;
+    else if (Number(p.version) === e.version) lags.push(Number(p.projected_at) - Date.parse(e.recordedAt));
+  }
+  return { lags, missing };
+}
+
+export interface ReplayBench {
+  readModel: ReadModelName;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  /** The replayed table's checksum equals the live one's (same rows, same content). */
+  identical: boolean;
+}
+
+/** Replays every read model from the log (swapping each in) and checks it equals the live one. */
+export async function benchReplay(say: (line: string) => void): Promise<ReplayBench[]> {
+  const out: ReplayBench[] = [];
+  for (const name of READ_MODELS) {
+    const { table: live } = await readActiveTable(projectionState(), name, config.readModels[name]);
+    const before = await readModelChecksum(projectionState().documents, live);
+    const r = await replayReadModel(
+      { dynamodb: dynamo().dynamodb, state: projectionState(), eventTable: config.dynamodb.eventTable },
+      PROJECTIONS[name],
+      config.readModels[name],
+    );
+    const identical = r.checksum === before && r.caughtUp === 0;
+    say(
+      `replay ${name}: ${r.events} events in ${r.seconds.toFixed(2)} s, ${Math.round(r.eventsPerSecond)} events/s, ` +
+        `${identical ? 'identical to the live read model' : `checksum ${r.checksum} vs live ${before}`}`,
+    );
+    out.push({
+      readModel: name,
+      events: r.events,
+      seconds: Math.round(r.seconds * 100) / 100,
+      eventsPerSecond: Math.round(r.eventsPerSecond),
+      identical,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { customerKey, fromCatalogItem, toCatalogItem, type CatalogEntry } from '#shared/catalog/catalog';
+import type { SqlDatabase } from '#shared/platform/sql/database';
+import { batchPut } from './dynamo-writer';
+import type { MigrationSpec } from './engine';
+
+const RANGE_SQL =
+  'SELECT min(id) AS min_id, max(id) AS max_id, count(*) AS entries FROM (' +
+  ' SELECT customerid AS id FROM oshop.customer UNION ALL SELECT productid AS id FROM oshop.product) ids';
+const CUSTOMERS_SQL =
+  'SELECT customerid, name, address FROM oshop.customer WHERE customerid BETWEEN :fromId AND :toId';
+const PRODUCTS_SQL =
+  'SELECT p.productid, p.productname, p.price, s.telnumber FROM oshop.product p' +
+  ' JOIN oshop.seller s ON s.sellerid = p.sellerid WHERE p.productid BETWEEN :fromId AND :toId';
+
+/**
+ * The catalog the order path snapshots (customers; products with their seller's phone):
+ * legacy customer, product and seller -> one DynamoDB table. Customers and products share
+ * one id range for chunking; a chunk carries both kinds.
+ */
+export function catalogMigration(deps: {
+  legacy: SqlDatabase;
+  documents: DynamoDBDocumentClient;
+  table: string;
+}): MigrationSpec<CatalogEntry> {
+  const { legacy, documents, table } = deps;
+  return {
+    name: 'catalog',
+    unit: 'entries',
+    async sourceRange() {
+      const [row] = await legacy.query<{ min_id: number | null; max_id: number | null; entries: number }>(
+        RANGE_SQL,
+      );
+      return {
+        min: Number(row?.min_id ?? 0),
+        max: Number(row?.max_id ?? 0),
+        count: Number(row?.entries ?? 0),
+      };
+    },
+    async readChunk(fromId, toId) {
+      const [customers, products] = await Promise.all([
+        legacy.query<{ customerid: number; name: string; address: string }>(CUSTOMERS_SQL, { fromId, toId }),
+        legacy.query<{ productid: number; productname: string; price: number; telnumber: string }>(
+          PRODUCTS_SQL,
+          { fromId, toId },
+        ),
+      ]);
+      return [
+        ...customers.map((c): CatalogEntry => ({
+          kind: 'customer',
+          customerId: Number(c.customerid),
+          name: c.name,
+          address: c.address,
+        })),
+        ...products.map((p): CatalogEntry => ({
+          kind: 'product',
+          productId: Number(p.productid),
+          productName: p.productname,
+          price: Number(p.price),
+          sellerTel: p.telnumber,
+        })),
+      ];
+    },
+    async writeChunk(entries) {
+      // Products are put whole; customers are updated in place, so a migration run again
+      // keeps each customer's hot-deal purchase sequence (their purchase ids).
+      await batchPut(documents, table, entries.filter((e) => e.kind === 'product').map(toCatalogItem));
+      const customers = entries.filter((e) => e.kind === 'customer');
+      let next = 0;
+      const worker = async () => {
+        for (let c = customers[next++]; c; c = customers[next++])
+          await documents.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: { id: customerKey(c.customerId) },
+              UpdateExpression: 'SET #n = :n, address = :a',
+              ExpressionAttributeNames: { '#n': 'name' },
+              ExpressionAttributeValues: { ':n': c.name, ':a': c.address },
+            }),
+          );
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+    },
+    async scanTarget(onRecords) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+        // (customers who ordered without being in the legacy catalog hold only a sequence)
+        onRecords((out.Items ?? []).flatMap((i) => fromCatalogItem(i) ?? []));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    },
+    async targetIsEmpty() {
+      const out = await documents.send(new ScanCommand({ TableName: table, Limit: 1, Select: 'COUNT' }));
+      return (out.Count ?? 0) === 0;
+    },
+  };
+}

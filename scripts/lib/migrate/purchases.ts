@@ -1,0 +1,73 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fromRecord, toRecord } from '#shared/purchases/dynamo-purchases';
+import { PURCHASE_LINES_SELECT } from '#shared/purchases/sql-purchases';
+import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '#shared/purchases/purchase';
+import type { SqlDatabase } from '#shared/platform/sql/database';
+import { batchPut } from './dynamo-writer';
+import type { MigrationSpec } from './engine';
+
+const RANGE_SQL =
+  'SELECT min(purchaseid) AS min_id, max(purchaseid) AS max_id, count(DISTINCT purchaseid) AS purchases FROM oshop.purchase';
+const CHUNK_SQL =
+  PURCHASE_LINES_SELECT +
+  ' WHERE p.purchaseid BETWEEN :fromId AND :toId ORDER BY p.purchaseid, p.purchaseseq';
+
+/** Purchase history: the legacy 4-table JOIN -> one DynamoDB item per purchase with all its lines. */
+export function purchaseMigration(deps: {
+  legacy: SqlDatabase;
+  dynamodb: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  table: string;
+  scanSegments: number;
+}): MigrationSpec<Purchase> {
+  const { legacy, documents, table } = deps;
+  return {
+    name: 'purchases',
+    unit: 'purchases',
+    async sourceRange() {
+      const [row] = await legacy.query<{ min_id: number | null; max_id: number | null; purchases: number }>(
+        RANGE_SQL,
+      );
+      return {
+        min: Number(row?.min_id ?? 0),
+        max: Number(row?.max_id ?? 0),
+        count: Number(row?.purchases ?? 0),
+      };
+    },
+    async readChunk(fromId, toId) {
+      return groupPurchaseLines(
+        await legacy.query<PurchaseLineRow & Record<string, unknown>>(CHUNK_SQL, { fromId, toId }),
+      );
+    },
+    async writeChunk(purchases) {
+      await batchPut(
+        documents,
+        table,
+        purchases.map((p) => toRecord(p) as unknown as Record<string, unknown>),
+      );
+    },
+    async scanTarget(onRecords) {
+      const segment = async (Segment: number) => {
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const out = await documents.send(
+            new ScanCommand({
+              TableName: table,
+              Segment,
+              TotalSegments: deps.scanSegments,
+              ExclusiveStartKey,
+            }),
+          );
+          onRecords((out.Items ?? []).map(fromRecord));
+          ExclusiveStartKey = out.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      };
+      await Promise.all(Array.from({ length: deps.scanSegments }, (_, i) => segment(i)));
+    },
+    async targetIsEmpty() {
+      const out = await documents.send(new ScanCommand({ TableName: table, Limit: 1, Select: 'COUNT' }));
+      return (out.Count ?? 0) === 0;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The deterministic data sets of DESIGN.md (fixed PRNG seed), each loaded once: a store
+ * that already holds it is left alone. `npm run seed` and the tests' stack setup run these.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import pg from 'pg';
+import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
+import { stockKey } from '#shared/hotdeals/stock';
+import { config } from '#shared/platform/config';
+import { NotFoundError } from '#shared/platform/errors';
+import { credentials } from '#shared/platform/secrets';
+import { parsePostgresConnect } from '#shared/platform/sql/postgres';
+import { readHotDealStock } from '#shared/projections/read';
+import { createTodo } from '#shared/todos/todos';
+import { hotDeals, hotDealStock, legacyHotDeals, projectionState, redis, todoStore } from '#shared/wiring';
+import { CRM, generateCrm } from './hr';
+import { loadCrm } from './load-crm';
+import { loadShop } from './load-shop';
+import { generateShop } from './oshop';
+import { seedTodos } from './todos';
+
+export const DATA_SETS = ['todos', 'shop', 'crm', 'hotdeal'] as const;
+export type DataSet = (typeof DATA_SETS)[number];
+
+const TODO_COUNT = 12;
+
+export async function seedTodoTable(): Promise<void> {
+  const store = todoStore();
+  const counter = await store.documents.send(
+    new GetCommand({ TableName: store.counterTable, Key: { name: 'todo-id' } }),
+  );
+  if (counter.Item) {
+    console.log(`  todos     already seeded (next id after ${String(counter.Item.value)})`);
+    return;
+  }
+  for (const todo of seedTodos(TODO_COUNT)) await createTodo(store, todo, new Date('2026-01-01T09:00:00Z'));
+  console.log(`  todos     ${TODO_COUNT} seeded`);
+}
+
+/** The local legacy PostgreSQL, as the app user (seeding is a local-stage task). */
+export async function legacyClient(): Promise<pg.Client> {
+  if (config.legacy.dialect !== 'postgres') throw new Error('seeding needs the local PostgreSQL');
+  const { user } = (await credentials()).legacy;
+  return new pg.Client({ ...parsePostgresConnect(config.legacy.connect), user });
+}
+
+/** Loads one data set into the legacy database (unless it is there) and says what it did. */
+async function seedLegacy(label: string, what: string, load: (client: pg.Client) => Promise<boolean>) {
+  const t0 = performance.now();
+  const client = await legacyClient();
+  await client.connect();
+  try {
+    const loaded = await load(client);
+    const took = loaded ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : '';
+    console.log(`  ${label.padEnd(9)} ${loaded ? 'loaded' : 'already loaded:'} ${what}${took}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function seedShop(scale: number): Promise<void> {
+  const data = generateShop(scale);
+  const what = `${data.purchaseCount} purchases (${data.purchaseLines.length} lines), ${data.customers.length} customers`;
+  await seedLegacy('shop', what, (client) => loadShop(client, data));
+}
+
+/** The CRM data set (always whole: 5,000 calls, 4,286 of them before 2019-01-01). */
+export async function seedCrm(): Promise<void> {
+  const data = generateCrm();
+  const what = `${data.calls.length} calls (${CRM.callsBeforeCutoff} before 2019-01-01), ${data.customers.length} customers`;
+  await seedLegacy('crm', what, (client) => loadCrm(client, data));
+}
+
+/** Hot-deal product 1 and its stock, on both paths (DESIGN.md: it exists after seeding). */
+export const HOTDEAL_PRODUCT = 1;
+export const HOTDEAL_STOCK = 1000;
+
+export async function seedHotDeal(): Promise<void> {
+  if ((await (await redis()).exists(stockKey(HOTDEAL_PRODUCT))) === 0) {
+    const stock = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, HOTDEAL_PRODUCT);
+    if (stock?.epoch) {
+      const r = await reconcileHotDealStock(await hotDealStock(), stock, HOTDEAL_PRODUCT);
+      console.log(
+        `  hotdeal   product ${HOTDEAL_PRODUCT}: Redis rebuilt from the stock read model, ${r.remaining} left`,
+      );
+    } else {
+      await (await hotDeals()).setStock(HOTDEAL_PRODUCT, HOTDEAL_STOCK);
+      console.log(`  hotdeal   product ${HOTDEAL_PRODUCT}: ${HOTDEAL_STOCK} units (new path)`);
+    }
+  }
+  const legacy = await legacyHotDeals();
+  try {
+    await legacy.remaining(HOTDEAL_PRODUCT);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    await legacy.setStock(HOTDEAL_PRODUCT, HOTDEAL_STOCK);
+    console.log(`  hotdeal   product ${HOTDEAL_PRODUCT}: ${HOTDEAL_STOCK} units (legacy path)`);
+  }
+}

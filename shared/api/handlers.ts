@@ -1,0 +1,81 @@
+import type { ZodType } from 'zod';
+import { config } from '../platform/config';
+import type { HeaderSpec, RouteSpec } from '../platform/http/route';
+import { negotiate } from '../platform/http/negotiate';
+import {
+  httpHandler,
+  type HeadersOut,
+  type HttpInput,
+  type Out,
+  type Route,
+} from '../platform/http/pipeline';
+import { html, json, noContent, type HttpResponse } from '../platform/http/responses';
+import { renderServiceHistoryPage, REPORT_PAGE_CSP } from '../crm/report-page';
+import type { ServiceHistory } from '../crm/service-history';
+
+/** An HTML rendering of a route's result, offered beside JSON (content negotiation). */
+export interface Page {
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export interface RespondOptions<T> {
+  /** Response headers from the result (e.g. Location of what was created). */
+  headers?: (result: T) => Record<string, string>;
+  /** For a route whose answer is JSON or, for Accept: text/html, this page. */
+  page?: (result: T) => Page;
+}
+
+/**
+ * The one way a function answers HTTP: the route (its guard, headers and input enforced by
+ * the pipeline), the per-container service it calls (from shared/wiring.ts, built on first
+ * use), and the domain call. The answer is the route's success status with the result as
+ * JSON, an HTML page when the route serves one, or 204 with nothing. Errors are the
+ * pipeline's (the contract's JSON body, never the error itself).
+ */
+export function respond<
+  P extends ZodType | undefined = undefined,
+  Q extends ZodType | undefined = undefined,
+  B extends ZodType | undefined = undefined,
+  H extends Record<string, HeaderSpec> | undefined = undefined,
+  S = undefined,
+  T = unknown,
+>(
+  route: Route<P, Q, B, H> & Pick<RouteSpec, 'responses'>,
+  service: () => S | Promise<S>,
+  call: (service: S, input: HttpInput<Out<P>, Out<Q>, Out<B>, HeadersOut<H>>) => Promise<T>,
+  options: RespondOptions<T> = {},
+) {
+  const [status, spec] = successOf(route.responses);
+  return httpHandler(route, async (input): Promise<HttpResponse> => {
+    // Only a route with JSON and a page negotiates; its errors stay JSON (the contract).
+    const type =
+      spec.json && options.page
+        ? negotiate(input.headers.accept, ['application/json', 'text/html'])
+        : undefined;
+    const result = await call(await service(), input);
+    const headers = { ...options.headers?.(result), ...(type ? { vary: 'Accept' } : {}) };
+    if (status === 204) return noContent();
+    if (type === 'text/html' && options.page) {
+      const page = options.page(result);
+      return html(status, page.body, { ...headers, ...page.headers });
+    }
+    if (!spec.json) return html(status, String(result), headers);
+    return json(status, result, headers);
+  });
+}
+
+/** The route's one success response (2xx). */
+function successOf(responses: RouteSpec['responses']): [number, RouteSpec['responses'][number]] {
+  const found = Object.entries(responses).find(([status]) => Number(status) >= 200 && Number(status) < 300);
+  if (!found) throw new Error('a route declares one 2xx response');
+  return [Number(found[0]), found[1]];
+}
+
+/** The CRM report as a page, naming where its data came from. */
+export const serviceHistoryPage =
+  (source: string) =>
+  (history: ServiceHistory): Page => ({
+    body: renderServiceHistoryPage(history, { cutoff: config.crm.archiveCutoff, source }),
+    headers: { 'content-security-policy': REPORT_PAGE_CSP },
+  });

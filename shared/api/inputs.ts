@@ -1,0 +1,33 @@
+import * as z from 'zod';
+import { cursorParam, idParam, idValue, limitParam } from '../platform/http/params';
+
+/**
+ * What callers send that is HTTP's own: path parameters and query strings (text, turned
+ * into numbers here), request bodies that are not a domain shape, and headers. Domain
+ * shapes (a new todo, a purchase) are their feature's schemas.
+ */
+export const todoIdPath = z.object({ id: idParam });
+export const listTodosQuery = z.object({ limit: limitParam(100, 20), cursor: cursorParam });
+
+export const customerPath = z.object({ customerId: idParam });
+export const purchasePath = z.object({ customerId: idParam, purchaseId: idParam });
+export const purchasePageQuery = z.object({ limit: limitParam(100, 20), cursor: cursorParam });
+
+export const productPath = z.object({ productId: idParam });
+export const stockBody = z.strictObject(
+  { quantity: z.number({ error: 'must be a number' }).int('must be an integer').min(0).max(1_000_000_000) },
+  { error: 'body must be a JSON object like {"quantity": 1000}' },
+);
+export const orderBody = z.strictObject(
+  { customerId: idValue },
+  { error: 'body must be a JSON object like {"customerId": 1}' },
+);
+/** Idempotency-Key header: an opaque client token (UUIDs fit). */
+export const idempotencyKey = z
+  .string()
+  .min(8, 'Idempotency-Key must be 8 to 128 characters')
+  .max(128, 'Idempotency-Key must be 8 to 128 characters')
+  .regex(/^[\w.:-]+$/, 'Idempotency-Key may hold letters, digits and . _ : - only')
+  .optional();
+
+export const crmCustomerPath = z.object({ custId: idParam });

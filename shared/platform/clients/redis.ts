@@ -1,0 +1,59 @@
+import { Cluster, Redis } from 'ioredis';
+import type { Config } from '../config';
+import { logger } from '../logger';
+import { discoverRedisEndpoint, withPassword, type RedisEndpoint } from './redis-endpoint';
+
+export type RedisClient = Redis | Cluster;
+
+/**
+ * A standalone Redis, or a Redis Cluster (cluster-mode ElastiCache) when `cluster` is set,
+ * with REDIS_URL naming one seed node. rediss:// turns TLS on (ElastiCache in-transit
+ * encryption); a password in the URL is the AUTH token.
+ */
+export function createRedisClient(options: { url: string; cluster: boolean }): RedisClient {
+  const common = { lazyConnect: true, enableAutoPipelining: true } as const;
+  const connection = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
+  if (!options.cluster) return new Redis(options.url, { ...common, ...connection });
+  const url = new URL(options.url);
+  return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
+    ...common,
+    // ElastiCache TLS certificates name the configuration endpoint, not node IPs.
+    dnsLookup: (address, callback) => callback(null, address),
+    redisOptions: {
+      ...connection,
+      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    },
+  });
+}
+
+/**
+ * The configured Redis: REDIS_URL as given, or the replication group's endpoint looked up
+ * once, with the AUTH token. Errors are logged: ioredis reconnects by itself, and without
+ * a listener every failed attempt would be an unhandled error.
+ */
+export async function connectRedis(
+  redis: Config['redis'],
+  region: string,
+  password: string | undefined,
+): Promise<RedisClient> {
+  const client = createRedisClient(await redisEndpoint(redis, region, password));
+  client.on('error', (err: Error) => logger.warn('redis connection error', { reason: err.message }));
+  return client;
+}
+
+async function redisEndpoint(
+  redis: Config['redis'],
+  region: string,
+  password: string | undefined,
+): Promise<RedisEndpoint> {
+  if (!redis.replicationGroupId) return withPassword(redis, password);
+  // Loaded only here: the SDK client costs ~100 ms of cold start where REDIS_URL is given.
+  const { ElastiCacheClient } = await import('@aws-sdk/client-elasticache');
+  const found = await discoverRedisEndpoint(new ElastiCacheClient({ region }), redis.replicationGroupId);
+  logger.info('redis endpoint discovered', {
+    replicationGroupId: redis.replicationGroupId,
+    cluster: found.cluster,
+  });
+  return withPassword(found, password);
+}

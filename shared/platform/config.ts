@@ -1,0 +1,253 @@
+import * as z from 'zod';
+import { parseUtcDate } from './dates';
+
+/**
+ * All configuration, read from the environment once (at import, synchronously, nothing
+ * fetched) and validated here. The local stage falls back to the project's own stack on
+ * loopback (scripts/stack.sh); any other stage must say where its stores are.
+ *
+ * Credentials are apart (loadCredentials): in the cloud they come from Secrets Manager
+ * (./secrets.ts), fetched on first use by the client that needs them, so importing the
+ * logger or the config never reaches the network. Locally they come from the environment;
+ * never from a file.
+ */
+const LOCAL_STAGE = 'local';
+/** The dev server's own pages (npm run dev). */
+const LOCAL_ORIGINS = 'http://localhost:3000,http://127.0.0.1:3000';
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const schema = z.object({
+  STAGE: z.string().trim().min(1).default(LOCAL_STAGE),
+  AWS_REGION: z.string().trim().min(1).default('us-east-1'),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+
+  DYNAMODB_ENDPOINT: optionalText.pipe(z.url().optional()),
+  TODO_TABLE: z.string().trim().min(3).default('TodoTable'),
+  COUNTER_TABLE: z.string().trim().min(3).default('oshop_counters'),
+  PURCHASE_TABLE: z.string().trim().min(3).default('purchase_t'),
+  IDEMPOTENCY_TABLE: z.string().trim().min(3).default('idempotency'),
+  /** Event sourcing (README: Orders as events): the log, the catalog orders snapshot, the read models. */
+  EVENT_TABLE: z.string().trim().min(3).default('order_events'),
+  CATALOG_TABLE: z.string().trim().min(3).default('catalog'),
+  PROJECTION_STATE_TABLE: z.string().trim().min(3).default('projection_state'),
+  RM_PURCHASE_HISTORY_TABLE: z.string().trim().min(3).default('rm_purchase_history'),
+  RM_PRODUCT_SALES_TABLE: z.string().trim().min(3).default('rm_product_sales'),
+  RM_HOTDEAL_STOCK_TABLE: z.string().trim().min(3).default('rm_hotdeal_stock'),
+  /** How long a reader keeps the active read-model table before looking again after a replay. */
+  READ_MODEL_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
+  /** Simulated payment: added latency and the share of payments that fail. */
+  PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
+  PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Stock shards per hot-deal product (see README: a product hotter than one shard). */
+  HOTDEAL_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  /** true: REDIS_URL names a seed node of a Redis Cluster (cluster-mode ElastiCache). */
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
+  /** Given instead of REDIS_URL: the endpoint is looked up with DescribeReplicationGroups. */
+  REDIS_REPLICATION_GROUP_ID: optionalText,
+
+  REDIS_URL: optionalText,
+  MONGO_URL: optionalText,
+  MONGO_DB: z.string().trim().min(1).default('crm'),
+  /** DocumentDB: TLS on, with Amazon's CA bundle (global-bundle.pem, packaged with the function). */
+  MONGO_TLS: z.enum(['true', 'false']).default('false'),
+  MONGO_TLS_CA_FILE: optionalText,
+  /** DocumentDB does not support retryable writes: off unless asked for. */
+  MONGO_RETRY_WRITES: z.enum(['true', 'false']).default('false'),
+  MONGO_READ_PREFERENCE: z
+    .enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'])
+    .default('primary'),
+  MONGO_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  CRM_COLLECTION: z.string().trim().min(1).default('CSHARCH'),
+  /** Calls before this UTC date are archived (migrated) and reported. */
+  CRM_ARCHIVE_CUTOFF: z
+    .string()
+    .trim()
+    .default('2019-01-01')
+    .transform((d, ctx) => {
+      const date = parseUtcDate(d);
+      if (!date) ctx.addIssue({ code: 'custom', message: 'must be a real date like 2019-01-01' });
+      return date ?? z.NEVER;
+    }),
+
+  LEGACY_DB_DIALECT: z.enum(['postgres', 'oracle']).default('postgres'),
+  /** postgres: host:port/database; oracle: an Easy Connect string or TNS alias. */
+  LEGACY_DB_CONNECT: optionalText,
+  LEGACY_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  LEGACY_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9000),
+
+  /** Browser origins allowed to call the API (comma-separated; "*" is refused). */
+  CORS_ALLOWED_ORIGINS: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => !v.split(',').some((o) => o.trim() === '*'), 'name the origins; "*" is not allowed')
+      .optional(),
+  ),
+
+  OSHOP_DYNAMODB_PORT: z.coerce.number().int().positive().default(18000),
+  OSHOP_MONGO_PORT: z.coerce.number().int().positive().default(37017),
+  OSHOP_REDIS_PORT: z.coerce.number().int().positive().default(16379),
+  OSHOP_PG_PORT: z.coerce.number().int().positive().default(15432),
+});
+
+export interface Config {
+  stage: string;
+  isLocal: boolean;
+  region: string;
+  logLevel: string;
+  dynamodb: {
+    endpoint: string | undefined;
+    todoTable: string;
+    counterTable: string;
+    purchaseTable: string;
+    idempotencyTable: string;
+    eventTable: string;
+    catalogTable: string;
+    projectionStateTable: string;
+  };
+  /** Base (generation 0) table of each read model; a replay swaps in `<base>__g<N>`. */
+  readModels: { purchase_history: string; product_sales: string; hotdeal_stock: string };
+  readModelCacheMs: number;
+  payment: { latencyMs: number; failureRate: number };
+  hotDealShards: number;
+  redis: {
+    url: string;
+    cluster: boolean;
+    replicationGroupId: string | undefined;
+  };
+  mongo: {
+    url: string;
+    db: string;
+    tls: boolean;
+    tlsCAFile: string | undefined;
+    retryWrites: boolean;
+    readPreference: 'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
+    poolMax: number;
+  };
+  crm: { collection: string; archiveCutoff: Date };
+  legacy: {
+    dialect: 'postgres' | 'oracle';
+    connect: string;
+    poolMax: number;
+    acquireTimeoutMs: number;
+  };
+  corsAllowedOrigins: string[];
+}
+
+export class ConfigError extends Error {}
+
+/** The environment through a schema; every problem named by its variable. */
+function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new ConfigError(`invalid configuration: ${problems}`);
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const e = parseEnv(schema, env);
+  const isLocal = e.STAGE === LOCAL_STAGE;
+  const required = (name: string, value: string | undefined, localDefault: string): string => {
+    if (value) return value;
+    if (isLocal) return localDefault;
+    throw new ConfigError(`invalid configuration: ${name} must be set for stage "${e.STAGE}"`);
+  };
+  return {
+    stage: e.STAGE,
+    isLocal,
+    region: e.AWS_REGION,
+    logLevel: e.LOG_LEVEL,
+    dynamodb: {
+      endpoint: e.DYNAMODB_ENDPOINT ?? (isLocal ? `http://127.0.0.1:${e.OSHOP_DYNAMODB_PORT}` : undefined),
+      todoTable: e.TODO_TABLE,
+      counterTable: e.COUNTER_TABLE,
+      purchaseTable: e.PURCHASE_TABLE,
+      idempotencyTable: e.IDEMPOTENCY_TABLE,
+      eventTable: e.EVENT_TABLE,
+      catalogTable: e.CATALOG_TABLE,
+      projectionStateTable: e.PROJECTION_STATE_TABLE,
+    },
+    readModels: {
+      purchase_history: e.RM_PURCHASE_HISTORY_TABLE,
+      product_sales: e.RM_PRODUCT_SALES_TABLE,
+      hotdeal_stock: e.RM_HOTDEAL_STOCK_TABLE,
+    },
+    readModelCacheMs: e.READ_MODEL_CACHE_MS,
+    payment: { latencyMs: e.PAYMENT_LATENCY_MS, failureRate: e.PAYMENT_FAILURE_RATE },
+    hotDealShards: e.HOTDEAL_SHARDS,
+    redis: {
+      url: e.REDIS_REPLICATION_GROUP_ID
+        ? ''
+        : required('REDIS_URL', e.REDIS_URL, `redis://127.0.0.1:${e.OSHOP_REDIS_PORT}`),
+      cluster: e.REDIS_CLUSTER === 'true',
+      replicationGroupId: e.REDIS_REPLICATION_GROUP_ID,
+    },
+    mongo: {
+      url: required(
+        'MONGO_URL',
+        e.MONGO_URL,
+        `mongodb://127.0.0.1:${e.OSHOP_MONGO_PORT}/?directConnection=true`,
+      ),
+      db: e.MONGO_DB,
+      tls: e.MONGO_TLS === 'true',
+      tlsCAFile: e.MONGO_TLS_CA_FILE,
+      retryWrites: e.MONGO_RETRY_WRITES === 'true',
+      readPreference: e.MONGO_READ_PREFERENCE,
+      poolMax: e.MONGO_POOL_MAX,
+    },
+    crm: { collection: e.CRM_COLLECTION, archiveCutoff: e.CRM_ARCHIVE_CUTOFF },
+    legacy: {
+      dialect: e.LEGACY_DB_DIALECT,
+      connect: required('LEGACY_DB_CONNECT', e.LEGACY_DB_CONNECT, `127.0.0.1:${e.OSHOP_PG_PORT}/legacy`),
+      poolMax: e.LEGACY_DB_POOL_MAX,
+      acquireTimeoutMs: e.LEGACY_DB_ACQUIRE_TIMEOUT_MS,
+    },
+    corsAllowedOrigins: (e.CORS_ALLOWED_ORIGINS ?? (isLocal ? LOCAL_ORIGINS : ''))
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  };
+}
+
+const credentialSchema = z.object({
+  STAGE: z.string().trim().min(1).default(LOCAL_STAGE),
+  /** ElastiCache AUTH token (in the cloud: REDIS_AUTH_SECRET_ARN, ./secrets.ts). */
+  REDIS_PASSWORD: optionalText,
+  MONGO_USERNAME: optionalText,
+  MONGO_PASSWORD: optionalText,
+  LEGACY_DB_USER: optionalText,
+  LEGACY_DB_PASSWORD: optionalText,
+  ADMIN_API_KEY: optionalText,
+});
+
+/** Who the functions are to their stores, and the admin key; never logged. */
+export interface Credentials {
+  redis: { password: string | undefined };
+  mongo: { username: string | undefined; password: string | undefined };
+  legacy: { user: string; password: string | undefined };
+  /** Undefined outside the local stage unless this function was given the key: admin calls then fail closed. */
+  adminApiKey: string | undefined;
+}
+
+/** Credentials from an environment whose secrets are already filled in (./secrets.ts withSecrets). */
+export function loadCredentials(env: Record<string, string | undefined>): Credentials {
+  const e = parseEnv(credentialSchema, env);
+  const isLocal = e.STAGE === LOCAL_STAGE;
+  if (!e.LEGACY_DB_USER && !isLocal)
+    throw new ConfigError(`invalid configuration: LEGACY_DB_USER must be set for stage "${e.STAGE}"`);
+  return {
+    redis: { password: e.REDIS_PASSWORD },
+    mongo: { username: e.MONGO_USERNAME, password: e.MONGO_PASSWORD },
+    legacy: { user: e.LEGACY_DB_USER ?? 'oshop_app', password: e.LEGACY_DB_PASSWORD },
+    // Only the local stage may fall back to a well-known key (DESIGN.md). Elsewhere only
+    // the admin functions are given the key's secret.
+    adminApiKey: e.ADMIN_API_KEY ?? (isLocal ? 'local-dev-admin-key' : undefined),
+  };
+}
+
+/** The configuration of this process, validated once. */
+export const config: Config = loadConfig(process.env);

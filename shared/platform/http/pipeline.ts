@@ -1,0 +1,82 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { z, ZodType } from 'zod';
+import { logger } from '../logger';
+import {
+  accessLog,
+  cors,
+  declaredHeaders,
+  guard,
+  httpErrors,
+  inputOf,
+  jsonBody,
+  normalizeHeaders,
+  validateInput,
+} from './middleware';
+import type { HttpResponse } from './responses';
+import type { Guard, HeaderSpec } from './route';
+
+export type Out<S> = S extends ZodType ? z.output<S> : undefined;
+export type HeadersOut<H> =
+  H extends Record<string, HeaderSpec> ? { [K in keyof H]: z.output<H[K]['schema']> } : object;
+
+/** What the pipeline reads of a route (shared/api/routes.ts declares the rest). */
+export interface Route<
+  P extends ZodType | undefined,
+  Q extends ZodType | undefined,
+  B extends ZodType | undefined,
+  H extends Record<string, HeaderSpec> | undefined,
+> {
+  guard: Guard;
+  params?: P;
+  query?: Q;
+  body?: B;
+  headers?: H;
+}
+
+export interface HttpInput<P, Q, B, H> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Every request header by lower-case name, the declared ones parsed. */
+  headers: H & Readonly<Record<string, string | undefined>>;
+  event: APIGatewayProxyEvent;
+}
+
+/**
+ * The one middleware stack for every HTTP handler: access log, Lambda context in logs,
+ * header normalisation, then what the route declares, in this order: its guard, its
+ * headers, its JSON body, path and query (a caller the guard refuses learns nothing about
+ * the rest); and error mapping. The handler receives typed, validated input.
+ */
+export function httpHandler<
+  P extends ZodType | undefined = undefined,
+  Q extends ZodType | undefined = undefined,
+  B extends ZodType | undefined = undefined,
+  H extends Record<string, HeaderSpec> | undefined = undefined,
+>(
+  route: Route<P, Q, B, H>,
+  handle: (input: HttpInput<Out<P>, Out<Q>, Out<B>, HeadersOut<H>>) => Promise<HttpResponse>,
+) {
+  return middy<APIGatewayProxyEvent>()
+    .use(accessLog())
+    .use(cors())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpErrors())
+    .use(normalizeHeaders())
+    .use(guard(route.guard))
+    .use(declaredHeaders(route.headers))
+    .use(jsonBody())
+    .use(validateInput(route))
+    .handler(async (event) => {
+      const { params, query, body, headers } = inputOf(event);
+      return handle({
+        params: params as Out<P>,
+        query: query as Out<Q>,
+        body: body as Out<B>,
+        headers: { ...event.headers, ...headers } as HttpInput<never, never, never, HeadersOut<H>>['headers'],
+        event,
+      });
+    });
+}

@@ -1,0 +1,161 @@
+/**
+ * The composition root: every per-container instance (clients, stores, services) is built
+ * here and nowhere else, on first use, and then reused by every invocation of the
+ * container. Domain code never builds what it uses: it is handed it from here.
+ *
+ * Each export is a getter. The DynamoDB clients are built at once; a client that needs a
+ * secret (Redis AUTH, the DocumentDB and RDBMS logins) is built, secret read, on the first
+ * call, so importing anything reaches no network. Every getter is marked pure and the
+ * package declares no side effects: a function's bundle keeps only the getters its handler
+ * uses (and their clients' libraries), so the todo functions carry no Redis or Mongo code.
+ */
+import { dynamoEventStore } from './events/event-store';
+import { dynamoCatalog } from './catalog/catalog';
+import { mongoServiceHistory, type ArchivedCallDocument } from './crm/mongo-archive';
+import { legacyServiceHistory } from './crm/sql-service-history';
+import type { HealthDeps } from './health/health';
+import { eventSourcedHotDeals } from './hotdeals/hotdeals';
+import { idempotentOrders } from './hotdeals/idempotency';
+import { simulatedPayment } from './hotdeals/payment';
+import { legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
+import { redisStock } from './hotdeals/stock';
+import { createDynamoClients } from './platform/clients/dynamodb';
+import { createMongoClient } from './platform/clients/mongo';
+import { connectRedis } from './platform/clients/redis';
+import { config } from './platform/config';
+import { once } from './platform/memo';
+import { credentials } from './platform/secrets';
+import { createSqlDatabase } from './platform/sql/database';
+import type { ReadModelTargets } from './projections/project-all';
+import type { ReadModelName } from './projections/projection';
+import { cachedActiveTable, type ProjectionStateStore } from './projections/state';
+import { dynamoPurchaseHistory } from './purchases/dynamo-purchases';
+import { legacyPurchaseHistory } from './purchases/sql-purchases';
+import type { TodoStore } from './todos/todos';
+
+/** What to close when a process (a CLI, a test file) is done; Lambda never closes. */
+const closers: (() => Promise<unknown>)[] = [];
+
+// ---------------------------------------------------------------- clients
+
+export const dynamo = /* @__PURE__ */ once(() => createDynamoClients(config));
+
+export const redis = /* @__PURE__ */ once(async () => {
+  const client = await connectRedis(config.redis, config.region, (await credentials()).redis.password);
+  closers.push(async () => client.disconnect());
+  return client;
+});
+
+export const mongo = /* @__PURE__ */ once(async () => {
+  const client = createMongoClient(config.mongo, (await credentials()).mongo);
+  closers.push(() => client.close());
+  return client;
+});
+
+/** The legacy RDBMS (PostgreSQL locally, Oracle in production): one pool per container. */
+export const legacyDb = /* @__PURE__ */ once(async () => {
+  const db = await createSqlDatabase({ ...config.legacy, ...(await credentials()).legacy });
+  closers.push(() => db.close());
+  return db;
+});
+
+// ---------------------------------------------------------------- todos, purchases, CRM
+
+export const todoStore = /* @__PURE__ */ once((): TodoStore => ({
+  documents: dynamo().documents,
+  todoTable: config.dynamodb.todoTable,
+  counterTable: config.dynamodb.counterTable,
+}));
+
+export const projectionState = /* @__PURE__ */ once((): ProjectionStateStore => ({
+  documents: dynamo().documents,
+  table: config.dynamodb.projectionStateTable,
+}));
+
+/** Readers' view of a read model's active table (re-read every READ_MODEL_CACHE_MS). */
+export const activeReadModel = (name: ReadModelName) =>
+  cachedActiveTable(projectionState(), name, config.readModels[name], config.readModelCacheMs);
+
+/** Purchase history on DynamoDB: migrated purchases and the hot-deal read model. */
+export const purchaseHistory = /* @__PURE__ */ once(() =>
+  dynamoPurchaseHistory(
+    dynamo().documents,
+    config.dynamodb.purchaseTable,
+    activeReadModel('purchase_history'),
+  ),
+);
+
+export const legacyPurchases = /* @__PURE__ */ once(async () => legacyPurchaseHistory(await legacyDb()));
+
+/** The CRM archive collection (CSHARCH) on DocumentDB / the local MongoDB API server. */
+export const archiveCollection = /* @__PURE__ */ once(async () =>
+  (await mongo()).db(config.mongo.db).collection<ArchivedCallDocument>(config.crm.collection),
+);
+
+export const serviceHistoryReports = /* @__PURE__ */ once(async () =>
+  mongoServiceHistory(await archiveCollection()),
+);
+
+export const legacyServiceHistoryReports = /* @__PURE__ */ once(async () =>
+  legacyServiceHistory(await legacyDb(), config.crm.archiveCutoff),
+);
+
+// ---------------------------------------------------------------- hot deals
+
+export const orderEvents = /* @__PURE__ */ once(() =>
+  dynamoEventStore(dynamo().documents, config.dynamodb.eventTable),
+);
+
+export const payment = /* @__PURE__ */ once(() => simulatedPayment(config.payment));
+
+export const hotDealStock = /* @__PURE__ */ once(async () => redisStock(await redis(), config.hotDealShards));
+
+/** The new hot-deal path: Redis for the race, the event log for the record. */
+export const hotDeals = /* @__PURE__ */ once(async () =>
+  eventSourcedHotDeals({
+    stock: await hotDealStock(),
+    events: orderEvents(),
+    catalog: dynamoCatalog(dynamo().documents, config.dynamodb.catalogTable),
+    payment: payment(),
+  }),
+);
+
+export const hotDealOrders = /* @__PURE__ */ once(async () =>
+  idempotentOrders((await hotDeals()).placeOrder, {
+    dynamodb: dynamo().dynamodb,
+    table: config.dynamodb.idempotencyTable,
+    scope: 'hotdeal',
+  }),
+);
+
+/** The legacy hot-deal path (row lock on the RDBMS). */
+export const legacyHotDeals = /* @__PURE__ */ once(async () => sqlHotDeals(await legacyDb(), payment()));
+
+export const legacyHotDealOrders = /* @__PURE__ */ once(async () =>
+  idempotentOrders((await legacyHotDeals()).placeOrder, {
+    dynamodb: dynamo().dynamodb,
+    table: config.dynamodb.idempotencyTable,
+    scope: 'legacy-hotdeal',
+  }),
+);
+
+// ---------------------------------------------------------------- read side, operations
+
+/** Where the projector writes: every read model's active table, and its positions. */
+export const readModelTargets = /* @__PURE__ */ once((): ReadModelTargets => ({
+  state: projectionState(),
+  baseTables: config.readModels,
+}));
+
+export const healthDeps = /* @__PURE__ */ once((): HealthDeps => ({
+  dynamodb: dynamo().dynamodb,
+  probeTable: config.dynamodb.todoTable,
+  redis,
+  mongo,
+  legacy: legacyDb,
+}));
+
+/** Closes every client built so far (a CLI or a test file at its end). */
+export async function closeAll(): Promise<void> {
+  await Promise.allSettled(closers.splice(0).map((close) => close()));
+}
