@@ -9,6 +9,7 @@ export default tseslint.config(
       '.esbuild',
       '.esbuild-test',
       '.esbuild-bench',
+      '.esbuild-dev-test',
       '.esbuild-package-*',
       '.schemathesis',
       '.serverless',
@@ -27,7 +28,7 @@ export default tseslint.config(
   },
   {
     // serverless.yml helpers: CommonJS, loaded by the framework (a plugin must be a class).
-    files: ['serverless/*.cjs'],
+    files: ['serverless/*.cjs', '.dependency-cruiser.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
     rules: { '@typescript-eslint/no-extraneous-class': 'off', '@typescript-eslint/no-dynamic-delete': 'off' },
   },

@@ -21,10 +21,17 @@ stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
 projector_pid=
 cleanup() {
+  # Ctrl-C reaches every process of the foreground group: a reader of our output (| tee)
+  # may be gone already, and a second Ctrl-C or a closed terminal may follow. None of that
+  # may cut the stop short, so signals are ignored here and the stack's own lines go to a
+  # log first (a write to a closed pipe would end a script that writes to it).
+  trap '' INT TERM HUP PIPE
+  set +e
   [ -n "$projector_pid" ] && kill "$projector_pid" 2>/dev/null
   if [ "$stack_was_up" = 0 ]; then
-    say "stopping the local stack this run started"
-    bash scripts/stack.sh down || true
+    say "stopping the local stack this run started" 2>/dev/null
+    bash scripts/stack.sh down >"$LOG_DIR/stack-down.log" 2>&1
+    cat "$LOG_DIR/stack-down.log" 2>/dev/null
   fi
 }
 trap cleanup EXIT

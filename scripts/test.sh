@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: installs what the tests need (npm deps, Debian Chromium, the local stack),
-# then runs lint, format check, typecheck and the unit, integration and e2e tiers,
+# then runs lint, format check, typecheck, the layer rules and the unit, integration and e2e tiers,
 # and ends with one summary line. Extra arguments go to vitest (e.g. --project unit).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -44,6 +44,7 @@ step() {
 step "lint (eslint)" eslint . --max-warnings 0
 step "format (prettier --check)" prettier --check . --log-level warn
 step "typecheck (tsc, strict)" tsc --noEmit
+step "layers (dependency-cruiser: no circle, no import up a layer)" depcruise functions shared scripts test --config .dependency-cruiser.cjs
 
 results="$LOCAL_DIR/test-results.json"
 rm -f "$results"

@@ -1,4 +1,5 @@
-import { respond, serviceHistoryPage } from '#shared/api/handlers';
+import { respond } from '#shared/api/handlers';
+import { serviceHistoryPage } from '#shared/crm/report-page';
 import { routes } from '#shared/api/routes';
 import { legacyServiceHistoryReports } from '#shared/wiring';
 

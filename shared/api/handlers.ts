@@ -1,5 +1,4 @@
 import type { ZodType } from 'zod';
-import { config } from '../platform/config';
 import type { HeaderSpec, RouteSpec } from '../platform/http/route';
 import { negotiate } from '../platform/http/negotiate';
 import {
@@ -10,8 +9,6 @@ import {
   type Route,
 } from '../platform/http/pipeline';
 import { html, json, noContent, type HttpResponse } from '../platform/http/responses';
-import { renderServiceHistoryPage, REPORT_PAGE_CSP } from '../crm/report-page';
-import type { ServiceHistory } from '../crm/service-history';
 
 /** An HTML rendering of a route's result, offered beside JSON (content negotiation). */
 export interface Page {
@@ -71,11 +68,3 @@ function successOf(responses: RouteSpec['responses']): [number, RouteSpec['respo
   if (!found) throw new Error('a route declares one 2xx response');
   return [Number(found[0]), found[1]];
 }
-
-/** The CRM report as a page, naming where its data came from. */
-export const serviceHistoryPage =
-  (source: string) =>
-  (history: ServiceHistory): Page => ({
-    body: renderServiceHistoryPage(history, { cutoff: config.crm.archiveCutoff, source }),
-    headers: { 'content-security-policy': REPORT_PAGE_CSP },
-  });

@@ -1,3 +1,4 @@
+import { config } from '../platform/config';
 import { escapeHtml as e } from '../platform/http/escape';
 import type { ServiceHistory } from './service-history';
 
@@ -71,3 +72,11 @@ ${rows}
 </html>
 `;
 }
+
+/** The report as a page with its policy, naming where its data came from (both paths serve it). */
+export const serviceHistoryPage =
+  (source: string) =>
+  (history: ServiceHistory): { body: string; headers: Record<string, string> } => ({
+    body: renderServiceHistoryPage(history, { cutoff: config.crm.archiveCutoff, source }),
+    headers: { 'content-security-policy': REPORT_PAGE_CSP },
+  });

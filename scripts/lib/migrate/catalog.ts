@@ -3,6 +3,7 @@ import { customerKey, fromCatalogItem, toCatalogItem, type CatalogEntry } from '
 import type { SqlDatabase } from '#shared/platform/sql/database';
 import { batchPut } from './dynamo-writer';
 import type { MigrationSpec } from './engine';
+import { readPages } from '#shared/platform/clients/dynamodb-pages';
 
 const RANGE_SQL =
   'SELECT min(id) AS min_id, max(id) AS max_id, count(*) AS entries FROM (' +
@@ -82,13 +83,9 @@ export function catalogMigration(deps: {
       await Promise.all(Array.from({ length: 8 }, worker));
     },
     async scanTarget(onRecords) {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+      for await (const items of readPages(documents, { scan: { TableName: table } }))
         // (customers who ordered without being in the legacy catalog hold only a sequence)
-        onRecords((out.Items ?? []).flatMap((i) => fromCatalogItem(i) ?? []));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+        onRecords(items.flatMap((i) => fromCatalogItem(i) ?? []));
     },
     async targetIsEmpty() {
       const out = await documents.send(new ScanCommand({ TableName: table, Limit: 1, Select: 'COUNT' }));

@@ -6,6 +6,7 @@ import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '#shared
 import type { SqlDatabase } from '#shared/platform/sql/database';
 import { batchPut } from './dynamo-writer';
 import type { MigrationSpec } from './engine';
+import { readPages } from '#shared/platform/clients/dynamodb-pages';
 
 const RANGE_SQL =
   'SELECT min(purchaseid) AS min_id, max(purchaseid) AS max_id, count(DISTINCT purchaseid) AS purchases FROM oshop.purchase';
@@ -49,19 +50,8 @@ export function purchaseMigration(deps: {
     },
     async scanTarget(onRecords) {
       const segment = async (Segment: number) => {
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const out = await documents.send(
-            new ScanCommand({
-              TableName: table,
-              Segment,
-              TotalSegments: deps.scanSegments,
-              ExclusiveStartKey,
-            }),
-          );
-          onRecords((out.Items ?? []).map(fromRecord));
-          ExclusiveStartKey = out.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
+        const scan = { TableName: table, Segment, TotalSegments: deps.scanSegments };
+        for await (const items of readPages(documents, { scan })) onRecords(items.map(fromRecord));
       };
       await Promise.all(Array.from({ length: deps.scanSegments }, (_, i) => segment(i)));
     },

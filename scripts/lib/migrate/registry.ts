@@ -45,5 +45,6 @@ export async function migrationFor(
   return { spec: spec as MigrationSpec<unknown>, target: table };
 }
 
+/** Beside the local stack's data (OSHOP_LOCAL_DIR, default .local), whose target it describes. */
 export const defaultCheckpoint = (name: MigrationName, target: string) =>
-  `.local/migrations/${name}-${target}.json`;
+  `${process.env.OSHOP_LOCAL_DIR ?? '.local'}/migrations/${name}-${target}.json`;
