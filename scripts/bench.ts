@@ -15,7 +15,7 @@ import { ensureArtillery, pathResult, ROOT, runArtillery, type PathResult } from
 import { measureRedisCeiling } from './lib/bench/ceilings';
 import { renderChart } from './lib/bench/chart';
 import { feederPath, writeFeeder, type Feeder } from './lib/bench/feeders';
-import { checkHotDeal, resetHotDealStock } from './lib/bench/hotdeal';
+import { checkHotDeal, legacyRowWrites, newPathWrites, resetHotDealStock } from './lib/bench/hotdeal';
 import { benchReplay, measureProjectionLag } from './lib/bench/projections';
 import { ensureLocalApi, startLocalApi, stop } from './lib/bench/local-api';
 import {
@@ -118,9 +118,11 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
         });
     }
     for (const path of scenario.paths) {
-      if (scenario.rush) await resetHotDealStock(target, path);
+      if (scenario.rush) await resetHotDealStock(target, path, scenario.stock);
       say(`${name}: ${path.name} path`);
       const since = new Date().toISOString();
+      const legacyWritesBefore =
+        scenario.rush && ctx.local && path.name === 'legacy' ? await legacyRowWrites() : 0;
       const run = runArtillery(scenario.file, {
         target,
         output: join(ctx.dir, `${name}-${path.name}.json`),
@@ -132,7 +134,23 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
           `${name} ${path.name}: Artillery exited ${run.exitCode} (${brokenChecks(run.output) || `see ${name}-${path.name}.log`})`,
         );
       if (scenario.rush) {
-        r.hotdeal = await checkHotDeal(run.aggregate.counters, target, path, ctx.local);
+        r.hotdeal = await checkHotDeal(run.aggregate.counters, target, path, ctx.local, scenario.stock);
+        if (ctx.local && r.hotdeal.sold > 0) {
+          const per = (n: number) => Math.round((n / (r.hotdeal?.sold ?? 1)) * 100) / 100;
+          if (path.name === 'legacy') {
+            const rows = (await legacyRowWrites()) - legacyWritesBefore;
+            r.hotdeal.writesPerOrder = {
+              requestPath: per(rows),
+              what: 'rows the RDBMS wrote (pg_stat_database)',
+            };
+          } else {
+            // After the lag is measured below, the read side has caught up: counted there.
+            r.hotdeal.writesPerOrder = {
+              requestPath: NaN,
+              what: 'events appended; read side: positions and rows',
+            };
+          }
+        }
         if (!r.hotdeal.correct)
           ctx.summary.failures.push(
             `${name} ${path.name}: sold ${r.hotdeal.sold} of ${r.hotdeal.stock}, ${r.hotdeal.remaining} left, oversold ${r.hotdeal.oversold}`,
@@ -143,6 +161,12 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       if (scenario.rush && path.name === 'new' && ctx.local) {
         const lag = await measureProjectionLag(since);
         result.projectionLag = lag;
+        const h = r.hotdeal;
+        if (h?.writesPerOrder && h.sold > 0) {
+          const w = await newPathWrites(since);
+          h.writesPerOrder.requestPath = Math.round((w.requestPath / h.sold) * 100) / 100;
+          h.writesPerOrder.readSide = Math.round((w.readSide / h.sold) * 100) / 100;
+        }
         const p = lag.byReadModel.purchase_history;
         say(
           `${name}: projection lag over ${lag.events} events, purchase history p50 ${p?.p50} ms, p95 ${p?.p95} ms, p99 ${p?.p99} ms`,

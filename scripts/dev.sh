@@ -20,6 +20,7 @@ ensure_node_modules
 stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
 projector_pid=
+sweeper_pid=
 cleanup() {
   # Ctrl-C reaches every process of the foreground group: a reader of our output (| tee)
   # may be gone already, and a second Ctrl-C or a closed terminal may follow. None of that
@@ -28,6 +29,7 @@ cleanup() {
   trap '' INT TERM HUP PIPE
   set +e
   [ -n "$projector_pid" ] && kill "$projector_pid" 2>/dev/null
+  [ -n "$sweeper_pid" ] && kill "$sweeper_pid" 2>/dev/null
   if [ "$stack_was_up" = 0 ]; then
     say "stopping the local stack this run started" 2>/dev/null
     bash scripts/stack.sh down >"$LOG_DIR/stack-down.log" 2>&1
@@ -47,6 +49,9 @@ tsx scripts/migrate.ts purchases crm catalog --verify-if-migrated
 say "starting the projector (order events -> read models; its lines start with [projector])"
 tsx scripts/projector.ts &
 projector_pid=$!
+say "starting the sweeper (finishes hot-deal orders left pending; its lines start with [sweeper])"
+tsx scripts/sweeper.ts &
+sweeper_pid=$!
 
 # Our handlers log one JSON line per request; serverless offline's own per-request lines
 # (and its route table) show with SLS_LOG_LEVEL=notice.

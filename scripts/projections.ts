@@ -5,17 +5,17 @@
  *   npm run projections -- replay <model|all>    rebuild into a fresh table from the log, swap it in
  *   npm run projections -- checksum <model|all>  content checksum of the active table
  *
- * Read models: purchase_history, product_sales, hotdeal_stock.
+ * Read models: purchase_history, product_sales.
  * Exit codes: 0 fine, 1 drift found or failure, 2 bad arguments.
  */
 import { readAllEvents } from '#shared/events/event-store';
-import { NotFoundError } from '#shared/platform/errors';
+import { readSetting, readUnits } from '#shared/hotdeals/reconcile';
 import { config } from '#shared/platform/config';
 import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
-import { PROJECTIONS, type HotDealStockRow } from '#shared/projections/read-models';
+import { PROJECTIONS } from '#shared/projections/read-models';
 import { readActiveTable } from '#shared/projections/state';
-import { closeAll, dynamo, hotDealStock, projectionState } from '#shared/wiring';
-import { checkReadModel, readModelChecksum, readModelRows, replayReadModel } from './lib/projections/replay';
+import { closeAll, dynamo, sweeperPorts, projectionState } from '#shared/wiring';
+import { checkReadModel, readModelChecksum, replayReadModel } from './lib/projections/replay';
 
 const USAGE = `usage: npm run projections -- <check | replay <model|all> | checksum <model|all>>
   models: ${READ_MODELS.join(', ')}`;
@@ -50,23 +50,21 @@ async function check(): Promise<boolean> {
     );
     for (const e of d.examples) console.log(`    ${e}`);
   }
-  // The stock Redis sells from, against the stock the log implies.
-  const { table } = await readActiveTable(state, 'hotdeal_stock', config.readModels.hotdeal_stock);
-  for (const row of (await readModelRows(state.documents, table)) as HotDealStockRow[]) {
-    if (row.epoch === null) continue;
-    const stock = await hotDealStock();
-    const epochs = await stock.epochs(row.product_id);
-    const inRedis = await stock.remaining(row.product_id).catch((err: unknown) => {
-      if (err instanceof NotFoundError) return 0;
-      throw err;
-    });
+  // The stock Redis sells from, against the sale the log records (a dry look: nothing rewritten).
+  const ports = await sweeperPorts();
+  for (const productId of await ports.products()) {
+    const setting = await readSetting(ports.events, productId);
+    if (!setting) continue;
+    const units = await readUnits(ports.events, setting);
+    const free = units.filter((u) => u.state === 'free').length;
+    const inRedis = await ports.stock.remaining(productId).catch(() => NaN);
     const note =
-      epochs[0] !== row.epoch
-        ? `Redis holds another stock setting (${epochs[0] ?? 'none'})`
-        : inRedis === row.remaining
-          ? 'agrees'
-          : `Redis has ${inRedis} (${row.cancelled - row.released} cancelled units not given back: npm run reconcile -- ${row.product_id})`;
-    console.log(`hotdeal ${row.product_id}: log says ${row.remaining} remaining; ${note}`);
+      inRedis === free
+        ? 'agrees'
+        : `Redis offers ${inRedis} (reservations in flight, or Redis behind: npm run reconcile -- ${productId})`;
+    console.log(
+      `hotdeal ${productId} setting ${setting.setting}: the log has ${free} of ${setting.quantity} free; ${note}`,
+    );
   }
   return clean;
 }

@@ -1,14 +1,13 @@
 /**
- * Writes a hot-deal product's remaining stock to Redis from the hot-deal stock read model
- * (the stock last set, less the orders placed from it and not cancelled, as the event log
- * says): for after a Redis loss or failover. Let the projector catch up first.
+ * Brings Redis back to what the order log says of a product's sale (after a failover or a
+ * restart that forgot writes), and finishes the orders the log shows unfinished past the
+ * bound. The sweeper (`npm run sweeper`, started by `npm run dev`) does the same on its own.
  *
  *   npm run reconcile -- <productId> [<productId> ...]
  */
 import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
 import { config } from '#shared/platform/config';
-import { readHotDealStock } from '#shared/projections/read';
-import { closeAll, hotDealStock, projectionState } from '#shared/wiring';
+import { closeAll, sweeperPorts } from '#shared/wiring';
 
 async function main(): Promise<number> {
   const ids = process.argv.slice(2);
@@ -16,12 +15,14 @@ async function main(): Promise<number> {
     console.error('usage: npm run reconcile -- <productId> [<productId> ...]   (positive integers)');
     return 2;
   }
+  const ports = await sweeperPorts();
   for (const id of ids) {
-    const productId = Number(id);
-    const logged = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, productId);
-    const r = await reconcileHotDealStock(await hotDealStock(), logged, productId);
+    const r = await reconcileHotDealStock(ports, Number(id), { pendingMs: config.sweeper.pendingMs });
     console.log(
-      `product ${r.productId}: ${r.sold} sold since the stock was set, ${r.remaining} remaining (written to Redis)`,
+      `product ${r.productId}, setting ${r.setting} (${r.quantity} units): ${r.sold} sold, ${r.pending} pending, ` +
+        `${r.remaining} left by the log; Redis offered ${r.redisRemaining}` +
+        (r.rewritten ? ', rewritten from the log' : ', agrees') +
+        (r.resolved ? `; ${r.resolved} unfinished orders finished` : ''),
     );
   }
   return 0;

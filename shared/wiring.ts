@@ -9,14 +9,15 @@
  * package declares no side effects: a function's bundle keeps only the getters its handler
  * uses (and their clients' libraries), so the todo functions carry no Redis or Mongo code.
  */
-import { dynamoEventStore } from './events/event-store';
+import { dynamoEventReader, dynamoEventStore } from './events/event-store';
 import { dynamoCatalog } from './catalog/catalog';
 import { mongoServiceHistory, type ArchivedCallDocument } from './crm/mongo-archive';
 import { legacyServiceHistory } from './crm/sql-service-history';
-import type { HealthDeps } from './health/health';
-import { eventSourcedHotDeals } from './hotdeals/hotdeals';
+import { storeProbes } from './health/probes';
+import { eventSourcedHotDeals, type HotDealPorts, type StockSettingPorts } from './hotdeals/hotdeals';
 import { idempotentOrders } from './hotdeals/idempotency';
 import { simulatedPayment } from './hotdeals/payment';
+import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
 import { legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
 import { redisStock } from './hotdeals/stock';
 import { createDynamoClients } from './platform/clients/dynamodb';
@@ -29,7 +30,7 @@ import { createSqlDatabase } from './platform/sql/database';
 import type { ReadModelTargets } from './projections/project-all';
 import type { ReadModelName } from './projections/projection';
 import { cachedActiveTable, type ProjectionStateStore } from './projections/state';
-import { dynamoPurchaseHistory } from './purchases/dynamo-purchases';
+import { dynamoPurchaseList, dynamoPurchaseLookup } from './purchases/dynamo-purchases';
 import { legacyPurchaseHistory } from './purchases/sql-purchases';
 import type { TodoStore } from './todos/todos';
 
@@ -76,9 +77,12 @@ export const projectionState = /* @__PURE__ */ once((): ProjectionStateStore => 
 export const activeReadModel = (name: ReadModelName) =>
   cachedActiveTable(projectionState(), name, config.readModels[name], config.readModelCacheMs);
 
-/** Purchase history on DynamoDB: migrated purchases and the hot-deal read model. */
-export const purchaseHistory = /* @__PURE__ */ once(() =>
-  dynamoPurchaseHistory(
+/** Purchase history on DynamoDB (migrated purchases and the hot-deal read model): the list, one purchase. */
+export const purchaseList = /* @__PURE__ */ once(() =>
+  dynamoPurchaseList(dynamo().documents, config.dynamodb.purchaseTable, activeReadModel('purchase_history')),
+);
+export const purchaseLookup = /* @__PURE__ */ once(() =>
+  dynamoPurchaseLookup(
     dynamo().documents,
     config.dynamodb.purchaseTable,
     activeReadModel('purchase_history'),
@@ -106,19 +110,40 @@ export const orderEvents = /* @__PURE__ */ once(() =>
   dynamoEventStore(dynamo().documents, config.dynamodb.eventTable),
 );
 
-export const payment = /* @__PURE__ */ once(() => simulatedPayment(config.payment));
+/** The order log, read only (where an order stands). */
+export const orderLog = /* @__PURE__ */ once(() =>
+  dynamoEventReader(dynamo().documents, config.dynamodb.eventTable),
+);
+
+/** The simulated payment provider; its ledger (idempotent by order id) on the stack's Redis. */
+export const payment = /* @__PURE__ */ once(async () => simulatedPayment(await redis(), config.payment));
 
 export const hotDealStock = /* @__PURE__ */ once(async () => redisStock(await redis(), config.hotDealShards));
 
+/** What an admin stock setting needs (its function reaches nothing else). */
+export const stockSettingPorts = /* @__PURE__ */ once(async (): Promise<StockSettingPorts> => ({
+  stock: await hotDealStock(),
+  events: orderEvents(),
+  purchaseIds: dynamoPurchaseIdBlocks(dynamo().documents, config.dynamodb.counterTable),
+}));
+
+/** What the new hot-deal path runs against (the order function; tests). */
+export const hotDealPorts = /* @__PURE__ */ once(async (): Promise<HotDealPorts> => ({
+  ...(await stockSettingPorts()),
+  catalog: dynamoCatalog(dynamo().documents, config.dynamodb.catalogTable),
+  payment: await payment(),
+}));
+
+/** What the sweeper (and reconcile) run against: no catalog, no purchase ids taken. */
+export const sweeperPorts = /* @__PURE__ */ once(async () => ({
+  stock: await hotDealStock(),
+  events: orderEvents(),
+  payment: await payment(),
+  products: dynamoProductsOnSale(dynamo().documents, config.dynamodb.counterTable),
+}));
+
 /** The new hot-deal path: Redis for the race, the event log for the record. */
-export const hotDeals = /* @__PURE__ */ once(async () =>
-  eventSourcedHotDeals({
-    stock: await hotDealStock(),
-    events: orderEvents(),
-    catalog: dynamoCatalog(dynamo().documents, config.dynamodb.catalogTable),
-    payment: payment(),
-  }),
-);
+export const hotDeals = /* @__PURE__ */ once(async () => eventSourcedHotDeals(await hotDealPorts()));
 
 export const hotDealOrders = /* @__PURE__ */ once(async () =>
   idempotentOrders((await hotDeals()).placeOrder, {
@@ -129,7 +154,9 @@ export const hotDealOrders = /* @__PURE__ */ once(async () =>
 );
 
 /** The legacy hot-deal path (row lock on the RDBMS). */
-export const legacyHotDeals = /* @__PURE__ */ once(async () => sqlHotDeals(await legacyDb(), payment()));
+export const legacyHotDeals = /* @__PURE__ */ once(async () =>
+  sqlHotDeals(await legacyDb(), await payment()),
+);
 
 export const legacyHotDealOrders = /* @__PURE__ */ once(async () =>
   idempotentOrders((await legacyHotDeals()).placeOrder, {
@@ -147,13 +174,16 @@ export const readModelTargets = /* @__PURE__ */ once((): ReadModelTargets => ({
   baseTables: config.readModels,
 }));
 
-export const healthDeps = /* @__PURE__ */ once((): HealthDeps => ({
-  dynamodb: dynamo().dynamodb,
-  probeTable: config.dynamodb.todoTable,
-  redis,
-  mongo,
-  legacy: legacyDb,
-}));
+/** One cheap request per store (GET /health). */
+export const healthProbes = /* @__PURE__ */ once(() =>
+  storeProbes({
+    dynamodb: dynamo().dynamodb,
+    probeTable: config.dynamodb.todoTable,
+    redis,
+    mongo,
+    legacy: legacyDb,
+  }),
+);
 
 /** Closes every client built so far (a CLI or a test file at its end). */
 export async function closeAll(): Promise<void> {

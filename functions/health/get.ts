@@ -1,6 +1,6 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
 import { checkHealth } from '#shared/health/health';
-import { healthDeps } from '#shared/wiring';
+import { healthProbes } from '#shared/wiring';
 
-export const handler = respond(routes.health, healthDeps, (deps) => checkHealth(deps));
+export const handler = respond(routes.health, healthProbes, (probes) => checkHealth(probes));

@@ -1,7 +1,8 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { hotDeals } from '#shared/wiring';
+import { unitsLeft } from '#shared/hotdeals/hotdeals';
+import { hotDealStock } from '#shared/wiring';
 
-export const handler = respond(routes.getHotDeal, hotDeals, (deals, { params }) =>
-  deals.remaining(params.productId),
+export const handler = respond(routes.getHotDeal, hotDealStock, (stock, { params }) =>
+  unitsLeft(stock, params.productId),
 );

@@ -1,7 +1,8 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { hotDeals } from '#shared/wiring';
+import { setHotDealStock } from '#shared/hotdeals/hotdeals';
+import { stockSettingPorts } from '#shared/wiring';
 
-export const handler = respond(routes.setHotDealStock, hotDeals, (deals, { params, body }) =>
-  deals.setStock(params.productId, body.quantity),
+export const handler = respond(routes.setHotDealStock, stockSettingPorts, (ports, { params, body }) =>
+  setHotDealStock(ports, params.productId, body),
 );

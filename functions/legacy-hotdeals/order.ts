@@ -5,6 +5,10 @@ import { legacyHotDealOrders } from '#shared/wiring';
 export const handler = respond(
   routes.orderLegacyHotDeal,
   legacyHotDealOrders,
-  (placeOrder, { params, body, headers }) =>
-    placeOrder({ productId: params.productId, customerId: body.customerId }, headers['idempotency-key']),
+  (placeOrder, { params, body, headers, context }) =>
+    placeOrder(
+      { productId: params.productId, customerId: body.customerId },
+      headers['idempotency-key'],
+      context,
+    ),
 );

@@ -3,5 +3,5 @@ import { routes } from '#shared/api/routes';
 import { legacyHotDeals } from '#shared/wiring';
 
 export const handler = respond(routes.setLegacyHotDealStock, legacyHotDeals, (deals, { params, body }) =>
-  deals.setStock(params.productId, body.quantity),
+  deals.setStock(params.productId, body),
 );

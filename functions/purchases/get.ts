@@ -1,7 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { purchaseHistory } from '#shared/wiring';
+import { purchaseLookup } from '#shared/wiring';
 
-export const handler = respond(routes.getPurchase, purchaseHistory, (history, { params }) =>
+export const handler = respond(routes.getPurchase, purchaseLookup, (history, { params }) =>
   history.findPurchase(params.customerId, params.purchaseId),
 );

@@ -1,7 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { purchaseHistory } from '#shared/wiring';
+import { purchaseList } from '#shared/wiring';
 
-export const handler = respond(routes.listPurchases, purchaseHistory, (history, { params, query }) =>
+export const handler = respond(routes.listPurchases, purchaseList, (history, { params, query }) =>
   history.listPurchases(params.customerId, query),
 );

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ORDER_ID_PATTERN } from '../hotdeals/order-events';
 import { cursorParam, idParam, idValue, limitParam } from '../platform/http/params';
 
 /**
@@ -15,8 +16,17 @@ export const purchasePageQuery = z.object({ limit: limitParam(100, 20), cursor: 
 
 export const productPath = z.object({ productId: idParam });
 export const stockBody = z.strictObject(
-  { quantity: z.number({ error: 'must be a number' }).int('must be an integer').min(0).max(1_000_000_000) },
-  { error: 'body must be a JSON object like {"quantity": 1000}' },
+  {
+    quantity: z.number({ error: 'must be a number' }).int('must be an integer').min(0).max(1_000_000),
+    /** Units one customer may hold of this setting (absent: no limit). */
+    perCustomerLimit: z
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(1)
+      .max(1000)
+      .optional(),
+  },
+  { error: 'body must be a JSON object like {"quantity": 1000, "perCustomerLimit": 1}' },
 );
 export const orderBody = z.strictObject(
   { customerId: idValue },
@@ -29,5 +39,11 @@ export const idempotencyKey = z
   .max(128, 'Idempotency-Key must be 8 to 128 characters')
   .regex(/^[\w.:-]+$/, 'Idempotency-Key may hold letters, digits and . _ : - only')
   .optional();
+
+/** An order id names its claim: product, setting, unit, version (shared/hotdeals/order-events.ts). */
+export const orderPath = z.object({
+  productId: idParam,
+  orderId: z.string().regex(ORDER_ID_PATTERN, 'must be an order id like 1-2-345-1'),
+});
 
 export const crmCustomerPath = z.object({ custId: idParam });

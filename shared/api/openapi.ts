@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { ServiceHistory } from '../crm/service-history';
 import { Health } from '../health/health';
-import { HotDealOrder, HotDealStock } from '../hotdeals/hotdeal';
+import { HotDealOrder, HotDealOrderState, HotDealStock } from '../hotdeals/hotdeal';
 import type { Guard, ResponseSpec, RouteSpec } from '../platform/http/route';
 import { Purchase, PurchasePage } from '../purchases/purchase';
 import { Todo, TodoPage } from '../todos/todo';
@@ -49,6 +49,7 @@ const NAMED = new Map<z.ZodType, string>([
   [PurchasePage, 'PurchasePage'],
   [HotDealStock, 'HotDealStock'],
   [HotDealOrder, 'HotDealOrder'],
+  [HotDealOrderState, 'HotDealOrderState'],
   [ServiceHistory, 'ServiceHistory'],
 ]);
 

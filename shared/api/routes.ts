@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { ServiceHistory } from '../crm/service-history';
 import { Health } from '../health/health';
-import { HotDealOrder, HotDealStock } from '../hotdeals/hotdeal';
+import { HotDealOrder, HotDealOrderState, HotDealStock } from '../hotdeals/hotdeal';
 import type { ResponseSpec, RouteSpec } from '../platform/http/route';
 import { Purchase, PurchasePage } from '../purchases/purchase';
 import { NewTodo, Todo, TodoChanges, TodoPage } from '../todos/todo';
@@ -17,6 +17,7 @@ import {
   idempotencyKey,
   listTodosQuery,
   orderBody,
+  orderPath,
   productPath,
   purchasePageQuery,
   purchasePath,
@@ -46,7 +47,10 @@ const storeDown = { 503: err('A store the request needs is unavailable; nothing 
 const notFound = (what: string) => ({ 404: err(`${what} not found`) });
 const adminErrors = { 401: err('Missing or wrong x-api-key') };
 const orderErrors = {
-  409: err('SOLD_OUT, or REQUEST_IN_PROGRESS for a retry while the first call runs'),
+  402: err('PAYMENT_DECLINED: nothing was bought'),
+  409: err(
+    'SOLD_OUT; LIMIT_REACHED (the customer holds as many units as the setting allows); or REQUEST_IN_PROGRESS for a retry while the first call runs',
+  ),
   422: err('IDEMPOTENCY_KEY_REUSED: the key was used for another order'),
 };
 const idempotencyHeader = {
@@ -125,7 +129,7 @@ const hotDealOrder = (summary: string, tag: PathTag) =>
     body: orderBody,
     headers: idempotencyHeader,
     responses: {
-      201: ok('Ordered', HotDealOrder),
+      201: ok('Ordered: its purchase id, and confirmed (or pending while the payment settles)', HotDealOrder),
       ...bodyErrors,
       ...notFound('Hot deal'),
       ...orderErrors,
@@ -265,6 +269,21 @@ export const routes = {
       200: ok('Stock', HotDealStock),
       ...invalid,
       ...notFound('Hot deal'),
+      ...storeDown,
+      ...always,
+    },
+  },
+  getHotDealOrder: {
+    method: 'get',
+    path: '/hotdeals/{productId}/orders/{orderId}',
+    summary: 'Where an order stands: pending, confirmed or cancelled (the order log)',
+    tag: 'hotdeals',
+    guard: 'public',
+    params: orderPath,
+    responses: {
+      200: ok('The order', HotDealOrderState),
+      ...invalid,
+      ...notFound('Order'),
       ...storeDown,
       ...always,
     },

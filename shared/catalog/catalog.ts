@@ -1,16 +1,12 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ttlCache } from '../platform/memo';
 
 /**
  * Reference data the order path snapshots into its events: who the customer is and what
  * the product was (name, price, seller) at the time of the order. Migrated from the
  * legacy customer, product and seller tables into one DynamoDB table (pk `id`:
- * `customer#N`, `product#N`), so placing an order never touches the RDBMS.
- *
- * A customer's item also holds the sequence of their hot-deal purchases: one UpdateItem
- * per order both takes the next purchase id and returns the customer's name and address.
- * Per customer, so no single counter item is hot under a rush (DynamoDB allows about
- * 1,000 writes a second on one item).
+ * `customer#N`, `product#N`), so placing an order never touches the RDBMS. The order path
+ * only reads it (one GetItem per order; products are kept a minute): no order writes here.
  */
 export interface CatalogCustomer {
   customerId: number;
@@ -25,27 +21,23 @@ export interface CatalogProduct {
 }
 export type CatalogEntry = ({ kind: 'customer' } & CatalogCustomer) | ({ kind: 'product' } & CatalogProduct);
 
-/** What an order needs before it is recorded: its purchase id and the two snapshots. */
-export interface OrderContext {
-  purchaseId: number;
+/** What an order snapshots: the customer and the product as they are now (undefined: unknown). */
+export interface OrderSnapshot {
   customer: CatalogCustomer | undefined;
   product: CatalogProduct | undefined;
 }
 
 export interface Catalog {
-  prepareOrder(customerId: number, productId: number): Promise<OrderContext>;
+  snapshot(customerId: number, productId: number): Promise<OrderSnapshot>;
 }
 
 /**
  * Hot-deal purchase ids start above every id the legacy sequence can have reached (it
  * holds 100,000 purchases at full scale), so a hot-deal purchase sorts newest in a
- * customer's history and never collides with a migrated one. Unique and increasing per
- * customer, which is what the purchase key (customer, purchase id) needs; within the
- * contract's range (up to 1,999,999,999).
+ * customer's history and never collides with a migrated one; within the contract's range
+ * (up to 1,999,999,999). Each stock setting takes a block of them (./hotdeals/hotdeals.ts).
  */
 export const HOTDEAL_PURCHASE_ID_BASE = 1_000_000_000;
-/** The catalog attribute holding a customer's hot-deal purchase count. */
-export const PURCHASE_SEQ = 'purchase_seq';
 
 export const customerKey = (id: number) => `customer#${id}`;
 export const productKey = (id: number) => `product#${id}`;
@@ -90,27 +82,13 @@ export function dynamoCatalog(
     return entry?.kind === 'product' ? entry : undefined;
   }, productTtlMs);
   return {
-    async prepareOrder(customerId, productId) {
+    async snapshot(customerId, productId) {
       const [customer, found] = await Promise.all([
-        documents.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { id: customerKey(customerId) },
-            UpdateExpression: 'ADD #seq :one',
-            ExpressionAttributeNames: { '#seq': PURCHASE_SEQ },
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+        documents.send(new GetCommand({ TableName: table, Key: { id: customerKey(customerId) } })),
         product(productId),
       ]);
-      const item = customer.Attributes ?? {};
-      const entry = fromCatalogItem(item);
-      return {
-        purchaseId: HOTDEAL_PURCHASE_ID_BASE + Number(item[PURCHASE_SEQ]),
-        customer: entry?.kind === 'customer' ? entry : undefined,
-        product: found,
-      };
+      const entry = customer.Item ? fromCatalogItem(customer.Item) : undefined;
+      return { customer: entry?.kind === 'customer' ? entry : undefined, product: found };
     },
   };
 }

@@ -1,34 +1,75 @@
-import { randomUUID } from 'node:crypto';
-import { handleCommand, type StoredEvent } from '../events/event-store';
-import type { HotDeals } from './hotdeal';
-import { newEvent, stockStream } from './order-events';
+import { handleCommand } from '../events/event';
+import type { HotDeals, HotDealStock, StockSetting } from './hotdeal';
+import { newEvent, stockStream, type StockSet } from './order-events';
 import { placeHotDealOrder, type OrderSagaPorts } from './order-saga';
+import type { PurchaseIdBlocks } from './purchase-ids';
+import { shardRanges, type ShardState, type UnitStock } from './stock';
 
-/** A new setting's epoch: its time, made later than the last one if clocks disagree. */
-function nextEpoch(history: StoredEvent[]): string {
-  const last = history.findLast((e) => e.type === 'StockSet')?.payload.epoch as string | undefined;
-  const fresh = `${new Date().toISOString()}#${randomUUID().slice(0, 8)}`;
-  return last && last >= fresh ? `${last}+` : fresh;
+export interface HotDealPorts extends OrderSagaPorts {
+  purchaseIds: PurchaseIdBlocks;
 }
 
-/** The new path: Redis for the race, the event log for the record (README: Orders as events). */
-export function eventSourcedHotDeals(ports: OrderSagaPorts): HotDeals {
-  const { stock, events } = ports;
-  return {
-    async remaining(productId) {
-      return { productId, remaining: await stock.remaining(productId) };
-    },
+/** What an admin stock setting needs: the log, the stock, the purchase id blocks. */
+export type StockSettingPorts = Pick<HotDealPorts, 'events' | 'stock' | 'purchaseIds'>;
 
-    async setStock(productId, quantity) {
-      // The durable record first: reconcile recomputes from it after a Redis loss.
-      let chosen = '';
-      await handleCommand(events, stockStream(productId), (history) => {
-        chosen = nextEpoch(history);
-        return [newEvent('StockSet', { productId, quantity, epoch: chosen })];
-      });
-      await stock.write(productId, quantity, chosen);
-      return { productId, remaining: quantity };
-    },
+/** A new setting as each shard starts it: its range of units, nothing given back, no buyers. */
+export const freshShards = (s: {
+  setting: number;
+  quantity: number;
+  perCustomerLimit: number | null;
+  purchaseIdBase: number;
+  shards: number;
+}): ShardState[] =>
+  shardRanges(s.quantity, s.shards).map(({ first, last }) => ({
+    setting: s.setting,
+    next: first,
+    last,
+    limit: s.perCustomerLimit ?? 0,
+    purchaseIdBase: s.purchaseIdBase,
+    free: [],
+    buyers: {},
+  }));
+
+/**
+ * An admin stock setting: a block of purchase ids, then StockSet on record (the setting's
+ * number is its version in the stock stream), then the setting written to Redis.
+ */
+export async function setHotDealStock(
+  ports: StockSettingPorts,
+  productId: number,
+  { quantity, perCustomerLimit }: StockSetting,
+): Promise<HotDealStock> {
+  const { stock, events } = ports;
+  const purchaseIdBase = await ports.purchaseIds.allocate(productId, quantity);
+  let set: StockSet | undefined;
+  await handleCommand(events, stockStream(productId), (history) => {
+    set = {
+      productId,
+      setting: history.length + 1,
+      quantity,
+      perCustomerLimit: perCustomerLimit ?? null,
+      shards: stock.shards,
+      purchaseIdBase,
+    };
+    return [newEvent('StockSet', set)];
+  });
+  if (set) await stock.write(productId, freshShards(set));
+  return { productId, remaining: quantity };
+}
+
+/** Units left (GET /hotdeals/{productId}): Redis alone, so the function that answers it reaches nothing else. */
+export const unitsLeft = async (stock: UnitStock, productId: number) => ({
+  productId,
+  remaining: await stock.remaining(productId),
+});
+
+/** The new path: Redis for the race, the event log for the record (README: Hot deals). */
+export function eventSourcedHotDeals(ports: HotDealPorts): HotDeals {
+  const { stock } = ports;
+  return {
+    remaining: (productId) => unitsLeft(stock, productId),
+
+    setStock: (productId, setting) => setHotDealStock(ports, productId, setting),
 
     placeOrder: (order) => placeHotDealOrder(ports, order),
   };

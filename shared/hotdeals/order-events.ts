@@ -1,62 +1,138 @@
 import * as z from 'zod';
-import { SCHEMA_VERSION, type NewEvent, type StoredEvent } from '../events/event-store';
+import { SCHEMA_VERSION, type NewEvent, type StoredEvent } from '../events/event';
 
 /**
- * The order events of the hot-deal new path, the write side's durable record. Each event
- * carries what its projections need (the customer and the line as they were when the
- * order was placed), so every projection is a pure fold, with no lookup.
+ * The hot-deal new path's durable record: the log, not Redis, decides what was sold.
  *
- * Streams: `order-<orderId>` (OrderPlaced v1, then on compensation OrderCancelled and
- * UnitReleased) and `stock-<productId>` (StockSet, one per admin change).
+ * Streams (each a sequence of versions 1, 2, 3 in the event store):
+ * - `stock-<productId>`: StockSet, one per admin stock setting. The setting's number is its
+ *   version in this stream (1, 2, 3...), so settings are ordered by the log itself.
+ * - `unit-<productId>-<setting>-<unit>`: the life of one numbered unit of one setting. An
+ *   order claims the unit by appending OrderPlaced (pending) at the version after the one
+ *   Redis handed out; the append is conditional, so of two holders Redis may have given the
+ *   same unit (after forgetting writes) exactly one wins. Then OrderConfirmed, or
+ *   OrderCancelled and UnitReleased (the unit is free again, for the next claim).
+ * - `slot-<productId>-<setting>-<customerId>-<k>`: with a per-customer limit L, a customer's
+ *   k-th unit (k <= L) is claimed in the same transaction as the unit: SlotTaken, then
+ *   SlotFreed when the order is cancelled. A slot is free at an even version.
+ *
+ * An order's id names its claim: `<productId>-<setting>-<unit>-<version>`, so reading its
+ * state is one query of one stream. Each event carries what its projections need (the
+ * customer and the line as they were when the order was placed): every projection is a
+ * pure fold, with no lookup.
  */
-export const orderStream = (orderId: string) => `order-${orderId}`;
 export const stockStream = (productId: number) => `stock-${productId}`;
-export const isOrderStream = (streamId: string) => streamId.startsWith('order-');
+export const unitStream = (productId: number, setting: number, unit: number) =>
+  `unit-${productId}-${setting}-${unit}`;
+export const slotStream = (productId: number, setting: number, customerId: number, slot: number) =>
+  `slot-${productId}-${setting}-${customerId}-${slot}`;
+export const isUnitStream = (streamId: string) => streamId.startsWith('unit-');
 export const isStockStream = (streamId: string) => streamId.startsWith('stock-');
 
-const id = z.number().int().positive();
-/**
- * A stock epoch names one admin stock setting: its time, then a random suffix, so epochs
- * sort by time. Orders carry the epoch their unit was taken from (Redis hands it out with
- * the unit), so the stock read model counts each order against the right setting in any
- * arrival order. EPOCH_ZERO is stock set before epochs existed (it sorts before every real one).
- */
-export const EPOCH_ZERO = '0';
-const epoch = z.string().min(1).max(80);
+/** Where an order's claim stands: its product, setting, unit, and the claim's version. */
+export interface OrderRef {
+  productId: number;
+  setting: number;
+  unit: number;
+  version: number;
+}
+export const orderIdOf = (r: OrderRef) => `${r.productId}-${r.setting}-${r.unit}-${r.version}`;
+/** The order id's shape (the path parameter is checked against it). */
+export const ORDER_ID_PATTERN = /^[1-9]\d{0,9}-[1-9]\d{0,9}-[1-9]\d{0,9}-[1-9]\d{0,9}$/;
+export function parseOrderId(orderId: string): OrderRef | undefined {
+  if (!ORDER_ID_PATTERN.test(orderId)) return undefined;
+  const [productId, setting, unit, version] = orderId.split('-').map(Number) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { productId, setting, unit, version };
+}
 
+const id = z.number().int().positive();
+const count = z.number().int().min(0);
+
+/** Who bought what: the order's identity and the unit it holds. */
 const orderIdentity = {
-  orderId: z.string().min(1),
+  orderId: z.string().regex(ORDER_ID_PATTERN),
   productId: id,
+  setting: id,
+  unit: id,
   customerId: id,
   purchaseId: id,
-  stockEpoch: epoch,
+  /** The customer's slot under a per-customer limit (null: the setting has no limit). */
+  slot: id.nullable(),
   /** The unit price paid (0 when the catalog did not know the product). */
   price: z.number().min(0),
 };
-
-export const OrderPlaced = z.object({
-  ...orderIdentity,
+/** What the purchase history shows of it, snapshotted from the catalog at order time. */
+const snapshot = {
   placedAt: z.iso.datetime(),
-  shard: z.number().int().min(0),
-  /** Snapshots from the catalog at order time; null when the catalog lacks the entry. */
+  shard: count,
   customer: z.object({ name: z.string(), address: z.string() }).nullable(),
   item: z.object({ productName: z.string(), sellerTel: z.string() }).nullable(),
-});
+};
+
+/**
+ * The unit is claimed and the order is pending (its payment not yet settled). With a
+ * limit, `slotTaken` is the version of the SlotTaken appended with it.
+ */
+export const OrderPlaced = z.object({ ...orderIdentity, ...snapshot, slotTaken: id.nullable() });
+/** Paid: the order is final and shows in the buyer's purchase history (the whole snapshot again). */
+export const OrderConfirmed = z.object({ ...orderIdentity, ...snapshot });
+/** Not paid (declined, or never completed): the unit is to go back. */
 export const OrderCancelled = z.object({ ...orderIdentity, reason: z.string().max(200) });
+/**
+ * The unit is free again, at this version: after its order was cancelled, or after a
+ * reservation Redis handed out was never claimed (`orderId` is then the reservation's).
+ */
 export const UnitReleased = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().regex(ORDER_ID_PATTERN),
   productId: id,
-  shard: z.number().int().min(0),
-  stockEpoch: epoch,
+  setting: id,
+  unit: id,
+  shard: count,
+  reason: z.string().max(200),
 });
-export const StockSet = z.object({ productId: id, quantity: z.number().int().min(0), epoch });
+export const SlotTaken = z.object({
+  orderId: z.string().regex(ORDER_ID_PATTERN),
+  productId: id,
+  setting: id,
+  customerId: id,
+  slot: id,
+});
+export const SlotFreed = SlotTaken;
+/**
+ * An admin stock setting. `purchaseIdBase`: hot-deal purchase ids of this setting are the
+ * base plus the unit number, a block taken from a counter when the stock is set (never
+ * on the order path).
+ */
+export const StockSet = z.object({
+  productId: id,
+  setting: id,
+  quantity: count,
+  perCustomerLimit: id.nullable(),
+  shards: id,
+  purchaseIdBase: count,
+});
 
 export type OrderPlaced = z.infer<typeof OrderPlaced>;
+export type OrderConfirmed = z.infer<typeof OrderConfirmed>;
 export type OrderCancelled = z.infer<typeof OrderCancelled>;
 export type UnitReleased = z.infer<typeof UnitReleased>;
+export type SlotTaken = z.infer<typeof SlotTaken>;
 export type StockSet = z.infer<typeof StockSet>;
 
-const payloads = { OrderPlaced, OrderCancelled, UnitReleased, StockSet } as const;
+const payloads = {
+  OrderPlaced,
+  OrderConfirmed,
+  OrderCancelled,
+  UnitReleased,
+  SlotTaken,
+  SlotFreed,
+  StockSet,
+} as const;
 type Payloads = { [K in keyof typeof payloads]: z.infer<(typeof payloads)[K]> };
 
 /** A stored event of a type this code knows, its payload parsed. */
@@ -73,11 +149,13 @@ export class UnknownEventError extends Error {}
 
 /**
  * Parses a stored event. Types this code does not know are skipped by projections
- * (undefined); a known type with a newer schema version or a payload that does not parse
- * is an error, so a projection never folds what it does not understand.
+ * (undefined), and so are events of schema version 1 (orders before units were numbered,
+ * a shape retired with the per-unit claim); a known type with a newer schema version or a
+ * payload that does not parse is an error, so a projection never folds what it does not
+ * understand.
  */
 export function parseOrderEvent(event: StoredEvent): OrderEvent | undefined {
-  if (!(event.type in payloads)) return undefined;
+  if (!(event.type in payloads) || event.schemaVersion < SCHEMA_VERSION) return undefined;
   if (event.schemaVersion > SCHEMA_VERSION)
     throw new UnknownEventError(
       `${event.type} ${event.eventId} has schema version ${event.schemaVersion}; this code reads up to ${SCHEMA_VERSION}`,

@@ -1,113 +1,332 @@
-import { randomUUID } from 'node:crypto';
-import type { Catalog } from '../catalog/catalog';
-import { WrongExpectedVersionError, type EventStore, type StoredEvent } from '../events/event-store';
-import { AppError, ServiceUnavailableError } from '../platform/errors';
+import type { Catalog, OrderSnapshot } from '../catalog/catalog';
+import { WrongExpectedVersionError, type EventStore, type NewEvent, type StoredEvent } from '../events/event';
+import { AppError, ConflictError, ServiceUnavailableError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { HotDealOrder, OrderRequest } from './hotdeal';
-import { newEvent, orderStream, type OrderPlaced } from './order-events';
-import type { Payment } from './payment';
-import type { UnitStock } from './stock';
+import {
+  newEvent,
+  orderIdOf,
+  slotStream,
+  unitStream,
+  type OrderCancelled,
+  type OrderPlaced,
+} from './order-events';
+import { PaymentDeclinedError, type Payment } from './payment';
+import type { Reservation, UnitStock } from './stock';
 
-/** What an order runs against: the stock race, the durable record, reference data, payment. */
-export interface OrderSagaPorts {
+/** What finishing an order runs against: the stock, the durable record, the payment (the sweeper's too). */
+export interface SettlementPorts {
   stock: UnitStock;
-  /** The durable record: order events (README: Orders as events). */
+  /** The durable record: order events (README: Hot deals). */
   events: EventStore;
-  /** An order's purchase id and what it snapshots about its customer and product. */
-  catalog: Catalog;
   payment: Payment;
 }
 
+/** What an order runs against: the stock race, the durable record, reference data, payment. */
+export interface OrderSagaPorts extends SettlementPorts {
+  catalog: Catalog;
+}
+
+/** How many units an order tries when Redis hands out units the log says are held. */
+const CLAIM_ATTEMPTS = 3;
+
+const warn = (what: string) => (err: unknown) => logger.warn(what, { reason: String(err) });
+
 /**
- * One hot-deal order, the new path: take a unit on Redis, record OrderPlaced, take the
- * payment. On any failure after the unit was taken it is given back (compensate), and the
- * caller gets the failure: a 402 for a declined payment, a clean 503 when a store failed.
+ * One hot-deal order, the new path:
+ * 1. Redis hands out a unit (and, under a limit, a slot of the customer's);
+ * 2. the claim: OrderPlaced (pending) appended to the unit's stream at the version Redis
+ *    named, with SlotTaken under a limit: the one durable write that makes the sale, and
+ *    the one that refuses a second holder if Redis forgot it had handed the unit out;
+ * 3. the payment (idempotent by order id);
+ * 4. OrderConfirmed, or on a decline OrderCancelled, SlotFreed, UnitReleased and the unit
+ *    back to Redis (exactly once, to the setting it came from).
+ * Whatever dies between the steps, the sweeper (./sweeper.ts) finishes from the log.
  */
 export async function placeHotDealOrder(
   ports: OrderSagaPorts,
   { productId, customerId }: OrderRequest,
 ): Promise<HotDealOrder> {
-  const { stock, events } = ports;
-  const { shard, left, epoch } = await stock.reserve(productId);
-  const orderId = randomUUID();
-  let placed: StoredEvent | undefined;
-  try {
-    const { purchaseId, customer, product } = await ports.catalog.prepareOrder(customerId, productId);
-    const order: OrderPlaced = {
-      orderId,
-      productId,
-      customerId,
-      purchaseId,
-      stockEpoch: epoch,
-      price: product?.price ?? 0,
-      placedAt: new Date().toISOString(),
-      shard,
-      customer: customer ? { name: customer.name, address: customer.address } : null,
-      item: product ? { productName: product.productName, sellerTel: product.sellerTel } : null,
-    };
-    placed = await recordOrder(events, order);
-    await ports.payment({ orderId, customerId, productId });
-    // One shard: exact. Several: the other shards are read after the sale (a snapshot).
-    const remaining = stock.shards === 1 ? left : await stock.remaining(productId);
-    return { orderId, productId, remaining };
-  } catch (err) {
-    await compensate(ports, { orderId, productId, shard, epoch }, placed, err).catch((e: unknown) =>
-      logger.error('could not compensate a failed hot-deal order', { orderId, reason: String(e) }),
-    );
-    if (err instanceof AppError) throw err;
-    logger.error('hot-deal order failed', { orderId, reason: String(err) });
-    throw new ServiceUnavailableError('The order could not be recorded; nothing was bought. Retry shortly.');
+  // The snapshot is read while Redis hands out the unit (one round trip saved).
+  const snapshotting = ports.catalog.snapshot(customerId, productId);
+  snapshotting.catch(() => undefined); // awaited below; a failure is answered there
+  for (let attempt = 1; ; attempt++) {
+    const reservation = await ports.stock.reserve(productId, customerId);
+    const placed = await claimUnit(ports, reservation, snapshotting);
+    if (placed) return settle(ports, reservation, placed);
+    if (attempt >= CLAIM_ATTEMPTS)
+      throw new ServiceUnavailableError(
+        'The hot-deal stock is being reconciled with the order log; nothing was bought. Retry shortly.',
+      );
   }
 }
 
 /**
- * Appends OrderPlaced as version 1 of the order's new stream. The stream id is a fresh UUID,
- * so a conflict can only be our own write, landed on an attempt the SDK retried after a
- * timeout: then the event read back is the order's record.
+ * Appends the claim. Undefined when the log says the unit is already held (Redis forgot
+ * it had handed it out): the product is marked for reconcile and the caller tries another.
  */
-async function recordOrder(events: EventStore, order: OrderPlaced): Promise<StoredEvent> {
-  const stream = orderStream(order.orderId);
+async function claimUnit(
+  ports: OrderSagaPorts,
+  r: Reservation,
+  snapshotting: Promise<OrderSnapshot>,
+): Promise<StoredEvent | undefined> {
+  const { events, stock } = ports;
+  const ref = { productId: r.productId, setting: r.setting, unit: r.unit, version: r.version + 1 };
+  const orderId = orderIdOf(ref);
+  let snapshot: OrderSnapshot;
   try {
-    const [placed] = await events.append(stream, 0, [newEvent('OrderPlaced', order)]);
-    if (placed) return placed;
+    snapshot = await snapshotting;
+  } catch (err) {
+    // Nothing is written yet: the unit goes straight back.
+    await stock.release({ ...r, orderId, durable: false }).catch(warn('could not give back a reserved unit'));
+    throw unavailable(err);
+  }
+  const { customer, product } = snapshot;
+  const order = (slot: number, slotVersion: number): OrderPlaced => ({
+    orderId,
+    productId: r.productId,
+    setting: r.setting,
+    unit: r.unit,
+    customerId: r.customerId,
+    purchaseId: r.purchaseIdBase + r.unit,
+    slot: slot || null,
+    slotTaken: slot ? slotVersion + 1 : null,
+    price: product?.price ?? 0,
+    placedAt: new Date().toISOString(),
+    shard: r.shard,
+    customer: customer ? { name: customer.name, address: customer.address } : null,
+    item: product ? { productName: product.productName, sellerTel: product.sellerTel } : null,
+  });
+  const unit = unitStream(r.productId, r.setting, r.unit);
+  const claim = async (slot: number, slotVersion: number) => {
+    const placed = order(slot, slotVersion);
+    const slotAppend = slot
+      ? [
+          {
+            streamId: slotStream(r.productId, r.setting, r.customerId, slot),
+            expectedVersion: slotVersion,
+            events: [newEvent('SlotTaken', { orderId, ...pick(placed), slot })],
+            tailKnown: true,
+          },
+        ]
+      : [];
+    // Redis hands out a version only once the log holds it: the tail is known to exist.
+    const [stored] = await events.appendAll([
+      {
+        streamId: unit,
+        expectedVersion: r.version,
+        events: [newEvent('OrderPlaced', placed)],
+        tailKnown: true,
+      },
+      ...slotAppend,
+    ]);
+    return stored;
+  };
+  try {
+    return await claim(r.slot, r.slotVersion);
+  } catch (err) {
+    if (!(err instanceof WrongExpectedVersionError)) throw unavailable(err);
+    if (err.streamId === unit) {
+      // Held by another claim (our own, landed on a retried attempt, the store recognises).
+      logger.warn('Redis handed out a unit the order log says is held: reconcile due', {
+        productId: r.productId,
+        setting: r.setting,
+        unit: r.unit,
+      });
+      await Promise.all([
+        stock.suspect(r.productId).catch(warn('could not mark the product for reconcile')),
+        stock.finish(r.productId, r.shard, orderId).catch(warn('could not forget a void reservation')),
+      ]);
+      return undefined;
+    }
+    // The slot Redis named is held in the log: the limit is decided by the log's slots.
+    const free = await freeSlot(events, r).catch((e: unknown) => {
+      throw unavailable(e);
+    });
+    if (free) {
+      try {
+        return await claim(free.slot, free.version);
+      } catch (again) {
+        if (!(again instanceof WrongExpectedVersionError)) throw unavailable(again);
+      }
+    }
+    await stock.suspect(r.productId).catch(warn('could not mark the product for reconcile'));
+    // Nothing was written: the unit goes back as it was; the slot stays held (it is).
+    await stock
+      .release({ ...r, slot: 0, orderId, durable: false })
+      .catch(warn('could not give back a reserved unit'));
+    throw new ConflictError('LIMIT_REACHED', `Customer ${r.customerId} has bought the most this sale allows`);
+  }
+}
+
+/** The identity fields a slot event repeats. */
+const pick = (o: OrderPlaced) => ({ productId: o.productId, setting: o.setting, customerId: o.customerId });
+
+/** The customer's first free slot as the log has it (a slot is free at an even version). */
+async function freeSlot(
+  events: EventStore,
+  r: Reservation,
+): Promise<{ slot: number; version: number } | undefined> {
+  for (let slot = 1; slot <= r.limit; slot++) {
+    const stream = await events.readStream(slotStream(r.productId, r.setting, r.customerId, slot));
+    if (stream.length % 2 === 0) return { slot, version: stream.length };
+  }
+  return undefined;
+}
+
+/** Payment, then the order's outcome on record; the answer. */
+async function settle(ports: OrderSagaPorts, r: Reservation, placed: StoredEvent): Promise<HotDealOrder> {
+  const order = placed.payload as OrderPlaced;
+  const answer = async (status: HotDealOrder['status']): Promise<HotDealOrder> => ({
+    orderId: order.orderId,
+    productId: order.productId,
+    purchaseId: order.purchaseId,
+    status,
+    // One shard: exact. Several: the other shards are read after the sale (a snapshot).
+    remaining: ports.stock.shards === 1 ? r.left : await ports.stock.remaining(order.productId),
+  });
+  try {
+    await ports.payment.charge(order);
+  } catch (err) {
+    if (err instanceof PaymentDeclinedError) {
+      await cancelOrder(ports, placed, err.code).catch(
+        warn('could not finish a declined order; the sweeper will'),
+      );
+      throw err;
+    }
+    // The charge's outcome is unknown: the order stays pending until the sweeper looks it up.
+    logger.warn('payment outcome unknown; the order stays pending', {
+      orderId: order.orderId,
+      reason: String(err),
+    });
+    return answer('pending');
+  }
+  try {
+    await confirmOrder(ports, placed);
+  } catch (err) {
+    // Paid is confirmed: the sweeper finds the charge and writes it down.
+    logger.warn('confirmation not recorded; the sweeper will', {
+      orderId: order.orderId,
+      reason: String(err),
+    });
+    return answer('confirmed');
+  }
+  void ports.stock
+    .finish(order.productId, order.shard, order.orderId)
+    .catch(warn('could not forget a pending entry'));
+  return answer('confirmed');
+}
+
+/**
+ * Appends one event right after `after`, once: when the append's answer was lost and the
+ * retry finds the version taken, the event there is read back and accepted if it is this
+ * one (same type, same order).
+ */
+export async function appendOnce(
+  events: EventStore,
+  after: StoredEvent,
+  event: NewEvent,
+): Promise<StoredEvent> {
+  try {
+    const [stored] = await events.appendAfter(after, [event]);
+    if (stored) return stored;
   } catch (err) {
     if (!(err instanceof WrongExpectedVersionError)) throw err;
-    const [mine] = await events.readStream(stream);
-    if (mine?.payload.orderId === order.orderId) return mine;
+    const [there] = await events.readAt([{ streamId: after.streamId, version: after.version + 1 }]);
+    if (there?.type === event.type && there.payload.orderId === event.payload.orderId) return there;
     throw err;
   }
-  throw new Error('OrderPlaced was not appended');
+  throw new Error(`${event.type} was not appended`);
+}
+
+/** The order is paid: OrderConfirmed, with the whole snapshot (the purchase history row). */
+export async function confirmOrder(ports: SettlementPorts, placed: StoredEvent): Promise<StoredEvent> {
+  return appendOnce(ports.events, placed, newEvent('OrderConfirmed', placed.payload as OrderPlaced));
 }
 
 /**
- * Undoes a failed order: its cancellation goes on record, then its unit goes back to Redis
- * (exactly once), then the release goes on record. A unit goes back only once the order's
- * cancellation is recorded, so the log never counts more sold than the stock allowed. If
- * Redis is down the unit stays out until `npm run reconcile` (an undersell, never an
- * oversell); the caller still gets the first failure.
+ * The order is not paid: OrderCancelled, then (under a limit) SlotFreed, then UnitReleased,
+ * then the unit and slot back to Redis (exactly once, only to the setting they came from).
+ * A unit goes back only once its release is on record, so Redis never offers a version the
+ * log does not hold. Resumable: `finishCancellation` picks up after a crash.
  */
-async function compensate(
-  ports: OrderSagaPorts,
-  unit: { orderId: string; productId: number; shard: number; epoch: string },
-  placed: StoredEvent | undefined,
-  cause: unknown,
+export async function cancelOrder(
+  ports: SettlementPorts,
+  placed: StoredEvent,
+  reason: string,
 ): Promise<void> {
-  let cancelled: StoredEvent | undefined;
-  if (placed) {
-    const { orderId, productId, customerId, purchaseId, stockEpoch, price } = placed.payload as OrderPlaced;
-    const reason = cause instanceof AppError ? cause.code : 'ERROR';
-    [cancelled] = await ports.events.appendAfter(placed, [
-      newEvent('OrderCancelled', { orderId, productId, customerId, purchaseId, stockEpoch, price, reason }),
-    ]);
+  const o = placed.payload as OrderPlaced;
+  const cancelled = await appendOnce(
+    ports.events,
+    placed,
+    newEvent('OrderCancelled', {
+      orderId: o.orderId,
+      productId: o.productId,
+      setting: o.setting,
+      unit: o.unit,
+      customerId: o.customerId,
+      purchaseId: o.purchaseId,
+      slot: o.slot,
+      price: o.price,
+      reason,
+    }),
+  );
+  await finishCancellation(ports, o, cancelled);
+}
+
+/** After OrderCancelled: the slot freed, the unit released, both back to Redis. */
+export async function finishCancellation(
+  ports: SettlementPorts,
+  placed: OrderPlaced,
+  cancelled: StoredEvent,
+): Promise<void> {
+  const { events } = ports;
+  const o = cancelled.payload as OrderCancelled;
+  const slotTaken = placed.slotTaken;
+  if (o.slot && slotTaken) {
+    const slot = slotStream(o.productId, o.setting, o.customerId, o.slot);
+    const [taken] = await events.readAt([{ streamId: slot, version: slotTaken }]);
+    if (taken)
+      await appendOnce(
+        events,
+        taken,
+        newEvent('SlotFreed', { orderId: o.orderId, ...pickIds(o), slot: o.slot }),
+      );
   }
-  await ports.stock.release(unit.productId, unit.orderId, unit.shard);
-  if (cancelled)
-    await ports.events.appendAfter(cancelled, [
-      newEvent('UnitReleased', {
-        orderId: unit.orderId,
-        productId: unit.productId,
-        shard: unit.shard,
-        stockEpoch: unit.epoch,
-      }),
-    ]);
+  const released = await appendOnce(
+    events,
+    cancelled,
+    newEvent('UnitReleased', {
+      orderId: o.orderId,
+      ...pickIds(o),
+      unit: o.unit,
+      shard: placed.shard,
+      reason: o.reason,
+    }),
+  );
+  await ports.stock.release({
+    productId: o.productId,
+    customerId: o.customerId,
+    shard: placed.shard,
+    setting: o.setting,
+    unit: o.unit,
+    version: released.version,
+    slot: o.slot ?? 0,
+    slotVersion: slotTaken ? slotTaken + 1 : 0,
+    orderId: o.orderId,
+    durable: true,
+  });
+}
+
+const pickIds = (o: OrderCancelled) => ({
+  productId: o.productId,
+  setting: o.setting,
+  customerId: o.customerId,
+});
+
+/** A store failure is a clean 503 (nothing bought); our own errors pass as they are. */
+function unavailable(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  logger.error('hot-deal order failed', { reason: String(err) });
+  return new ServiceUnavailableError('The order could not be recorded; nothing was bought. Retry shortly.');
 }

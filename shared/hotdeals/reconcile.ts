@@ -1,29 +1,228 @@
-import { ConflictError, NotFoundError } from '../platform/errors';
-import type { HotDealStock } from './hotdeal';
-import type { UnitStock } from './stock';
+import type { EventStore, StoredEvent } from '../events/event';
+import { NotFoundError } from '../platform/errors';
+import { logger } from '../platform/logger';
+import { freshShards } from './hotdeals';
+import { slotStream, stockStream, unitStream, type OrderPlaced, type StockSet } from './order-events';
+import type { SettlementPorts } from './order-saga';
+import { resolveOrder } from './sweeper';
+import type { ShardState } from './stock';
 
-/** What the event log says of a product's stock (the hot-deal stock read model's row). */
-export interface LoggedStock {
-  epoch: string | null;
-  quantity: number;
-  remaining: number;
+/** Where one unit of a setting stands in the log. */
+export interface UnitState {
+  unit: number;
+  /** The version its stream is at (0: never touched). */
+  version: number;
+  state: 'free' | 'pending' | 'confirmed' | 'cancelled';
+  /** The claim of its current (or last) holder. */
+  claim?: StoredEvent;
+}
+
+/** The setting on sale, as the log has it (the last StockSet), or undefined. */
+export async function readSetting(events: EventStore, productId: number): Promise<StockSet | undefined> {
+  const history = await events.readStream(stockStream(productId));
+  return history.findLast((e) => e.type === 'StockSet')?.payload as StockSet | undefined;
 }
 
 /**
- * Writes a product's remaining stock to Redis from the hot-deal stock read model (the
- * stock last set less the orders placed from it and not cancelled): after a Redis loss or
- * failover. Run it once the projector has caught up (`npm run projections -- check`).
+ * Every stream of `streamIds`, whole, read without a query per stream: the events at
+ * version 1 in one batched read, then version 2 of the streams that had a 1, and so on
+ * (a unit's stream holds a few events: claimed, confirmed; or cancelled, released, ...).
+ */
+export async function readStreams(
+  events: EventStore,
+  streamIds: string[],
+): Promise<Map<string, StoredEvent[]>> {
+  const streams = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
+  let probe = streamIds;
+  for (let version = 1; probe.length > 0; version++) {
+    const found = await events.readAt(probe.map((streamId) => ({ streamId, version })));
+    for (const e of found) streams.get(e.streamId)?.push(e);
+    probe = found.map((e) => e.streamId);
+  }
+  return streams;
+}
+
+/** Folds one unit's stream into where it stands. */
+export function unitState(unit: number, stream: StoredEvent[]): UnitState {
+  let state: UnitState = { unit, version: 0, state: 'free' };
+  for (const e of stream) {
+    if (e.type === 'OrderPlaced') state = { unit, version: e.version, state: 'pending', claim: e };
+    else if (e.type === 'OrderConfirmed') state = { ...state, version: e.version, state: 'confirmed' };
+    else if (e.type === 'OrderCancelled') state = { ...state, version: e.version, state: 'cancelled' };
+    else if (e.type === 'UnitReleased') state = { ...state, version: e.version, state: 'free' };
+    else state = { ...state, version: e.version };
+  }
+  return state;
+}
+
+/** Each unit of a setting, from the log. */
+export async function readUnits(events: EventStore, s: StockSet): Promise<UnitState[]> {
+  const ids = Array.from({ length: s.quantity }, (_, i) => unitStream(s.productId, s.setting, i + 1));
+  const streams = await readStreams(events, ids);
+  return ids.map((id, i) => unitState(i + 1, streams.get(id) ?? []));
+}
+
+/** Under a limit: each buyer's slot versions, from the log (a slot is free at an even version). */
+async function readBuyers(
+  events: EventStore,
+  s: StockSet,
+  units: UnitState[],
+): Promise<Record<string, number[]>> {
+  const limit = s.perCustomerLimit ?? 0;
+  if (limit === 0) return {};
+  const customers = [
+    ...new Set(units.flatMap((u) => (u.claim ? [(u.claim.payload as OrderPlaced).customerId] : []))),
+  ];
+  const ids = customers.flatMap((c) =>
+    Array.from({ length: limit }, (_, k) => slotStream(s.productId, s.setting, c, k + 1)),
+  );
+  const streams = await readStreams(events, ids);
+  return Object.fromEntries(
+    customers.map((c) => [
+      String(c),
+      Array.from(
+        { length: limit },
+        (_, k) => streams.get(slotStream(s.productId, s.setting, c, k + 1))?.length ?? 0,
+      ),
+    ]),
+  );
+}
+
+/**
+ * What Redis should hold for a setting, by the log: per shard, the next fresh unit after
+ * the last one the log has touched, every free unit below it at the version its stream is
+ * at (given back, or never claimed), and the buyers' slots. Units of `held` (reservations
+ * handed out moments ago and not yet claimed) are left out of the free list.
+ */
+export function shardsFromLog(
+  s: StockSet,
+  units: UnitState[],
+  buyers: Record<string, number[]>,
+  held: Set<number> = new Set(),
+): ShardState[] {
+  return freshShards(s).map((fresh, k) => {
+    const first = fresh.next;
+    const { last } = fresh;
+    const mine = units.slice(first - 1, last);
+    const touched = mine.filter((u) => u.version > 0 || held.has(u.unit));
+    const next = touched.length ? Math.max(...touched.map((u) => u.unit)) + 1 : first;
+    const free = mine
+      .filter((u) => u.unit < next && u.state === 'free' && !held.has(u.unit))
+      .map((u) => `${u.unit}:${u.version}`);
+    return { ...fresh, next, free, buyers: k === 0 ? buyers : {} };
+  });
+}
+
+/** Units a shard state offers, as `unit:version`. */
+const offered = (shard: ShardState | null) =>
+  shard
+    ? [
+        ...shard.free,
+        ...Array.from({ length: Math.max(0, shard.last - shard.next + 1) }, (_, i) => `${shard.next + i}:0`),
+      ]
+    : [];
+
+export interface ReconcileReport {
+  productId: number;
+  setting: number;
+  quantity: number;
+  /** Confirmed orders: units sold for good. */
+  sold: number;
+  pending: number;
+  /** Free units by the log (what Redis should offer). */
+  remaining: number;
+  /** What Redis offered before (units, over every shard). */
+  redisRemaining: number;
+  /** Redis was rewritten from the log (it offered what the log says is held, or held what is free). */
+  rewritten: boolean;
+  /** Orders the log showed unfinished past the bound, finished now. */
+  resolved: number;
+}
+
+/**
+ * Brings Redis back to what the log says of the setting on sale: after a failover or a
+ * restart that forgot writes, or whenever a claim found a unit held (the sweeper runs it
+ * then, and every minute). The log decides: Redis is rewritten when it would offer a unit
+ * the log says is held, or holds back one the log says is free. Orders the log shows
+ * unfinished past `pendingMs` are finished as the sweeper finishes them.
  */
 export async function reconcileHotDealStock(
-  stock: UnitStock,
-  logged: LoggedStock | undefined,
+  ports: SettlementPorts,
   productId: number,
-): Promise<HotDealStock & { sold: number }> {
-  if (!logged || logged.epoch === null) throw new NotFoundError(`Product ${productId} is not a hot deal`);
-  if (!(await stock.write(productId, logged.remaining, logged.epoch)))
-    throw new ConflictError(
-      'STOCK_CHANGED',
-      `Redis holds a newer stock setting for product ${productId} than the read model; let the projector catch up`,
-    );
-  return { productId, remaining: logged.remaining, sold: logged.quantity - logged.remaining };
+  options: { pendingMs: number; now?: number } = { pendingMs: 30_000 },
+): Promise<ReconcileReport> {
+  const { events, stock } = ports;
+  const now = options.now ?? Date.now();
+  const s = await readSetting(events, productId);
+  if (!s) throw new NotFoundError(`Product ${productId} is not a hot deal`);
+  const units = await readUnits(events, s);
+
+  // Finish what the log shows unfinished past the bound (Redis may have forgotten it).
+  let resolved = 0;
+  for (const u of units) {
+    if ((u.state !== 'pending' && u.state !== 'cancelled') || !u.claim) continue;
+    const placed = u.claim.payload as OrderPlaced;
+    if (u.state === 'pending' && now - Date.parse(placed.placedAt) < options.pendingMs) continue;
+    await resolveOrder(ports, {
+      orderId: placed.orderId,
+      shard: placed.shard,
+      at: Date.parse(placed.placedAt),
+      customerId: placed.customerId,
+      slot: placed.slot ?? 0,
+      slotVersion: placed.slotTaken ? placed.slotTaken - 1 : 0,
+    });
+    resolved++;
+  }
+  const settled = resolved > 0 ? await readUnits(events, s) : units;
+
+  // Reservations handed out within the bound and not yet claimed stay held.
+  const recent = await stock.pending(productId, Number.POSITIVE_INFINITY);
+  const held = new Set(
+    recent.flatMap((p) => {
+      const [, setting, unit] = p.orderId.split('-').map(Number);
+      return setting === s.setting && now - p.at < options.pendingMs && unit ? [unit] : [];
+    }),
+  );
+  const wanted = shardsFromLog(s, settled, await readBuyers(events, s, settled), held);
+  const inRedis = await stock.read(productId);
+  const redisOffers = inRedis.flatMap(offered).sort();
+  const logOffers = wanted.flatMap(offered).sort();
+  const buyersOf = (shard: ShardState | null | undefined) =>
+    JSON.stringify(Object.entries(shard?.buyers ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  const behind =
+    inRedis.some((r) => !r || r.setting < s.setting) ||
+    (inRedis[0]?.setting === s.setting &&
+      (redisOffers.join() !== logOffers.join() || buyersOf(inRedis[0]) !== buyersOf(wanted[0])));
+  let rewritten = false;
+  if (behind && !inRedis.some((r) => r && r.setting > s.setting)) {
+    rewritten = await stock.write(productId, wanted);
+    logger.warn('Redis rewritten from the order log', {
+      productId,
+      setting: s.setting,
+      redisOffered: redisOffers.length,
+      logOffers: logOffers.length,
+    });
+  }
+  return {
+    productId,
+    setting: s.setting,
+    quantity: s.quantity,
+    sold: settled.filter((u) => u.state === 'confirmed').length,
+    pending: settled.filter((u) => u.state === 'pending').length,
+    remaining: logOffers.length,
+    redisRemaining: redisOffers.length,
+    rewritten,
+    resolved,
+  };
+}
+
+/** Reconcile each product a claim marked (Redis handed out a unit the log says is held). */
+export async function reconcileSuspects(
+  ports: SettlementPorts,
+  pendingMs: number,
+): Promise<ReconcileReport[]> {
+  const reports: ReconcileReport[] = [];
+  for (const productId of await ports.stock.takeSuspects())
+    reports.push(await reconcileHotDealStock(ports, productId, { pendingMs }));
+  return reports;
 }

@@ -1,68 +1,164 @@
 import type { RedisClient } from '../platform/clients/redis';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
-import { EPOCH_ZERO } from './order-events';
 
 /**
- * The hot-deal stock on Redis: the race for the last units. Each unit taken is handed out
- * with the stock setting (epoch) it came from.
+ * The hot-deal stock on Redis: the fast race for numbered units. Redis hands out a unit
+ * and the version its stream in the log is at; the order's claim in the log (conditional
+ * on that version) is what makes the sale. So Redis forgetting writes (a failover to a
+ * lagging replica, a restart from an older snapshot) can make a claim fail, never an
+ * oversell; reconcile (./reconcile.ts) then rewrites Redis from the log.
  *
- * A product's stock lives in one key, or in N shards for a product hotter than one Redis
- * shard can serve. Each shard has its own hash tag ({p:ID} for shard 0, {p:ID:k} after),
- * so shards spread over cluster slots while a script only ever touches one slot.
+ * A product's stock lives in one shard, or in N for a product hotter than one Redis shard
+ * can serve. Each shard has its own hash tag ({p:ID} for shard 0, {p:ID:k} after), so
+ * shards spread over cluster slots while a script only ever touches one slot. Per shard:
+ * - `stock` HASH: the setting (the StockSet's version), the next fresh unit number and the
+ *   last of the shard's range, the per-customer limit (0: none), the purchase id base;
+ * - `free` LIST: units given back, as `unit:version` (the version their stream is at);
+ * - `buyers` HASH: per customer, the version of each limit slot (odd: held);
+ * - `pending` ZSET: reservations and orders not yet finished, by order id, scored by when
+ *   they were handed out (what the sweeper looks at);
+ * - `reservations` HASH: per pending order id, its customer and slot (to give them back).
  */
 const tag = (productId: number, shard: number) =>
   shard === 0 ? `{p:${productId}}` : `{p:${productId}:${shard}}`;
-export const stockKey = (productId: number, shard = 0) => `hotdeal:${tag(productId, shard)}:stock`;
-const releasedKey = (productId: number, shard: number, orderId: string) =>
-  `hotdeal:${tag(productId, shard)}:released:${orderId}`;
-/** The stock setting (epoch) a shard's units belong to; handed out with each unit. */
-export const epochKey = (productId: number, shard = 0) => `hotdeal:${tag(productId, shard)}:epoch`;
+const key = (productId: number, shard: number, name: string) => `hotdeal:${tag(productId, shard)}:${name}`;
+export const stockKey = (productId: number, shard = 0) => key(productId, shard, 'stock');
+const shardKeys = (productId: number, shard: number) => ({
+  stock: key(productId, shard, 'stock'),
+  free: key(productId, shard, 'free'),
+  buyers: key(productId, shard, 'buyers'),
+  pending: key(productId, shard, 'pending'),
+  reservations: key(productId, shard, 'reservations'),
+});
+/** The keys every script of a shard takes, in its KEYS order. */
+const scriptKeys = (productId: number, shard: number) => {
+  const k = shardKeys(productId, shard);
+  return [k.stock, k.free, k.buyers, k.pending, k.reservations];
+};
+const releasedKey = (productId: number, shard: number, setting: number, unit: number, version: number) =>
+  key(productId, shard, `released:${setting}:${unit}:${version}`);
+/** Products whose reconcile is due (a claim found Redis behind the log). */
+const SUSPECT = 'hotdeal:suspect';
 
 /** Splits a quantity over shards as evenly as possible (the first ones get the remainder). */
 export const splitStock = (quantity: number, shards: number): number[] =>
   Array.from({ length: shards }, (_, k) => Math.floor(quantity / shards) + (k < quantity % shards ? 1 : 0));
 
-/**
- * Reserve one unit: decrement only while stock > 0, in one atomic step (the workshop read
- * with GET and then called DECR, so two buyers could both see 1). Returns the remaining
- * stock (-1 when sold out, -2 when the product is not on sale) and the unit's epoch.
- */
-export const RESERVE_SCRIPT = `
-local stock = redis.call('GET', KEYS[1])
-if not stock then return {-2, ''} end
-if tonumber(stock) <= 0 then return {-1, ''} end
-return {redis.call('DECR', KEYS[1]), redis.call('GET', KEYS[2]) or '${EPOCH_ZERO}'}`;
+/** Each shard's unit range: [first, last] (first > last when the shard is empty). */
+export const shardRanges = (quantity: number, shards: number): { first: number; last: number }[] => {
+  let offset = 0;
+  return splitStock(quantity, shards).map((n) => {
+    const range = { first: offset + 1, last: offset + n };
+    offset += n;
+    return range;
+  });
+};
+
+/** Lua helpers both scripts below use: a customer's limit slots as versions. */
+const SLOTS_LUA = `
+local function slots_of(raw, limit)
+  local slots = {}
+  if raw then for v in string.gmatch(raw, '[^,]+') do slots[#slots + 1] = tonumber(v) end end
+  for k = 1, limit do slots[k] = slots[k] or 0 end
+  return slots
+end`;
 
 /**
- * Sets a shard's stock and epoch together, unless a newer setting is already there (two
- * admins racing: the log orders their StockSet events, and Redis keeps the later one).
+ * Reserve one unit, atomically: check the customer's limit and take a free slot, take a
+ * given-back unit or the next fresh one, and note the reservation as pending. Returns
+ * {left, setting, unit, version, slot, slotVersion, purchaseIdBase}, or {-1} sold out,
+ * {-2} not on sale, {-3} limit reached.
+ * KEYS: stock, free, buyers, pending, reservations. ARGV: productId, customerId, now (ms).
  */
-const SET_STOCK = `
-local current = redis.call('GET', KEYS[2]) or '${EPOCH_ZERO}'
-if current > ARGV[2] then return 0 end
-redis.call('MSET', KEYS[1], ARGV[1], KEYS[2], ARGV[2])
+export const RESERVE_SCRIPT = `${SLOTS_LUA}
+local s = redis.call('HMGET', KEYS[1], 'setting', 'next', 'last', 'limit', 'base')
+if not s[1] then return {-2} end
+local setting, nxt, last, limit = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
+local slot, slotVersion, slots = 0, 0, nil
+if limit > 0 then
+  slots = slots_of(redis.call('HGET', KEYS[3], ARGV[2]), limit)
+  for k = 1, limit do
+    if slots[k] % 2 == 0 then slot = k; slotVersion = slots[k]; break end
+  end
+  if slot == 0 then return {-3} end
+end
+local unit, version
+local given = redis.call('LPOP', KEYS[2])
+if given then
+  local sep = string.find(given, ':')
+  unit = tonumber(string.sub(given, 1, sep - 1)); version = tonumber(string.sub(given, sep + 1))
+elseif nxt <= last then
+  unit = nxt; version = 0; nxt = nxt + 1
+  redis.call('HSET', KEYS[1], 'next', nxt)
+else
+  return {-1}
+end
+if slot > 0 then
+  slots[slot] = slotVersion + 1
+  redis.call('HSET', KEYS[3], ARGV[2], table.concat(slots, ','))
+end
+local orderId = ARGV[1] .. '-' .. setting .. '-' .. unit .. '-' .. (version + 1)
+redis.call('ZADD', KEYS[4], ARGV[3], orderId)
+redis.call('HSET', KEYS[5], orderId, ARGV[2] .. ':' .. slot .. ':' .. slotVersion)
+return {(last - nxt + 1) + redis.call('LLEN', KEYS[2]), setting, unit, version, slot, slotVersion, tonumber(s[5]), limit}`;
+
+/**
+ * Give a unit back: to the free list at the version its stream is now at, and the
+ * customer's slot with it, but only while the setting it came from is still the one on
+ * sale (a unit of a replaced setting goes nowhere). A release on record in the log is
+ * given back at most once (the marker, named by the stream position, outlives any retry);
+ * a reservation that wrote nothing goes back as it was. Forgets the pending entry.
+ * KEYS: stock, free, buyers, pending, reservations, marker.
+ * ARGV: setting, unit, version, customerId, slot (0: none), slotVersion (free, even), orderId,
+ * durable (1: the release is on record).
+ */
+const RELEASE = `${SLOTS_LUA}
+redis.call('ZREM', KEYS[4], ARGV[7])
+redis.call('HDEL', KEYS[5], ARGV[7])
+if ARGV[8] == '1' and not redis.call('SET', KEYS[6], '1', 'NX', 'EX', 604800) then return 0 end
+local current = redis.call('HMGET', KEYS[1], 'setting', 'limit')
+if not current[1] or tonumber(current[1]) ~= tonumber(ARGV[1]) then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2] .. ':' .. ARGV[3])
+local slot, limit = tonumber(ARGV[5]), tonumber(current[2])
+if slot > 0 and slot <= limit then
+  local slots = slots_of(redis.call('HGET', KEYS[3], ARGV[4]), limit)
+  if slots[slot] % 2 == 1 then
+    slots[slot] = tonumber(ARGV[6])
+    redis.call('HSET', KEYS[3], ARGV[4], table.concat(slots, ','))
+  end
+end
 return 1`;
 
-/** Give a reserved unit back, at most once per order (the marker outlives any retry). */
-const RELEASE = `
-if redis.call('SET', KEYS[2], '1', 'NX', 'EX', 604800) then
-  return redis.call('INCR', KEYS[1])
-end
-return -1`;
+/**
+ * Writes a whole setting to a shard (a new setting, or reconcile rewriting it from the
+ * log), unless a newer setting is already there (two admins racing: the log orders their
+ * StockSet events, and Redis keeps the later one).
+ * KEYS: stock, free, buyers. ARGV: setting, next, last, limit, base, nFree, free..., then
+ * customer/slots pairs.
+ */
+const WRITE_SETTING = `
+local current = redis.call('HGET', KEYS[1], 'setting')
+if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('HSET', KEYS[1], 'setting', ARGV[1], 'next', ARGV[2], 'last', ARGV[3], 'limit', ARGV[4], 'base', ARGV[5])
+local nFree = tonumber(ARGV[6])
+for i = 7, 6 + nFree do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+for i = 7 + nFree, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+return 1`;
 
 type ScriptRedis = RedisClient & {
-  reserveHotDealUnit(stock: string, epoch: string): Promise<[number, string]>;
-  releaseHotDealUnit(stock: string, marker: string): Promise<number>;
-  setHotDealStock(stock: string, epoch: string, quantity: number, epochValue: string): Promise<number>;
+  reserveHotDealUnit(...args: (string | number)[]): Promise<number[]>;
+  releaseHotDealUnit(...args: (string | number)[]): Promise<number>;
+  writeHotDealSetting(...args: (string | number)[]): Promise<number>;
 };
 
 /** Registers the scripts once per client (EVALSHA, with EVAL on a new connection). */
 const scripted = new WeakSet<RedisClient>();
 function withHotDealScripts(redis: RedisClient): ScriptRedis {
   if (!scripted.has(redis)) {
-    redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 2, lua: RESERVE_SCRIPT });
-    redis.defineCommand('releaseHotDealUnit', { numberOfKeys: 2, lua: RELEASE });
-    redis.defineCommand('setHotDealStock', { numberOfKeys: 2, lua: SET_STOCK });
+    redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 5, lua: RESERVE_SCRIPT });
+    redis.defineCommand('releaseHotDealUnit', { numberOfKeys: 6, lua: RELEASE });
+    redis.defineCommand('writeHotDealSetting', { numberOfKeys: 3, lua: WRITE_SETTING });
     scripted.add(redis);
   }
   return redis as ScriptRedis;
@@ -80,27 +176,82 @@ async function onRedis<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** A unit taken: the shard it came from, what that shard has left, and its stock setting. */
-export interface ReservedUnit {
+/** A unit handed out: which one, of which setting, the version its stream is at, and the slot. */
+export interface Reservation {
+  productId: number;
+  customerId: number;
   shard: number;
+  setting: number;
+  unit: number;
+  /** The version the unit's stream is at: the claim is appended after it. */
+  version: number;
+  /** The customer's limit slot (0: the setting has no limit) and its stream's version. */
+  slot: number;
+  slotVersion: number;
+  purchaseIdBase: number;
+  /** The setting's per-customer limit (0: none). */
+  limit: number;
+  /** Units left in the shard it came from, after this one. */
   left: number;
-  epoch: string;
+}
+
+/** A unit going back: where it came from, the version its stream is at now, its slot. */
+export type UnitRelease = Pick<
+  Reservation,
+  'productId' | 'customerId' | 'shard' | 'setting' | 'unit' | 'version' | 'slot' | 'slotVersion'
+> & {
+  orderId: string;
+  /** Its release is on record in the log (given back once); false: nothing was written. */
+  durable: boolean;
+};
+
+/** What a shard holds of one setting (reconcile writes it from the log). */
+export interface ShardState {
+  setting: number;
+  next: number;
+  last: number;
+  limit: number;
+  purchaseIdBase: number;
+  /** Units given back, as their streams stand: `unit:version`. */
+  free: string[];
+  /** Per customer, the version of each limit slot. */
+  buyers: Record<string, number[]>;
+}
+
+/** A pending entry: an order id and when its unit was handed out. */
+export interface PendingEntry {
+  orderId: string;
+  shard: number;
+  at: number;
+  customerId: number;
+  slot: number;
+  slotVersion: number;
 }
 
 /** The stock the order saga races on (Redis here; an in-memory fake in the saga's unit tests). */
 export interface UnitStock {
   /** Stock shards per product (1: one key, and `left` is the product's exact remaining stock). */
   readonly shards: number;
-  /** Takes one unit; SOLD_OUT (409) when none is left, NotFound when the product is not on sale. */
-  reserve(productId: number): Promise<ReservedUnit>;
-  /** Gives an order's unit back to its shard, at most once per order. */
-  release(productId: number, orderId: string, shard: number): Promise<void>;
+  /** Takes one unit; SOLD_OUT or LIMIT_REACHED (409) when it cannot, NotFound when the product is not on sale. */
+  reserve(productId: number, customerId: number): Promise<Reservation>;
+  /**
+   * Gives a unit back at the version its stream is now at (after its release is on record,
+   * or unchanged when nothing was written), with its slot; a durable release at most once.
+   */
+  release(r: UnitRelease): Promise<void>;
+  /** Forgets a pending entry (its order is finished, or its reservation turned out void). */
+  finish(productId: number, shard: number, orderId: string): Promise<void>;
   /** Units left over every shard; NotFound when the product was never put on sale. */
   remaining(productId: number): Promise<number>;
-  /** Writes a stock setting; false where a newer setting is already there (left alone). */
-  write(productId: number, quantity: number, epoch: string): Promise<boolean>;
-  /** Each shard's stock setting (epoch), null where none was ever set. */
-  epochs(productId: number): Promise<(string | null)[]>;
+  /** Writes a setting to each shard; false where a newer setting is already there. */
+  write(productId: number, states: ShardState[]): Promise<boolean>;
+  /** What each shard holds (null where nothing was ever set). */
+  read(productId: number): Promise<(ShardState | null)[]>;
+  /** Pending entries handed out before `before` (ms), every shard. */
+  pending(productId: number, before: number): Promise<PendingEntry[]>;
+  /** Marks a product for reconcile, or lists and clears the marks. */
+  suspect(productId: number): Promise<void>;
+  takeSuspects(): Promise<number[]>;
 }
 
 export function redisStock(redis: RedisClient, shards = 1): UnitStock {
@@ -113,43 +264,171 @@ export function redisStock(redis: RedisClient, shards = 1): UnitStock {
      * Starts at a random shard and moves on while shards are empty, so the sale ends
      * exactly when the last unit of the last shard is gone.
      */
-    async reserve(productId) {
+    async reserve(productId, customerId) {
       const start = shards > 1 ? Math.floor(Math.random() * shards) : 0;
       for (let i = 0; i < shards; i++) {
         const shard = (start + i) % shards;
-        const [left, epoch] = await onRedis(
-          scripts.reserveHotDealUnit(stockKey(productId, shard), epochKey(productId, shard)),
+        const r = await onRedis(
+          scripts.reserveHotDealUnit(...scriptKeys(productId, shard), productId, customerId, Date.now()),
         );
-        if (left >= 0) return { shard, left, epoch };
+        const [
+          left = -2,
+          setting = 0,
+          unit = 0,
+          version = 0,
+          slot = 0,
+          slotVersion = 0,
+          base = 0,
+          limit = 0,
+        ] = r;
+        if (left >= 0)
+          return {
+            productId,
+            customerId,
+            shard,
+            setting,
+            unit,
+            version,
+            slot,
+            slotVersion,
+            purchaseIdBase: base,
+            limit,
+            left,
+          };
+        if (left === -3)
+          throw new ConflictError(
+            'LIMIT_REACHED',
+            `Customer ${customerId} has bought the most this sale allows`,
+          );
         if (left === -2 && shard === 0) throw new NotFoundError(`Product ${productId} is not a hot deal`);
       }
       throw new ConflictError('SOLD_OUT', `Product ${productId} is sold out`);
     },
 
-    async release(productId, orderId, shard) {
+    async release(r) {
       await onRedis(
-        scripts.releaseHotDealUnit(stockKey(productId, shard), releasedKey(productId, shard, orderId)),
+        scripts.releaseHotDealUnit(
+          ...scriptKeys(r.productId, r.shard),
+          releasedKey(r.productId, r.shard, r.setting, r.unit, r.version),
+          r.setting,
+          r.unit,
+          r.version,
+          r.customerId,
+          r.slot,
+          r.slotVersion,
+          r.orderId,
+          r.durable ? 1 : 0,
+        ),
       );
     },
 
-    async remaining(productId) {
-      const values = await onRedis(Promise.all(allShards.map((k) => redis.get(stockKey(productId, k)))));
-      if (values[0] === null || values[0] === undefined)
-        throw new NotFoundError(`Product ${productId} is not a hot deal`);
-      return values.reduce((sum, v) => sum + Number(v ?? 0), 0);
+    async finish(productId, shard, orderId) {
+      const { pending, reservations } = shardKeys(productId, shard);
+      await onRedis(Promise.all([redis.zrem(pending, orderId), redis.hdel(reservations, orderId)]));
     },
 
-    async write(productId, quantity, epoch) {
+    async remaining(productId) {
+      const counts = await onRedis(
+        Promise.all(
+          allShards.map(async (k) => {
+            const { stock, free } = shardKeys(productId, k);
+            const [[next, last], given] = await Promise.all([
+              redis.hmget(stock, 'next', 'last'),
+              redis.llen(free),
+            ]);
+            return next === null ? null : Math.max(0, Number(last) - Number(next) + 1) + given;
+          }),
+        ),
+      );
+      if (counts[0] === null || counts[0] === undefined)
+        throw new NotFoundError(`Product ${productId} is not a hot deal`);
+      return counts.reduce<number>((n, c) => n + (c ?? 0), 0);
+    },
+
+    async write(productId, states) {
       const written = await onRedis(
         Promise.all(
-          splitStock(quantity, shards).map((q, k) =>
-            scripts.setHotDealStock(stockKey(productId, k), epochKey(productId, k), q, epoch),
-          ),
+          states.map((s, k) => {
+            const { stock, free, buyers } = shardKeys(productId, k);
+            const pairs = Object.entries(s.buyers).flatMap(([c, v]) => [c, v.join(',')]);
+            return scripts.writeHotDealSetting(
+              stock,
+              free,
+              buyers,
+              s.setting,
+              s.next,
+              s.last,
+              s.limit,
+              s.purchaseIdBase,
+              s.free.length,
+              ...s.free,
+              ...pairs,
+            );
+          }),
         ),
       );
       return written.every((w) => w === 1);
     },
 
-    epochs: (productId) => onRedis(Promise.all(allShards.map((k) => redis.get(epochKey(productId, k))))),
+    async read(productId) {
+      return onRedis(
+        Promise.all(
+          allShards.map(async (k): Promise<ShardState | null> => {
+            const { stock, free, buyers } = shardKeys(productId, k);
+            const [h, f, b] = await Promise.all([
+              redis.hgetall(stock),
+              redis.lrange(free, 0, -1),
+              redis.hgetall(buyers),
+            ]);
+            if (!h.setting) return null;
+            return {
+              setting: Number(h.setting),
+              next: Number(h.next),
+              last: Number(h.last),
+              limit: Number(h.limit),
+              purchaseIdBase: Number(h.base),
+              free: f,
+              buyers: Object.fromEntries(Object.entries(b).map(([c, v]) => [c, v.split(',').map(Number)])),
+            };
+          }),
+        ),
+      );
+    },
+
+    async pending(productId, before) {
+      const entries = await onRedis(
+        Promise.all(
+          allShards.map(async (shard) => {
+            const { pending, reservations } = shardKeys(productId, shard);
+            const upTo = Number.isFinite(before) ? before : '+inf';
+            const found = await redis.zrangebyscore(pending, '-inf', upTo, 'WITHSCORES');
+            const ids = found.filter((_, i) => i % 2 === 0);
+            const held = ids.length ? await redis.hmget(reservations, ...ids) : [];
+            const out: PendingEntry[] = ids.map((orderId, i) => {
+              const [c = '0', slot = '0', sv = '0'] = (held[i] ?? '').split(':');
+              return {
+                orderId,
+                shard,
+                at: Number(found[2 * i + 1]),
+                customerId: Number(c),
+                slot: Number(slot),
+                slotVersion: Number(sv),
+              };
+            });
+            return out;
+          }),
+        ),
+      );
+      return entries.flat();
+    },
+
+    async suspect(productId) {
+      await onRedis(redis.sadd(SUSPECT, String(productId)));
+    },
+
+    async takeSuspects() {
+      const ids = await onRedis(redis.spop(SUSPECT, 1000));
+      return ids.map(Number);
+    },
   };
 }

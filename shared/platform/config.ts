@@ -37,7 +37,6 @@ const schema = z.object({
   PROJECTION_STATE_TABLE: z.string().trim().min(3).default('projection_state'),
   RM_PURCHASE_HISTORY_TABLE: z.string().trim().min(3).default('rm_purchase_history'),
   RM_PRODUCT_SALES_TABLE: z.string().trim().min(3).default('rm_product_sales'),
-  RM_HOTDEAL_STOCK_TABLE: z.string().trim().min(3).default('rm_hotdeal_stock'),
   /** How long a reader keeps the active read-model table before looking again after a replay. */
   READ_MODEL_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
   /** Simulated payment: added latency and the share of payments that fail. */
@@ -45,6 +44,14 @@ const schema = z.object({
   PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   /** Stock shards per hot-deal product (see README: a product hotter than one shard). */
   HOTDEAL_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * The sweeper (README: Hot deals): an order still pending this long after its unit was
+   * handed out is finished from the log (well over the function timeout, so no running
+   * order is touched); how often it looks, and how often it checks Redis against the log.
+   */
+  HOTDEAL_PENDING_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** true: REDIS_URL names a seed node of a Redis Cluster (cluster-mode ElastiCache). */
   REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
   /** Given instead of REDIS_URL: the endpoint is looked up with DescribeReplicationGroups. */
@@ -110,10 +117,11 @@ export interface Config {
     projectionStateTable: string;
   };
   /** Base (generation 0) table of each read model; a replay swaps in `<base>__g<N>`. */
-  readModels: { purchase_history: string; product_sales: string; hotdeal_stock: string };
+  readModels: { purchase_history: string; product_sales: string };
   readModelCacheMs: number;
   payment: { latencyMs: number; failureRate: number };
   hotDealShards: number;
+  sweeper: { pendingMs: number; intervalMs: number; reconcileMs: number };
   redis: {
     url: string;
     cluster: boolean;
@@ -174,11 +182,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     readModels: {
       purchase_history: e.RM_PURCHASE_HISTORY_TABLE,
       product_sales: e.RM_PRODUCT_SALES_TABLE,
-      hotdeal_stock: e.RM_HOTDEAL_STOCK_TABLE,
     },
     readModelCacheMs: e.READ_MODEL_CACHE_MS,
     payment: { latencyMs: e.PAYMENT_LATENCY_MS, failureRate: e.PAYMENT_FAILURE_RATE },
     hotDealShards: e.HOTDEAL_SHARDS,
+    sweeper: {
+      pendingMs: e.HOTDEAL_PENDING_MS,
+      intervalMs: e.SWEEP_INTERVAL_MS,
+      reconcileMs: e.RECONCILE_INTERVAL_MS,
+    },
     redis: {
       url: e.REDIS_REPLICATION_GROUP_ID
         ? ''

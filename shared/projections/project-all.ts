@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../events/event-store';
+import type { StoredEvent } from '../events/event';
 import type { Projection, ReadModelName } from './projection';
 import { PROJECTIONS } from './read-models';
 import { projectWithRetry } from './runner';

@@ -24,5 +24,5 @@ export interface Projection<S extends Row = Row> {
   evolve(state: S | undefined, event: OrderEvent): S | undefined;
 }
 
-export const READ_MODELS = ['purchase_history', 'product_sales', 'hotdeal_stock'] as const;
+export const READ_MODELS = ['purchase_history', 'product_sales'] as const;
 export type ReadModelName = (typeof READ_MODELS)[number];

@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { logOrder, type StoredEvent } from '../events/event-store';
+import { logOrder, type StoredEvent } from '../events/event';
 import { parseOrderEvent, type OrderEvent } from '../hotdeals/order-events';
 import type { Projection, Row } from './projection';
-import { batchGetAll, positionKey, readPositions, type ProjectionStateStore } from './state';
+import { batchGetItems } from '../platform/clients/dynamodb-pages';
+import { positionKey, readPositions, type ProjectionStateStore } from './state';
 
 /**
  * Applies a batch of events to one read-model table, exactly once per event and in
@@ -105,7 +106,7 @@ export async function projectEvents(
 
   // 3. The rows as they are now.
   const current = new Map<string, Row>();
-  for (const item of await batchGetAll(
+  for (const item of await batchGetItems(
     documents,
     table,
     [...rows.values()].map((r) => r.key),

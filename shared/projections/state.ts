@@ -1,4 +1,5 @@
-import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from '../platform/clients/dynamodb-pages';
 import { ttlCache } from '../platform/memo';
 import type { ReadModelName } from './projection';
 
@@ -20,33 +21,12 @@ export interface ProjectionStateStore {
 const ACTIVE = '#active';
 const CHECKPOINT = '#checkpoint';
 
-/** BatchGet of any number of keys (100 per call), retrying unprocessed keys; strongly consistent. */
-export async function batchGetAll(
-  documents: Documents,
-  table: string,
-  keys: Record<string, unknown>[],
-): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      const out = await documents.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      found.push(...(out.Responses?.[table] ?? []));
-      pending = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return found;
-}
-
 export async function readPositions(
   state: ProjectionStateStore,
   readModelTable: string,
   streamIds: string[],
 ): Promise<Map<string, number>> {
-  const items = await batchGetAll(
+  const items = await batchGetItems(
     state.documents,
     state.table,
     streamIds.map((stream_id) => ({ read_model: readModelTable, stream_id })),

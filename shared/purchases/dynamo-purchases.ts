@@ -57,6 +57,18 @@ export function dynamoPurchaseHistory(
   table: string,
   orderPurchaseTable?: () => Promise<string>,
 ): PurchaseHistory {
+  return {
+    ...dynamoPurchaseList(documents, table, orderPurchaseTable),
+    ...dynamoPurchaseLookup(documents, table, orderPurchaseTable),
+  };
+}
+
+/** The list alone (its function queries, and reads no single purchase). */
+export function dynamoPurchaseList(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  orderPurchaseTable?: () => Promise<string>,
+): Pick<PurchaseHistory, 'listPurchases'> {
   const query = async (TableName: string, customerId: number, before: number | undefined, limit: number) => {
     const out = await documents.send(
       new QueryCommand({
@@ -73,9 +85,6 @@ export function dynamoPurchaseHistory(
     );
     return out.Items ?? [];
   };
-  const tableFor = async (purchaseId: number) =>
-    orderPurchaseTable && purchaseId > HOTDEAL_PURCHASE_ID_BASE ? orderPurchaseTable() : table;
-
   return {
     async listPurchases(customerId, page) {
       const before = decodePageCursor(page.cursor);
@@ -93,6 +102,18 @@ export function dynamoPurchaseHistory(
         throw new NotFoundError(`Customer ${customerId} has no purchases`);
       return toPage(customerId, items.map(fromRecord), page.limit);
     },
+  };
+}
+
+/** One purchase alone (its function gets one item). */
+export function dynamoPurchaseLookup(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  orderPurchaseTable?: () => Promise<string>,
+): Pick<PurchaseHistory, 'findPurchase'> {
+  const tableFor = async (purchaseId: number) =>
+    orderPurchaseTable && purchaseId > HOTDEAL_PURCHASE_ID_BASE ? orderPurchaseTable() : table;
+  return {
     async findPurchase(customerId, purchaseId) {
       const out = await documents.send(
         new GetCommand({

@@ -5,7 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { build } from 'esbuild';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '#shared/api/routes';
@@ -28,8 +30,17 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('serverless package', () => {
-  it('builds every function of the route table and the projector, and nothing else', () => {
-    expect(Object.keys(dev.zips).sort()).toEqual([...Object.keys(routes), 'projectOrderEvents'].sort());
+  it('builds every function of the route table, the projector and the sweeper, and nothing else', () => {
+    expect(Object.keys(dev.zips).sort()).toEqual(
+      [...Object.keys(routes), 'projectOrderEvents', 'sweepHotDeals'].sort(),
+    );
+  });
+
+  it('runs the sweeper every minute', () => {
+    const rules = resources(dev.template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' }),
+    ]);
   });
 
   it('runs the projector from the events table stream: bisect on error, failure queue, bounded retries', () => {
@@ -89,6 +100,74 @@ function statements(t: CfnTemplate): { where: string; statement: Statement }[] {
 
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
+/** serverless.yml's function name -> its handler module. */
+const HANDLERS = new Map(
+  [
+    ...readFileSync(join(ROOT, 'serverless.yml'), 'utf8').matchAll(
+      /^ {2}(\w+):\n {4}handler: (\S+)\.handler$/gm,
+    ),
+  ].map(([, name, file]) => [name!, join(ROOT, `${file!}.ts`)]),
+);
+
+/**
+ * A function's bundle as the deploy builds it (esbuild: the SDK left to the runtime, tree
+ * shaken, one SQL driver), but not minified, so the SDK's names stay readable.
+ */
+async function readableBundle(fn: string): Promise<string> {
+  const entry = HANDLERS.get(fn);
+  if (!entry) throw new Error(`no handler for ${fn} in serverless.yml`);
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    write: false,
+    logLevel: 'silent',
+    external: ['@aws-sdk/*'],
+    define: { 'process.env.OSHOP_BUNDLE_DIALECT': '"oracle"' },
+    alias: { 'whatwg-url': join(ROOT, 'shared/platform/shims/whatwg-url.ts') },
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/**
+ * The DynamoDB commands a bundle can send: those it imports from the SDK the runtime
+ * provides and also names outside its imports. (esbuild keeps an external import of a
+ * module it bundled even where nothing of it is called.)
+ */
+function sdkCommands(bundle: string): Set<string> {
+  const found = new Set<string>();
+  const code = bundle.replace(/^import\s[^;]*;/gm, '');
+  const imports = /import\s*\{([^}]*)\}\s*from\s*["']@aws-sdk\/(?:lib-dynamodb|client-dynamodb)["']/g;
+  for (const [, names] of bundle.matchAll(imports))
+    for (const spec of names!.split(',')) {
+      const [name = '', alias = name] = spec.trim().split(/\s+as\s+/);
+      if (!name.endsWith('Command')) continue;
+      if (new RegExp(`(?<![\\w$])${alias}(?![\\w$])`).test(code)) found.add(name);
+    }
+  return found;
+}
+
+/** The IAM action each command needs ('' for those that need none of their own). */
+const IAM_ACTION: Record<string, string> = {
+  GetCommand: 'dynamodb:GetItem',
+  GetItemCommand: 'dynamodb:GetItem',
+  PutCommand: 'dynamodb:PutItem',
+  PutItemCommand: 'dynamodb:PutItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  UpdateItemCommand: 'dynamodb:UpdateItem',
+  DeleteCommand: 'dynamodb:DeleteItem',
+  DeleteItemCommand: 'dynamodb:DeleteItem',
+  QueryCommand: 'dynamodb:Query',
+  ScanCommand: 'dynamodb:Scan',
+  BatchGetCommand: 'dynamodb:BatchGetItem',
+  BatchWriteCommand: 'dynamodb:BatchWriteItem',
+  // Each item of a transaction needs its own action; ours always carry a condition check.
+  TransactWriteCommand: 'dynamodb:ConditionCheckItem',
+  DescribeTableCommand: 'dynamodb:DescribeTable',
+};
+
 describe('least privilege', () => {
   it('has one role per function, no shared default role', () => {
     const roles = resources(dev.template, 'AWS::IAM::Role').map(([n]) => n);
@@ -143,6 +222,24 @@ describe('least privilege', () => {
     expect(grants('GetServiceHistoryIamRoleLambdaExecution')).toEqual([]);
   });
 
+  it("allows every DynamoDB request each function's bundle can send (DynamoDB Local checks no IAM)", async () => {
+    for (const fn of Object.keys(dev.zips)) {
+      const needed = [...sdkCommands(await readableBundle(fn))].flatMap((c) => {
+        const action = IAM_ACTION[c];
+        if (action === undefined) throw new Error(`${fn}: no IAM action known for ${c}`);
+        return [action];
+      });
+      const role = `${fn[0]!.toUpperCase()}${fn.slice(1)}IamRoleLambdaExecution`;
+      const granted = new Set(
+        statements(dev.template)
+          .filter((s) => s.where === role)
+          .flatMap(({ statement }) => asList(statement.Action)),
+      );
+      for (const action of new Set(needed))
+        expect(granted.has(action), `${fn} can send ${action} without the right`).toBe(true);
+    }
+  });
+
   it('lets a function read exactly the secrets its environment names', () => {
     for (const [name, fn] of resources(dev.template, 'AWS::Lambda::Function')) {
       const env = (
@@ -180,6 +277,7 @@ describe('least privilege', () => {
         'OrderLegacyHotDeal',
         'SetHotDealStock',
         'SetLegacyHotDealStock',
+        'SweepHotDeals',
       ].sort(),
     );
   });

@@ -9,6 +9,8 @@ const freshProduct = () => randomInt(100_000, 2_000_000_000);
 interface Order {
   orderId: string;
   productId: number;
+  purchaseId: number;
+  status: string;
   remaining: number;
 }
 
@@ -50,7 +52,35 @@ describe.each([
     expect(orders.map((o) => o.remaining).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 60 }, (_, i) => i),
     );
-    expect(orders[0]).toEqual({ orderId: expect.any(String), productId, remaining: expect.any(Number) });
+    expect(orders[0]).toEqual({
+      orderId: expect.any(String),
+      productId,
+      purchaseId: expect.any(Number),
+      status: 'confirmed',
+      remaining: expect.any(Number),
+    });
+    expect(new Set(orders.map((o) => o.purchaseId)).size).toBe(60);
+  });
+
+  it('holds one customer to perCustomerLimit (409 LIMIT_REACHED) and lets the others buy', async () => {
+    const productId = freshProduct();
+    const set = await api(
+      'PUT',
+      `${prefix}/hotdeals/${productId}`,
+      { quantity: 10, perCustomerLimit: 2 },
+      ADMIN,
+    );
+    expect(set.status).toBe(200);
+    const mine = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        api<Order | ErrorBody>('POST', `${prefix}/hotdeals/${productId}/orders`, { customerId: 5 }),
+      ),
+    );
+    expect(mine.filter((r) => r.status === 201)).toHaveLength(2);
+    const refused = mine.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(4);
+    for (const r of refused) expect((r.body as ErrorBody).error.code).toBe('LIMIT_REACHED');
+    expect((await api('POST', `${prefix}/hotdeals/${productId}/orders`, { customerId: 6 })).status).toBe(201);
   });
 
   it('answers a retry with the same Idempotency-Key with the first answer, buying once', async () => {
@@ -98,6 +128,8 @@ describe.each([
     ['fractional quantity', { quantity: 1.5 }],
     ['quantity as text', { quantity: '10' }],
     ['no quantity', {}],
+    ['a limit of 0', { quantity: 5, perCustomerLimit: 0 }],
+    ['a limit as text', { quantity: 5, perCustomerLimit: '1' }],
   ])('a stock change with %s is 400', async (_why, body) => {
     expect((await api('PUT', `${prefix}/hotdeals/${freshProduct()}`, body, ADMIN)).status).toBe(400);
   });
@@ -110,5 +142,27 @@ describe.each([
       { 'Idempotency-Key': 'x' },
     );
     expect(res.status).toBe(400);
+  });
+});
+
+describe('GET /hotdeals/{productId}/orders/{orderId}', () => {
+  it('tells a buyer who lost the answer where the order stands, and 404s what it does not know', async () => {
+    const productId = freshProduct();
+    await api('PUT', `/hotdeals/${productId}`, { quantity: 3 }, ADMIN);
+    const order = await api<Order>('POST', `/hotdeals/${productId}/orders`, { customerId: 9 });
+    expect(order.status).toBe(201);
+    const found = await api('GET', `/hotdeals/${productId}/orders/${order.body.orderId}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual({
+      orderId: order.body.orderId,
+      productId,
+      customerId: 9,
+      purchaseId: order.body.purchaseId,
+      status: 'confirmed',
+    });
+    expect((await api('GET', `/hotdeals/${productId}/orders/${productId}-1-3-1`)).status).toBe(404);
+    expect((await api('GET', `/hotdeals/${productId + 1}/orders/${order.body.orderId}`)).status).toBe(404);
+    for (const bad of ['abc', '1-2-3', '1-2-3-0', '0-1-1-1', "1-1-1-1' OR '1'='1"])
+      expect((await api('GET', `/hotdeals/${productId}/orders/${encodeURIComponent(bad)}`)).status).toBe(400);
   });
 });

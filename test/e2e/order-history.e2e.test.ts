@@ -13,9 +13,10 @@ interface Purchase {
 }
 
 /**
- * CQRS end to end: the order is a command (an OrderPlaced event); the purchase history is a
- * query on a read model the projector builds from the event stream. The promise: an order
- * placed through the API shows in GET /purchases/{customerId} within a bounded time.
+ * CQRS end to end: the order is a command (its claim and confirmation are events); the
+ * purchase history is a query on a read model the projector builds from the event stream.
+ * The promise: a confirmed order shows in GET /purchases/{customerId} within a bounded
+ * time, under the purchase id its answer named.
  */
 describe('a hot-deal order in the purchase history', () => {
   it('appears newest first within 5 s, with the customer and product as the catalog has them', async () => {
@@ -27,8 +28,13 @@ describe('a hot-deal order in the purchase history', () => {
     const known = migrated.body.purchases[0];
     const before = new Date().toISOString();
 
-    const order = await api<{ orderId: string }>('POST', `/hotdeals/${productId}/orders`, { customerId });
+    const order = await api<{ orderId: string; purchaseId: number; status: string }>(
+      'POST',
+      `/hotdeals/${productId}/orders`,
+      { customerId },
+    );
     expect(order.status).toBe(201);
+    expect(order.body.status).toBe('confirmed');
     const t0 = Date.now();
     let newest: Purchase | undefined;
     while (Date.now() - t0 < 5000) {
@@ -42,7 +48,7 @@ describe('a hot-deal order in the purchase history', () => {
     );
     expect(newest).toMatchObject({
       customerId,
-      purchaseId: expect.any(Number),
+      purchaseId: order.body.purchaseId, // the purchase id the order's answer named
       customer: known?.customer,
       items: [{ seq: 1, quantity: 1, productName: expect.stringMatching(/\S/), price: expect.any(Number) }],
     });

@@ -1,7 +1,12 @@
 import '../support/env';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { handleCommand, WrongExpectedVersionError, type NewEvent } from '#shared/events/event-store';
+import {
+  handleCommand,
+  SCHEMA_VERSION,
+  WrongExpectedVersionError,
+  type NewEvent,
+} from '#shared/events/event-store';
 import { testEvents } from '../support/order-events';
 
 const stream = () => `test-${randomUUID()}`;
@@ -19,7 +24,9 @@ describe('event store on DynamoDB Local', () => {
       [3, 3],
     ]);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(3);
-    expect(events.every((e) => e.schemaVersion === 1 && !Number.isNaN(Date.parse(e.recordedAt)))).toBe(true);
+    expect(
+      events.every((e) => e.schemaVersion === SCHEMA_VERSION && !Number.isNaN(Date.parse(e.recordedAt))),
+    ).toBe(true);
   });
 
   it('two concurrent appends at the same version: one wins, the other fails cleanly and writes nothing', async () => {

@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { config } from '#shared/platform/config';
 import { checkHealth } from '#shared/health/health';
+import { storeProbes } from '#shared/health/probes';
 import { createSqlDatabase } from '#shared/platform/sql/database';
 import * as wiring from '#shared/wiring';
 
@@ -20,13 +21,15 @@ describe('health of the local stack', () => {
   afterAll(wiring.closeAll);
 
   it('reports every store ok when the stack is up', async () => {
-    const health = await checkHealth({
-      dynamodb,
-      probeTable: config.dynamodb.todoTable,
-      redis: () => redis,
-      mongo: () => mongoClient,
-      legacy: () => legacyDb,
-    });
+    const health = await checkHealth(
+      storeProbes({
+        dynamodb,
+        probeTable: config.dynamodb.todoTable,
+        redis: () => redis,
+        mongo: () => mongoClient,
+        legacy: () => legacyDb,
+      }),
+    );
     expect(health).toEqual({
       status: 'ok',
       deps: { dynamodb: 'ok', redis: 'ok', mongo: 'ok', legacy: 'ok' },
@@ -58,13 +61,15 @@ describe('health of the local stack', () => {
       acquireTimeoutMs: 1000,
     });
     const t0 = Date.now();
-    const health = await checkHealth({
-      dynamodb: deadDynamo,
-      probeTable: 'TodoTable',
-      redis: () => deadRedis,
-      mongo: () => deadMongo,
-      legacy: () => deadSql,
-    });
+    const health = await checkHealth(
+      storeProbes({
+        dynamodb: deadDynamo,
+        probeTable: 'TodoTable',
+        redis: () => deadRedis,
+        mongo: () => deadMongo,
+        legacy: () => deadSql,
+      }),
+    );
     expect(health).toEqual({
       status: 'degraded',
       deps: { dynamodb: 'down', redis: 'down', mongo: 'down', legacy: 'down' },

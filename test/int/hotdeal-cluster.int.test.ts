@@ -3,22 +3,22 @@ import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient, type RedisClient } from '#shared/platform/clients/redis';
-import { simulatedPayment } from '#shared/hotdeals/payment';
+import { closeAll } from '#shared/wiring';
 import { redisStock, splitStock, stockKey } from '#shared/hotdeals/stock';
-import { testHotDeals } from '../support/order-events';
+import { testHotDeals, testPayment } from '../support/order-events';
 import { rush } from '../support/rush';
 
 const CLUSTER_PORT = Number(process.env.OSHOP_REDIS_CLUSTER_PORT ?? 17001);
 let cluster: RedisClient;
 
-const dealsOn = (shards: number) =>
-  testHotDeals(cluster, simulatedPayment({ latencyMs: 0, failureRate: 0 }), shards);
+const payment = await testPayment();
+const dealsOn = (shards: number) => testHotDeals(cluster, payment, shards);
 
 /** `orders` orders from `callers` callers against `stock` units split over `shards`. */
 async function rushOnShards(shards: number, stock: number, orders = 3000, callers = 150) {
   const productId = randomInt(100_000, 2_000_000_000);
   const deals = dealsOn(shards);
-  await deals.setStock(productId, stock);
+  await deals.setStock(productId, { quantity: stock });
   const r = await rush(deals, productId, orders, callers);
   expect([r.other, r.unavailable]).toEqual([[], 0]);
   return {
@@ -35,14 +35,29 @@ describe('hot deals on a 3-master Redis Cluster', () => {
     cluster = createRedisClient({ url: `redis://127.0.0.1:${CLUSTER_PORT}`, cluster: true });
     await cluster.connect();
   }, 60_000);
-  afterAll(() => cluster?.disconnect());
+  afterAll(async () => {
+    cluster?.disconnect();
+    await closeAll();
+  });
 
   it('runs the single-key scripts (one hash tag per product, no CROSSSLOT)', async () => {
     const r = await rushOnShards(1, 40, 150);
     expect([r.sold, r.soldOut, r.remaining]).toEqual([40, 110, 0]);
-    await redisStock(cluster).release(r.productId, 'order-x', 0);
-    await redisStock(cluster).release(r.productId, 'order-x', 0);
-    expect(await cluster.get(stockKey(r.productId))).toBe('1');
+    const release = {
+      productId: r.productId,
+      customerId: 1,
+      shard: 0,
+      setting: 1,
+      unit: 7,
+      version: 3,
+      slot: 0,
+      slotVersion: 0,
+      orderId: `${r.productId}-1-7-1`,
+      durable: true,
+    };
+    await redisStock(cluster).release(release);
+    await redisStock(cluster).release(release);
+    expect(await redisStock(cluster).remaining(r.productId)).toBe(1);
   });
 
   it('splits a hot product over 4 shards on different slots and sells exactly 1,000 of 3,000 orders', async () => {

@@ -1,230 +1,365 @@
 import '../support/env';
 import { randomInt } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dynamoEventStore } from '#shared/events/event-store';
+import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
+import { idempotentOrders } from '#shared/hotdeals/idempotency';
+import { findHotDealOrder } from '#shared/hotdeals/order-status';
+import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
+import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
+import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
+import { redisStock, stockKey } from '#shared/hotdeals/stock';
+import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
 import { config } from '#shared/platform/config';
 import { AppError, NotFoundError } from '#shared/platform/errors';
-import { WrongExpectedVersionError } from '#shared/events/event-store';
-import { idempotentOrders } from '#shared/hotdeals/idempotency';
-import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
-import { PaymentDeclinedError, simulatedPayment, type Payment } from '#shared/hotdeals/payment';
-import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
-import type { OrderSagaPorts } from '#shared/hotdeals/order-saga';
-import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
-import { redisStock, stockKey } from '#shared/hotdeals/stock';
-import { readHotDealStock } from '#shared/projections/read';
-import {
-  closeAll,
-  dynamo,
-  legacyDb as connectLegacyDb,
-  projectionState,
-  redis as connectRedis,
-} from '#shared/wiring';
-import { productEvents, projectProduct, standingOrders, testHotDealPorts } from '../support/order-events';
+import { closeAll, dynamo, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
+import { productEvents, soldInLog, testHotDealPorts, testPayment, unitsOf } from '../support/order-events';
 import { rush } from '../support/rush';
 
 /** A product id of this test's own, so tests never share stock. */
 const freshProduct = () => randomInt(100_000, 2_000_000_000);
-const paid: Payment = simulatedPayment({ latencyMs: 0, failureRate: 0 });
-const declined: Payment = simulatedPayment({ latencyMs: 0, failureRate: 1 });
-
 const redis = await connectRedis();
 const legacyDb = await connectLegacyDb();
-const store = (payment: Payment = paid): OrderSagaPorts => testHotDealPorts(redis, payment);
+const paid = await testPayment();
+const declined = await testPayment({ failureRate: 1 });
+const ports = (payment: Payment = paid) => testHotDealPorts(redis, payment);
+const deals = (payment: Payment = paid) => eventSourcedHotDeals(ports(payment));
+const orderEventsOf = async (productId: number) =>
+  (await productEvents(productId)).filter((e) => e.streamId.startsWith('unit-'));
 
 afterAll(closeAll);
 
-describe('hot deals on Redis (new path)', () => {
-  it('sells exactly 1,000 of 3,000 orders from 150 callers: 2,000 sold out, 1,000 records', async () => {
+describe('hot deals on Redis and the order log (new path)', () => {
+  it('sells exactly 1,000 of 3,000 orders from 150 callers: 2,000 sold out, 1,000 confirmed in the log', async () => {
     const productId = freshProduct();
-    const deals = eventSourcedHotDeals(store());
-    await deals.setStock(productId, 1000);
-    const r = await rush(deals, productId);
+    const d = deals();
+    await d.setStock(productId, { quantity: 1000 });
+    const r = await rush(d, productId);
     expect(r.other).toEqual([]);
-    expect(r.sold).toBe(1000);
-    expect(r.soldOut).toBe(2000);
+    expect([r.sold, r.soldOut, r.unavailable]).toEqual([1000, 2000, 0]);
     expect(new Set(r.orderIds).size).toBe(1000);
-    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
-    expect(await standingOrders(productId)).toBe(1000);
+    expect(new Set(r.orders.map((o) => o.purchaseId)).size).toBe(1000);
+    expect(r.orders.every((o) => o.status === 'confirmed')).toBe(true);
+    expect(await d.remaining(productId)).toEqual({ productId, remaining: 0 });
+    expect(await soldInLog(productId)).toEqual({ confirmed: 1000, pending: 0, maxPerUnit: 1 });
   });
 
-  it('with payments failing at random: no unit lost, none sold twice', async () => {
+  it('with payments declined at random: no unit lost, none sold twice, every decline cancelled and released', async () => {
     const productId = freshProduct();
-    const deals = eventSourcedHotDeals(store(simulatedPayment({ latencyMs: 0, failureRate: 0.3 })));
-    await deals.setStock(productId, 1000);
-    const r = await rush(deals, productId);
+    const d = deals(await testPayment({ failureRate: 0.3 }));
+    await d.setStock(productId, { quantity: 1000 });
+    const r = await rush(d, productId);
     const declines = r.other.filter((e) => e instanceof PaymentDeclinedError).length;
     expect(declines).toBeGreaterThan(100);
     expect(r.other.length).toBe(declines);
-    expect(r.sold + (await deals.remaining(productId)).remaining).toBe(1000);
-    expect(await standingOrders(productId)).toBe(r.sold);
+    expect(r.sold + (await d.remaining(productId)).remaining).toBe(1000);
+    const log = await soldInLog(productId);
+    expect(log).toEqual({ confirmed: r.sold, pending: 0, maxPerUnit: 1 });
+    const events = await orderEventsOf(productId);
+    const count = (t: string) => events.filter((e) => e.type === t).length;
+    expect([count('OrderCancelled'), count('UnitReleased')]).toEqual([declines, declines]);
   });
 
-  it('gives the unit back exactly once when the payment fails', async () => {
+  it('records a declined order as placed, cancelled, released (versions 1, 2, 3) and gives the unit back once', async () => {
     const productId = freshProduct();
-    const deals = eventSourcedHotDeals(store(declined));
-    await deals.setStock(productId, 3);
-    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
-    expect((await deals.remaining(productId)).remaining).toBe(3);
-    expect(await standingOrders(productId)).toBe(0);
-  });
-
-  it('records a declined order as placed, cancelled, unit released (versions 1, 2, 3)', async () => {
-    const productId = freshProduct();
-    const deals = eventSourcedHotDeals(store(declined));
-    await deals.setStock(productId, 3);
-    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
-    const orderEvents = (await productEvents(productId)).filter((e) => e.streamId.startsWith('order-'));
-    expect(orderEvents.map((e) => [e.type, e.version])).toEqual([
-      ['OrderPlaced', 1],
-      ['OrderCancelled', 2],
-      ['UnitReleased', 3],
+    const d = deals(declined);
+    await d.setStock(productId, { quantity: 3 });
+    await expect(d.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
+    expect((await orderEventsOf(productId)).map((e) => [e.streamId, e.version, e.type])).toEqual([
+      [`unit-${productId}-1-1`, 1, 'OrderPlaced'],
+      [`unit-${productId}-1-1`, 2, 'OrderCancelled'],
+      [`unit-${productId}-1-1`, 3, 'UnitReleased'],
     ]);
-    expect(orderEvents[1]?.payload).toMatchObject({ productId, customerId: 1, reason: 'PAYMENT_DECLINED' });
+    expect((await d.remaining(productId)).remaining).toBe(3);
+    expect(await findHotDealOrder(ports().events, productId, `${productId}-1-1-1`)).toMatchObject({
+      status: 'cancelled',
+    });
   });
 
-  it('gives the unit back when the order cannot be recorded', async () => {
-    const productId = freshProduct();
-    const deals = eventSourcedHotDeals({
-      ...store(),
-      events: { ...store().events, append: () => Promise.reject(new Error('event log down')) },
-    });
-    await redis.set(stockKey(productId), 2);
-    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toMatchObject({
-      statusCode: 503,
-      code: 'SERVICE_UNAVAILABLE',
-    });
-    expect(await redis.get(stockKey(productId))).toBe('2');
-  });
-
-  it('keeps a sale whose OrderPlaced landed on an attempt retried after a timeout', async () => {
-    const productId = freshProduct();
-    const events = store().events;
-    // The write lands, the answer is lost, the retry finds the version taken.
-    const deals = eventSourcedHotDeals({
-      ...store(),
-      events: {
-        ...events,
-        append: async (stream, version, batch) => {
-          await events.append(stream, version, batch);
-          throw new WrongExpectedVersionError(stream, version);
-        },
-      },
-    });
-    await redis.set(stockKey(productId), 2);
-    const order = await deals.placeOrder({ productId, customerId: 1 });
-    expect(order).toMatchObject({ productId, remaining: 1 });
-    expect(await standingOrders(productId)).toBe(1);
-  });
-
-  it('snapshots the customer and the product from the catalog into OrderPlaced', async () => {
+  it('answers the purchase id and status, finds the order by its id, and snapshots the catalog into the claim', async () => {
     const productId = 1;
-    const deals = eventSourcedHotDeals(store());
-    const before = (await deals.remaining(productId)).remaining;
-    await deals.placeOrder({ productId, customerId: 1 });
-    await redis.incr(stockKey(productId)); // leave the seeded stock as it was
+    const d = deals();
+    const before = (await d.remaining(productId)).remaining;
     expect(before).toBeGreaterThan(0);
-    const placed = (await productEvents(productId)).filter((e) => e.type === 'OrderPlaced').at(-1);
+    const order = await d.placeOrder({ productId, customerId: 1 });
+    expect(order).toMatchObject({ productId, status: 'confirmed', remaining: before - 1 });
+    expect(order.purchaseId).toBeGreaterThan(1_000_000_000);
+    expect(await findHotDealOrder(ports().events, productId, order.orderId)).toEqual({
+      orderId: order.orderId,
+      productId,
+      customerId: 1,
+      purchaseId: order.purchaseId,
+      status: 'confirmed',
+    });
+    const placed = (await orderEventsOf(productId)).find(
+      (e) => e.type === 'OrderPlaced' && e.payload.orderId === order.orderId,
+    );
     expect(placed?.payload).toMatchObject({
       customerId: 1,
-      purchaseId: expect.any(Number),
+      purchaseId: order.purchaseId,
       customer: { name: expect.stringMatching(/\S/), address: expect.stringMatching(/\S/) },
       item: { productName: expect.stringMatching(/\S/), sellerTel: expect.stringMatching(/\S/) },
       price: expect.any(Number),
     });
-    expect(Number(placed?.payload.purchaseId)).toBeGreaterThan(1_000_000_000);
+    await expect(
+      findHotDealOrder(ports().events, productId, `${productId}-1-999999-1`),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(findHotDealOrder(ports().events, 2, order.orderId)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('releases a unit at most once per order, however often compensation runs', async () => {
+  it('keeps a sale whose claim landed on an attempt retried after its answer was lost, once (no phantom order)', async () => {
     const productId = freshProduct();
-    await redis.set(stockKey(productId), 5);
-    await Promise.all([1, 2, 3].map(() => redisStock(redis).release(productId, 'order-1', 0)));
-    expect(await redis.get(stockKey(productId))).toBe('6');
+    const { documents } = dynamo();
+    let lost = 0;
+    // The claim's put lands and its answer is lost; the SDK sends it again, which finds the
+    // version taken. (What DynamoDB does under a timeout, here on purpose, once.)
+    const flaky = {
+      send: (async (command: unknown) => {
+        const put = command instanceof PutCommand && command.input.Item?.type === 'OrderPlaced';
+        if (put && lost++ === 0) {
+          await documents.send(command);
+          return documents.send(command); // the retry: ConditionalCheckFailed, by our own write
+        }
+        return documents.send(command as never);
+      }) as typeof documents.send,
+    };
+    const d = eventSourcedHotDeals({
+      ...ports(),
+      events: dynamoEventStore(flaky as typeof documents, config.dynamodb.eventTable),
+    });
+    await d.setStock(productId, { quantity: 2 });
+    const order = await d.placeOrder({ productId, customerId: 1 });
+    expect(lost).toBe(1);
+    expect(order).toMatchObject({ orderId: `${productId}-1-1-1`, status: 'confirmed', remaining: 1 });
+    expect((await orderEventsOf(productId)).map((e) => [e.version, e.type])).toEqual([
+      [1, 'OrderPlaced'],
+      [2, 'OrderConfirmed'],
+    ]);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 1, pending: 0, maxPerUnit: 1 });
+    expect((await d.remaining(productId)).remaining).toBe(1);
+    // And a put that really lost its race is still refused.
+    await expect(
+      documents.send(
+        new PutCommand({
+          TableName: config.dynamodb.eventTable,
+          Item: { stream_id: `unit-${productId}-1-1`, version: 1 },
+          ConditionExpression: 'attribute_not_exists(version)',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  it('a durable release gives a unit back at most once, however often it runs', async () => {
+    const productId = freshProduct();
+    const d = deals();
+    await d.setStock(productId, { quantity: 5 });
+    const stock = redisStock(redis);
+    const release = {
+      productId,
+      customerId: 1,
+      shard: 0,
+      setting: 1,
+      unit: 9,
+      version: 3,
+      slot: 0,
+      slotVersion: 0,
+      orderId: `${productId}-1-9-1`,
+      durable: true,
+    };
+    await Promise.all([1, 2, 3].map(() => stock.release(release)));
+    expect((await d.remaining(productId)).remaining).toBe(6);
   });
 
   it('knows nothing of a product never put on sale', async () => {
-    const deals = eventSourcedHotDeals(store());
-    await expect(deals.remaining(freshProduct())).rejects.toBeInstanceOf(NotFoundError);
-    await expect(deals.placeOrder({ productId: freshProduct(), customerId: 1 })).rejects.toBeInstanceOf(
+    const d = deals();
+    await expect(d.remaining(freshProduct())).rejects.toBeInstanceOf(NotFoundError);
+    await expect(d.placeOrder({ productId: freshProduct(), customerId: 1 })).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });
 
-  it('reconciles Redis from the stock read model (the event log) after a Redis loss', async () => {
+  it('rebuilds Redis from the order log after a loss, and the sale ends exactly at the stock', async () => {
     const productId = freshProduct();
-    const deals = eventSourcedHotDeals(store());
-    const declining = eventSourcedHotDeals(store(declined));
-    await deals.setStock(productId, 30);
-    const r = await rush(deals, productId, 12, 4);
-    expect(r.sold).toBe(12);
-    await expect(declining.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(
+    const d = deals();
+    await d.setStock(productId, { quantity: 30 });
+    expect((await rush(d, productId, 12, 4)).sold).toBe(12);
+    await expect(deals(declined).placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(
       PaymentDeclinedError,
     );
     await redis.del(stockKey(productId));
-    await projectProduct(productId);
-    const stock = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, productId);
-    expect(stock).toMatchObject({ quantity: 30, placed: 13, cancelled: 1, released: 1, remaining: 18 });
-    expect(await reconcileHotDealStock(store().stock, stock, productId)).toEqual({
-      productId,
-      remaining: 18,
+    const report = await reconcileHotDealStock(ports(), productId, { pendingMs: 30_000 });
+    expect(report).toMatchObject({
+      setting: 1,
+      quantity: 30,
       sold: 12,
+      pending: 0,
+      remaining: 18,
+      rewritten: true,
     });
-    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 18 });
+    expect(await d.remaining(productId)).toEqual({ productId, remaining: 18 });
+    const rest = await rush(d, productId, 40, 8);
+    expect([rest.sold, rest.soldOut]).toEqual([18, 22]);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 30, pending: 0, maxPerUnit: 1 });
   });
 
-  it('counts orders against the stock setting their unit came from, when stock is set again mid-sale', async () => {
+  it('sells a new setting from its own units when stock is set again mid-sale', async () => {
     const productId = freshProduct();
-    const deals = eventSourcedHotDeals(store());
-    await deals.setStock(productId, 10);
-    await rush(deals, productId, 4, 2);
-    await deals.setStock(productId, 50); // a new setting: the 4 sold before no longer count
-    await rush(deals, productId, 7, 3);
-    await projectProduct(productId);
-    const stock = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, productId);
-    expect(stock).toMatchObject({ quantity: 50, placed: 7, remaining: 43, pending: {} });
+    const d = deals();
+    await d.setStock(productId, { quantity: 10 });
+    await rush(d, productId, 4, 2);
+    await d.setStock(productId, { quantity: 50, perCustomerLimit: 3 });
+    const r = await rush(d, productId, 7, 3);
+    expect(r.orders.every((o) => o.orderId.startsWith(`${productId}-2-`))).toBe(true);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 7, pending: 0, maxPerUnit: 1 });
+    expect((await d.remaining(productId)).remaining).toBe(43);
+  });
+
+  it('perCustomerLimit 1, 150 callers as 30 customers: exactly 30 units sold, one per customer', async () => {
+    const productId = freshProduct();
+    const d = deals();
+    await d.setStock(productId, { quantity: 1000, perCustomerLimit: 1 });
+    const r = await rush(d, productId, 600, 150, (n) => (n % 30) + 1);
+    expect(r.other).toEqual([]);
+    expect([r.sold, r.limitReached]).toEqual([30, 570]);
+    const customers = (await unitsOf(productId))
+      .filter((u) => u.state === 'confirmed')
+      .map((u) => Number(u.claim?.payload.customerId));
+    expect(customers.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+});
+
+describe('the sweeper, on the real stack', () => {
+  const never = () => new Promise<never>(() => undefined);
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  it('finishes orders whose function died after each step, within its bound: nothing oversold, lost or released twice', async () => {
+    const productId = freshProduct();
+    const base = ports();
+    const d = eventSourcedHotDeals(base);
+    await d.setStock(productId, { quantity: 20 });
+    const charge = base.payment.charge;
+    const dying = [
+      // after the reserve: the claim never written
+      eventSourcedHotDeals({ ...base, catalog: { snapshot: never } }),
+      // after the first write: the payment never made
+      eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }),
+      // after the payment: the confirmation never written
+      eventSourcedHotDeals({
+        ...base,
+        payment: { ...base.payment, charge: async (o) => charge(o).then(never) },
+      }),
+      // before the answer: all on record, the pending entry left behind
+      eventSourcedHotDeals({ ...base, stock: { ...base.stock, finish: async () => undefined } }),
+    ];
+    for (const [i, deals] of dying.entries())
+      for (let k = 0; k < 3; k++)
+        void deals.placeOrder({ productId, customerId: 10 * i + k + 1 }).catch(() => undefined);
+    await settle();
+    expect((await d.remaining(productId)).remaining).toBe(8);
+
+    // Within the bound nothing is touched (a live order is never swept)...
+    expect(await sweepPendingOrders(base, productId, 60_000)).toMatchObject({ checked: 0 });
+    // ...past it, every order ends.
+    const swept = await sweepPendingOrders(base, productId, 0, Date.now() + 1);
+    expect(swept).toMatchObject({ checked: 12, abandoned: 3, cancelled: 3, confirmed: 3, finished: 3 });
+    expect(await sweepPendingOrders(base, productId, 0, Date.now() + 1)).toMatchObject({ checked: 0 });
+
+    const log = await soldInLog(productId);
+    expect(log).toEqual({ confirmed: 6, pending: 0, maxPerUnit: 1 });
+    expect((await d.remaining(productId)).remaining).toBe(20 - 6);
+    // The units given back sell again, once each: the sale ends exactly at the stock.
+    const rest = await rush(d, productId, 30, 5);
+    expect(rest.sold).toBe(14);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 20, pending: 0, maxPerUnit: 1 });
+  });
+
+  it('a payment declined after a stock reset leaves the new setting untouched', async () => {
+    const productId = freshProduct();
+    const d = deals();
+    await d.setStock(productId, { quantity: 5 });
+    let pay!: () => void;
+    const paying = new Promise<void>((r) => (pay = r));
+    const slow = eventSourcedHotDeals({
+      ...ports(),
+      payment: { ...declined, charge: async (o) => paying.then(() => declined.charge(o)) },
+    });
+    const order = slow.placeOrder({ productId, customerId: 1 }).catch((e: unknown) => e);
+    await settle();
+    await d.setStock(productId, { quantity: 10 });
+    pay();
+    expect(await order).toBeInstanceOf(PaymentDeclinedError);
+    expect((await d.remaining(productId)).remaining).toBe(10);
+    const r = await rush(d, productId, 20, 4);
+    expect(r.sold).toBe(10);
+    expect(r.orders.every((o) => o.orderId.startsWith(`${productId}-2-`))).toBe(true);
   });
 });
 
 describe('Idempotency-Key (Powertools, DynamoDB persistence)', () => {
-  const deals = eventSourcedHotDeals(store());
-  const place = idempotentOrders(deals.placeOrder, {
+  const d = deals();
+  const place = idempotentOrders(d.placeOrder, {
     dynamodb: dynamo().dynamodb,
     table: config.dynamodb.idempotencyTable,
     scope: 'test',
   });
+  const context = (ms: number) => ({ getRemainingTimeInMillis: () => ms }) as Context;
 
   it('answers a retry with the first answer and buys nothing twice', async () => {
     const productId = freshProduct();
-    await deals.setStock(productId, 10);
+    await d.setStock(productId, { quantity: 10 });
     const key = `key-${productId}`;
-    const first = await place({ productId, customerId: 7 }, key);
-    const again = await place({ productId, customerId: 7 }, key);
+    const first = await place({ productId, customerId: 7 }, key, context(5000));
+    const again = await place({ productId, customerId: 7 }, key, context(5000));
     expect(again).toEqual(first);
-    expect((await deals.remaining(productId)).remaining).toBe(9);
+    expect((await d.remaining(productId)).remaining).toBe(9);
   });
 
   it('refuses a key reused for another order with 422', async () => {
     const productId = freshProduct();
-    await deals.setStock(productId, 10);
+    await d.setStock(productId, { quantity: 10 });
     const key = `key-${productId}`;
-    await place({ productId, customerId: 7 }, key);
-    const reuse = place({ productId, customerId: 8 }, key);
+    await place({ productId, customerId: 7 }, key, context(5000));
+    const reuse = place({ productId, customerId: 8 }, key, context(5000));
     await expect(reuse).rejects.toBeInstanceOf(AppError);
     await expect(reuse).rejects.toMatchObject({ statusCode: 422 });
-    expect((await deals.remaining(productId)).remaining).toBe(9);
+    expect((await d.remaining(productId)).remaining).toBe(9);
   });
 
   it('lets concurrent retries of one key buy one unit', async () => {
     const productId = freshProduct();
-    await deals.setStock(productId, 10);
+    await d.setStock(productId, { quantity: 10 });
     const key = `key-${productId}`;
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, () => place({ productId, customerId: 7 }, key)),
+      Array.from({ length: 10 }, () => place({ productId, customerId: 7 }, key, context(5000))),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     expect(ok.length).toBeGreaterThanOrEqual(1);
     for (const r of results)
       if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'REQUEST_IN_PROGRESS' });
-    expect((await deals.remaining(productId)).remaining).toBe(9);
+    expect((await d.remaining(productId)).remaining).toBe(9);
+  });
+
+  it('lets a retry through once the first call’s invocation has timed out (its record expires with it)', async () => {
+    const productId = freshProduct();
+    await d.setStock(productId, { quantity: 10 });
+    const stuck = idempotentOrders(
+      eventSourcedHotDeals({ ...ports(), catalog: { snapshot: () => new Promise(() => undefined) } })
+        .placeOrder,
+      { dynamodb: dynamo().dynamodb, table: config.dynamodb.idempotencyTable, scope: 'test' },
+    );
+    const key = `key-${productId}`;
+    void stuck({ productId, customerId: 7 }, key, context(300)); // dies with its invocation
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(place({ productId, customerId: 7 }, key, context(5000))).rejects.toMatchObject({
+      code: 'REQUEST_IN_PROGRESS',
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await place({ productId, customerId: 7 }, key, context(5000))).toMatchObject({
+      status: 'confirmed',
+    });
   });
 });
 
@@ -232,40 +367,67 @@ describe('hot deals on the legacy RDBMS (row lock)', () => {
   const recorded = async (productId: number) => {
     const [row] = await legacyDb.query<{ n: number }>(
       'SELECT count(*) AS n FROM oshop.order_history WHERE prod_id = :p',
-      {
-        p: productId,
-      },
+      { p: productId },
     );
     return Number(row?.n);
   };
 
   it('sells exactly 1,000 of 3,000 orders from 150 callers: 2,000 sold out, 1,000 records', async () => {
     const productId = freshProduct();
-    const deals = sqlHotDeals(legacyDb, paid);
-    await deals.setStock(productId, 1000);
-    const r = await rush(deals, productId);
+    const legacy = sqlHotDeals(legacyDb, paid);
+    await legacy.setStock(productId, { quantity: 1000 });
+    const r = await rush(legacy, productId);
     expect(r.other).toEqual([]);
-    expect(r.sold).toBe(1000);
-    expect(r.soldOut).toBe(2000);
-    expect(await deals.remaining(productId)).toEqual({ productId, remaining: 0 });
+    expect([r.sold, r.soldOut]).toEqual([1000, 2000]);
+    expect(new Set(r.orders.map((o) => o.purchaseId)).size).toBe(1000);
+    expect(await legacy.remaining(productId)).toEqual({ productId, remaining: 0 });
     expect(await recorded(productId)).toBe(1000);
   });
 
   it('with payments failing at random: every failed order rolled back, none sold twice', async () => {
     const productId = freshProduct();
-    const deals = sqlHotDeals(legacyDb, simulatedPayment({ latencyMs: 0, failureRate: 0.3 }));
-    await deals.setStock(productId, 1000);
-    const r = await rush(deals, productId);
+    const legacy = sqlHotDeals(legacyDb, await testPayment({ failureRate: 0.3 }));
+    await legacy.setStock(productId, { quantity: 1000 });
+    const r = await rush(legacy, productId);
     expect(r.other.every((e) => e instanceof PaymentDeclinedError)).toBe(true);
-    expect(r.sold + (await deals.remaining(productId)).remaining).toBe(1000);
+    expect(r.sold + (await legacy.remaining(productId)).remaining).toBe(1000);
     expect(await recorded(productId)).toBe(r.sold);
   });
 
   it('rolls the whole order back when the payment fails', async () => {
     const productId = freshProduct();
-    const deals = sqlHotDeals(legacyDb, declined);
-    await deals.setStock(productId, 3);
-    await expect(deals.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(PaymentDeclinedError);
-    expect((await deals.remaining(productId)).remaining).toBe(3);
+    const legacy = sqlHotDeals(legacyDb, declined);
+    await legacy.setStock(productId, { quantity: 3 });
+    await expect(legacy.placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(
+      PaymentDeclinedError,
+    );
+    expect((await legacy.remaining(productId)).remaining).toBe(3);
+  });
+
+  it('perCustomerLimit 1, 150 callers as 30 customers: exactly 30 units sold, one per customer', async () => {
+    const productId = freshProduct();
+    const legacy = sqlHotDeals(legacyDb, paid);
+    await legacy.setStock(productId, { quantity: 1000, perCustomerLimit: 1 });
+    const r = await rush(legacy, productId, 600, 150, (n) => (n % 30) + 1);
+    expect(r.other).toEqual([]);
+    expect([r.sold, r.limitReached]).toEqual([30, 570]);
+  });
+
+  it('puts a confirmed order in the buyer’s legacy purchase history under the purchase id it answered', async () => {
+    const legacy = sqlHotDeals(legacyDb, paid);
+    const productId = 1; // a product the legacy catalog knows, bought by customer 1
+    const order = await legacy.placeOrder({ productId, customerId: 1 });
+    expect(order).toMatchObject({ status: 'confirmed' });
+    expect(order.purchaseId).toBeGreaterThan(500_000_000);
+    expect(order.purchaseId).toBeLessThan(1_000_000_000);
+    const [row] = await legacyDb.query<{ customerid: number; productid: number }>(
+      'SELECT customerid, productid FROM oshop.purchase WHERE purchaseid = :id',
+      { id: order.purchaseId },
+    );
+    expect(row).toMatchObject({ customerid: 1, productid: productId });
+    // Leave the seeded stock as it was.
+    await legacyDb.query('UPDATE oshop.hotdeal_list SET quantity = quantity + 1 WHERE prod_id = :p', {
+      p: productId,
+    });
   });
 });

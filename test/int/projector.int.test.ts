@@ -5,7 +5,6 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '#shared/platform/config';
-import { simulatedPayment } from '#shared/hotdeals/payment';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
 import { dynamoEventStore, readAllEvents } from '#shared/events/event-store';
 import { dynamoClientConfig } from '#shared/platform/clients/dynamodb';
@@ -13,7 +12,6 @@ import { READ_MODELS, type ReadModelName } from '#shared/projections/projection'
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { cachedActiveTable, type Documents, type ProjectionStateStore } from '#shared/projections/state';
 import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
-import { readHotDealStock } from '#shared/projections/read';
 import { runPoller } from '../../scripts/lib/projector/poller';
 import { checkReadModel } from '../../scripts/lib/projections/replay';
 import {
@@ -22,7 +20,9 @@ import {
   projectionStateTable,
   readModelTable,
 } from '../../scripts/lib/schema/dynamodb';
-import { testHotDealPorts } from '../support/order-events';
+import { testHotDealPorts, testPayment } from '../support/order-events';
+import { PaymentDeclinedError } from '#shared/hotdeals/payment';
+import { batchGetItems } from '#shared/platform/clients/dynamodb-pages';
 import * as wiring from '#shared/wiring';
 
 const { documents, dynamodb } = wiring.dynamo();
@@ -46,8 +46,8 @@ const purchaseHistory = dynamoPurchaseHistory(
   config.dynamodb.purchaseTable,
   cachedActiveTable(state, 'purchase_history', baseTables.purchase_history),
 );
-const storeWith = (failureRate: number) => ({
-  ...testHotDealPorts(redis, simulatedPayment({ latencyMs: 0, failureRate })),
+const storeWith = async (failureRate: number) => ({
+  ...testHotDealPorts(redis, await testPayment({ failureRate })),
   events,
 });
 const streams = new DynamoDBStreamsClient(dynamoClientConfig(config));
@@ -110,13 +110,17 @@ async function eventually<T>(
 
 describe('local projector on the DynamoDB Local stream', () => {
   it('puts a placed order into the customer purchase history, within seconds, through crashes', async () => {
-    const productId = 1; // in the catalog: its name and seller show in the purchase
+    const productId = randomInt(100_000, 2_000_000_000);
     const customerId = randomInt(1, 150);
-    const deals = eventSourcedHotDeals(storeWith(0));
-    await redis.incr(`hotdeal:{p:${productId}}:stock`); // the unit this test buys
+    const ports = await storeWith(0);
+    // Sold as product 1 of the catalog, so its name and seller show in the purchase.
+    const deals = eventSourcedHotDeals({
+      ...ports,
+      catalog: { snapshot: (c) => ports.catalog.snapshot(c, 1) },
+    });
+    await deals.setStock(productId, { quantity: 1 });
     const order = await deals.placeOrder({ productId, customerId });
-    const [placed] = await events.readStream(`order-${order.orderId}`);
-    const purchaseId = Number(placed?.payload.purchaseId);
+    const purchaseId = order.purchaseId;
     const { value: purchase, after } = await eventually(async () => {
       const page = await purchaseHistory.listPurchases(customerId, { limit: 100 });
       return page.purchases.find((p) => p.purchaseId === purchaseId);
@@ -130,17 +134,24 @@ describe('local projector on the DynamoDB Local stream', () => {
 
   it('ends with read models that equal the log, none applied twice, whatever crashed', async () => {
     const productId = randomInt(100_000, 2_000_000_000);
-    const deals = eventSourcedHotDeals(storeWith(0.25));
-    await deals.setStock(productId, 60);
+    const deals = eventSourcedHotDeals(await storeWith(0.25));
+    await deals.setStock(productId, { quantity: 60 });
     const results = await Promise.allSettled(
       Array.from({ length: 100 }, (_, i) => deals.placeOrder({ productId, customerId: 1 + (i % 40) })),
     );
     const sold = results.filter((r) => r.status === 'fulfilled').length;
-    const { value: stock } = await eventually(async () => {
-      const row = await readHotDealStock(state, baseTables.hotdeal_stock, productId);
-      return row && row.placed - row.cancelled === sold && row.cancelled === row.released ? row : undefined;
+    const declined = results.filter(
+      (r) => r.status === 'rejected' && r.reason instanceof PaymentDeclinedError,
+    ).length;
+    const { value: sales } = await eventually(async () => {
+      const [row] = await batchGetItems(documents, baseTables.product_sales, [{ product_id: productId }]);
+      return row && row.units_sold === sold && row.orders_cancelled === declined ? row : undefined;
     }, 20_000);
-    expect(stock).toMatchObject({ quantity: 60, remaining: 60 - sold });
+    expect(sales).toMatchObject({
+      units_sold: sold,
+      orders_placed: sold + declined,
+      orders_cancelled: declined,
+    });
     expect((await deals.remaining(productId)).remaining).toBe(60 - sold);
     // Every read model equals a fold of the whole log (this file's own): nothing lost,
     // nothing applied twice.

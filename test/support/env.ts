@@ -21,7 +21,6 @@ process.env.CATALOG_TABLE = 'catalog_test';
 process.env.PROJECTION_STATE_TABLE = 'projection_state_test';
 process.env.RM_PURCHASE_HISTORY_TABLE = 'rm_purchase_history_test';
 process.env.RM_PRODUCT_SALES_TABLE = 'rm_product_sales_test';
-process.env.RM_HOTDEAL_STOCK_TABLE = 'rm_hotdeal_stock_test';
 process.env.ADMIN_API_KEY = 'test-admin-key';
 // The CRM archive of the tests: its own database on the same local wire server.
 export const TEST_MONGO_DB = process.env.TEST_MONGO_DB ?? 'crm_test';

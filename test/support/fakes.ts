@@ -1,7 +1,8 @@
 /**
  * In-memory fakes of the hot-deal saga's ports, for fast specifications of its logic (the
  * same logic runs on the real stack in the int tier). Each keeps the contract of the port
- * it stands for: the event store's optimistic concurrency, the stock's one-release-per-order.
+ * it stands for: the event store's conditional appends, the stock's numbered units and
+ * slots (as the Redis scripts hand them out), the provider's idempotent charge.
  */
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '#shared/catalog/catalog';
@@ -9,83 +10,146 @@ import {
   SCHEMA_VERSION,
   WrongExpectedVersionError,
   type EventStore,
-  type NewEvent,
   type StoredEvent,
 } from '#shared/events/event-store';
-import type { Payment } from '#shared/hotdeals/payment';
-import { PaymentDeclinedError } from '#shared/hotdeals/payment';
-import { splitStock, type UnitStock } from '#shared/hotdeals/stock';
+import type { HotDealPorts } from '#shared/hotdeals/hotdeals';
+import { PaymentDeclinedError, type Payment, type PaymentOutcome } from '#shared/hotdeals/payment';
+import type { ProductsOnSale, PurchaseIdBlocks } from '#shared/hotdeals/purchase-ids';
+import type { PendingEntry, ShardState, UnitStock } from '#shared/hotdeals/stock';
 import { ConflictError, NotFoundError } from '#shared/platform/errors';
 
-/** Fake event store: streams in a Map, appends refused at a version already taken. */
+/** Fake event store: streams in a Map; an append at a version already taken is refused. */
 export function fakeEventStore(): EventStore & { all(): StoredEvent[] } {
   const streams = new Map<string, StoredEvent[]>();
-  const write = (streamId: string, expected: number, events: NewEvent[]) => {
-    const stream = streams.get(streamId) ?? [];
-    if (stream.length !== expected) throw new WrongExpectedVersionError(streamId, expected);
-    const stored = events.map((e, i) => ({
-      ...structuredClone(e),
-      streamId,
-      version: expected + i + 1,
-      eventId: randomUUID(),
-      recordedAt: new Date().toISOString(),
-      schemaVersion: SCHEMA_VERSION,
-    }));
-    streams.set(streamId, [...stream, ...stored]);
-    return stored;
-  };
-  return {
-    append: async (streamId, expected, events) => write(streamId, expected, events),
-    appendAfter: async (own, events) => write(own.streamId, own.version, events),
-    readStream: async (streamId) => [...(streams.get(streamId) ?? [])],
+  const store: EventStore & { all(): StoredEvent[] } = {
+    append: (streamId, expectedVersion, events) => store.appendAll([{ streamId, expectedVersion, events }]),
+    appendAfter: (own, events) =>
+      store.appendAll([{ streamId: own.streamId, expectedVersion: own.version, events, tailKnown: true }]),
+    async appendAll(appends) {
+      for (const a of appends) {
+        const stream = streams.get(a.streamId) ?? [];
+        const taken = stream.some((e) => e.version === a.expectedVersion + 1);
+        const gap =
+          !a.tailKnown && a.expectedVersion > 0 && !stream.some((e) => e.version === a.expectedVersion);
+        if (taken || gap) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion);
+      }
+      return appends.flatMap((a) => {
+        const stored = a.events.map((e, i) => ({
+          ...structuredClone(e),
+          streamId: a.streamId,
+          version: a.expectedVersion + i + 1,
+          eventId: randomUUID(),
+          recordedAt: new Date().toISOString(),
+          schemaVersion: SCHEMA_VERSION,
+        }));
+        streams.set(
+          a.streamId,
+          [...(streams.get(a.streamId) ?? []), ...stored].sort((x, y) => x.version - y.version),
+        );
+        return stored;
+      });
+    },
+    readStream: async (streamId, from = 1) => (streams.get(streamId) ?? []).filter((e) => e.version >= from),
+    readAt: async (positions) =>
+      positions.flatMap((p) => (streams.get(p.streamId) ?? []).filter((e) => e.version === p.version)),
     all: () => [...streams.values()].flat(),
   };
+  return store;
 }
 
-/** Fake Redis stock: per product, shards of units and the setting (epoch) they belong to. */
-export function fakeStock(shards = 1): UnitStock & { units(productId: number): number[] } {
-  const stock = new Map<number, { units: number[]; epoch: string }>();
+/** Fake Redis stock: the same state the scripts keep, per shard, in memory. */
+export function fakeStock(shards = 1): UnitStock & { state(productId: number): (ShardState | null)[] } {
+  const stock = new Map<number, ShardState[]>();
+  const pending = new Map<string, PendingEntry>();
   const released = new Set<string>();
-  const product = (productId: number) => {
-    const p = stock.get(productId);
-    if (!p) throw new NotFoundError(`Product ${productId} is not a hot deal`);
-    return p;
+  const suspects = new Set<number>();
+  const shardsOf = (productId: number) => {
+    const s = stock.get(productId);
+    if (!s) throw new NotFoundError(`Product ${productId} is not a hot deal`);
+    return s;
   };
+  const left = (s: ShardState) => Math.max(0, s.last - s.next + 1) + s.free.length;
   return {
     shards,
-    async reserve(productId) {
-      const p = product(productId);
-      const shard = p.units.findIndex((n) => n > 0);
-      if (shard < 0) throw new ConflictError('SOLD_OUT', `Product ${productId} is sold out`);
-      p.units[shard]! -= 1;
-      return { shard, left: p.units[shard]!, epoch: p.epoch };
+    async reserve(productId, customerId) {
+      const all = shardsOf(productId);
+      for (const [shard, s] of all.entries()) {
+        let slot = 0;
+        let slotVersion = 0;
+        if (s.limit > 0) {
+          const slots = (s.buyers[customerId] ??= Array.from({ length: s.limit }, () => 0));
+          const k = slots.findIndex((v) => v % 2 === 0);
+          if (k < 0) throw new ConflictError('LIMIT_REACHED', 'limit reached');
+          slot = k + 1;
+          slotVersion = slots[k]!;
+        }
+        let unit: number;
+        let version: number;
+        const given = s.free.shift();
+        if (given) [unit, version] = given.split(':').map(Number) as [number, number];
+        else if (s.next <= s.last) [unit, version] = [s.next++, 0];
+        else continue;
+        if (slot) s.buyers[customerId]![slot - 1] = slotVersion + 1;
+        const orderId = `${productId}-${s.setting}-${unit}-${version + 1}`;
+        pending.set(orderId, { orderId, shard, at: Date.now(), customerId, slot, slotVersion });
+        return {
+          productId,
+          customerId,
+          shard,
+          setting: s.setting,
+          unit,
+          version,
+          slot,
+          slotVersion,
+          purchaseIdBase: s.purchaseIdBase,
+          limit: s.limit,
+          left: left(s),
+        };
+      }
+      throw new ConflictError('SOLD_OUT', `Product ${productId} is sold out`);
     },
-    async release(productId, orderId, shard) {
-      if (released.has(orderId)) return;
-      released.add(orderId);
-      product(productId).units[shard]! += 1;
+    async release(r) {
+      pending.delete(r.orderId);
+      const marker = `${r.setting}:${r.unit}:${r.version}`;
+      if (r.durable && released.has(marker)) return;
+      released.add(marker);
+      const s = stock.get(r.productId)?.[r.shard];
+      if (!s || s.setting !== r.setting) return;
+      s.free.push(`${r.unit}:${r.version}`);
+      const slots = s.buyers[r.customerId];
+      if (r.slot && slots && slots[r.slot - 1]! % 2 === 1) slots[r.slot - 1] = r.slotVersion;
     },
-    remaining: async (productId) => product(productId).units.reduce((a, b) => a + b, 0),
-    async write(productId, quantity, epoch) {
-      const current = stock.get(productId);
-      if (current && current.epoch > epoch) return false;
-      stock.set(productId, { units: splitStock(quantity, shards), epoch });
+    async finish(_productId, _shard, orderId) {
+      pending.delete(orderId);
+    },
+    remaining: async (productId) => shardsOf(productId).reduce((n, s) => n + left(s), 0),
+    async write(productId, states) {
+      const current = stock.get(productId)?.[0];
+      if (current && current.setting > (states[0]?.setting ?? 0)) return false;
+      stock.set(productId, structuredClone(states));
       return true;
     },
-    epochs: async (productId) => Array.from({ length: shards }, () => stock.get(productId)?.epoch ?? null),
-    units: (productId) => [...product(productId).units],
+    read: async (productId) =>
+      structuredClone(stock.get(productId) ?? Array.from({ length: shards }, () => null)),
+    pending: async (productId, before) =>
+      [...pending.values()].filter((p) => p.orderId.startsWith(`${productId}-`) && p.at <= before),
+    async suspect(productId) {
+      suspects.add(productId);
+    },
+    async takeSuspects() {
+      const ids = [...suspects];
+      suspects.clear();
+      return ids;
+    },
+    state: (productId) => structuredClone(stock.get(productId) ?? []),
   };
 }
 
-/** Fake catalog: every customer and product known, purchase ids counted per customer. */
+/** Fake catalog: every customer and product known. */
 export function fakeCatalog(): Catalog {
-  const counts = new Map<number, number>();
   return {
-    async prepareOrder(customerId, productId) {
-      const n = (counts.get(customerId) ?? 0) + 1;
-      counts.set(customerId, n);
+    async snapshot(customerId, productId) {
       return {
-        purchaseId: 1_000_000_000 + n,
         customer: { customerId, name: `Customer ${customerId}`, address: `${customerId} Main St` },
         product: { productId, productName: `Product ${productId}`, price: 9.99, sellerTel: '555-0100' },
       };
@@ -93,7 +157,49 @@ export function fakeCatalog(): Catalog {
   };
 }
 
-export const paymentAccepted: Payment = async () => undefined;
-export const paymentDeclined: Payment = async () => {
-  throw new PaymentDeclinedError();
+/** Fake provider: a ledger in a Map; `decline` says which charges are declined. */
+export function fakePayment(decline: (orderId: string) => boolean = () => false): Payment & {
+  ledger: Map<string, PaymentOutcome>;
+} {
+  const ledger = new Map<string, PaymentOutcome>();
+  const record = (orderId: string, outcome: PaymentOutcome) => {
+    if (!ledger.has(orderId)) ledger.set(orderId, outcome);
+    return ledger.get(orderId)!;
+  };
+  return {
+    ledger,
+    async charge({ orderId }) {
+      if (record(orderId, decline(orderId) ? 'declined' : 'paid') !== 'paid')
+        throw new PaymentDeclinedError();
+    },
+    settle: async (orderId) => record(orderId, 'void'),
+  };
+}
+
+/** Fake purchase id blocks: one counter in memory; it remembers the products put on sale. */
+export function fakePurchaseIds(): PurchaseIdBlocks & { products: ProductsOnSale } {
+  let total = 0;
+  const products = new Set<number>();
+  return {
+    async allocate(productId, quantity) {
+      products.add(productId);
+      total += quantity;
+      return 1_000_000_000 + total - quantity;
+    },
+    products: async () => [...products],
+  };
+}
+
+/** Every port faked. */
+export const fakeHotDealPorts = (options: { shards?: number; payment?: Payment } = {}) => {
+  const purchaseIds = fakePurchaseIds();
+  const ports = {
+    stock: fakeStock(options.shards ?? 1),
+    events: fakeEventStore(),
+    catalog: fakeCatalog(),
+    payment: options.payment ?? fakePayment(),
+    purchaseIds,
+    products: purchaseIds.products,
+  };
+  return ports satisfies HotDealPorts;
 };

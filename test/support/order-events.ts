@@ -1,38 +1,73 @@
 import { dynamoCatalog } from '#shared/catalog/catalog';
 import { readAllEvents, type StoredEvent } from '#shared/events/event-store';
-import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
-import type { OrderSagaPorts } from '#shared/hotdeals/order-saga';
-import type { Payment } from '#shared/hotdeals/payment';
+import { eventSourcedHotDeals, type HotDealPorts } from '#shared/hotdeals/hotdeals';
+import type { OrderPlaced } from '#shared/hotdeals/order-events';
+import { simulatedPayment, type Payment } from '#shared/hotdeals/payment';
+import { dynamoPurchaseIdBlocks } from '#shared/hotdeals/purchase-ids';
+import { readSetting, readUnits, type UnitState } from '#shared/hotdeals/reconcile';
 import { redisStock } from '#shared/hotdeals/stock';
 import type { RedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
 import { projectAll } from '#shared/projections/project-all';
-import { dynamo, orderEvents, readModelTargets } from '#shared/wiring';
+import { dynamo, orderEvents, readModelTargets, redis } from '#shared/wiring';
 
 /** The test tables' event log. */
 export const testEvents = orderEvents();
 
-/** The new path's ports on the test tables, with the Redis client and payment given. */
-export const testHotDealPorts = (redis: RedisClient, payment: Payment, shards = 1): OrderSagaPorts => ({
-  stock: redisStock(redis, shards),
+/** The simulated payment, its ledger on the test stack's Redis (which no test takes down). */
+export const testPayment = async (
+  options: { latencyMs?: number; failureRate?: number } = {},
+): Promise<Payment> =>
+  simulatedPayment(await redis(), {
+    latencyMs: options.latencyMs ?? 0,
+    failureRate: options.failureRate ?? 0,
+  });
+
+/** The new path's ports on the test tables, with the stock's Redis client and the payment given. */
+export const testHotDealPorts = (stockRedis: RedisClient, payment: Payment, shards = 1): HotDealPorts => ({
+  stock: redisStock(stockRedis, shards),
   events: testEvents,
   catalog: dynamoCatalog(dynamo().documents, config.dynamodb.catalogTable),
   payment,
+  purchaseIds: dynamoPurchaseIdBlocks(dynamo().documents, config.dynamodb.counterTable),
 });
 
 /** The new hot-deal path on the test tables. */
-export const testHotDeals = (redis: RedisClient, payment: Payment, shards = 1) =>
-  eventSourcedHotDeals(testHotDealPorts(redis, payment, shards));
+export const testHotDeals = (stockRedis: RedisClient, payment: Payment, shards = 1) =>
+  eventSourcedHotDeals(testHotDealPorts(stockRedis, payment, shards));
 
-/** Every event about one product (its stock stream and its orders), in log order. */
+/** Every event about one product (its stock stream and its units' streams), in log order. */
 export const productEvents = (productId: number): Promise<StoredEvent[]> =>
   readAllEvents(dynamo().documents, config.dynamodb.eventTable, { productId });
 
-/** Orders of a product that stand in the log: placed and not cancelled. */
-export async function standingOrders(productId: number): Promise<number> {
+/** Each unit of the product's current setting, as the log has it. */
+export async function unitsOf(productId: number): Promise<UnitState[]> {
+  const setting = await readSetting(testEvents, productId);
+  if (!setting) throw new Error(`product ${productId} has no setting`);
+  return readUnits(testEvents, setting);
+}
+
+/**
+ * What the log says was sold of a product's current setting: confirmed units, and how many
+ * confirmed orders each unit has (never more than one: the log's promise).
+ */
+export async function soldInLog(
+  productId: number,
+): Promise<{ confirmed: number; pending: number; maxPerUnit: number }> {
   const events = await productEvents(productId);
-  const count = (type: string) => events.filter((e) => e.type === type).length;
-  return count('OrderPlaced') - count('OrderCancelled');
+  const setting = (await readSetting(testEvents, productId))?.setting;
+  const perUnit = new Map<number, number>();
+  for (const e of events)
+    if (e.type === 'OrderConfirmed' && (e.payload as OrderPlaced).setting === setting) {
+      const unit = (e.payload as OrderPlaced).unit;
+      perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
+    }
+  const units = await unitsOf(productId);
+  return {
+    confirmed: units.filter((u) => u.state === 'confirmed').length,
+    pending: units.filter((u) => u.state === 'pending').length,
+    maxPerUnit: Math.max(0, ...perUnit.values()),
+  };
 }
 
 /** Projects a product's events into the test read models (what the projector would do). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type StoredEvent } from '#shared/events/event-store';
 import { parseOrderEvent, UnknownEventError, type OrderEvent } from '#shared/hotdeals/order-events';
 import type { Projection, Row } from '#shared/projections/projection';
-import { hotDealStock, productSales, purchaseHistory } from '#shared/projections/read-models';
+import { productSales, purchaseHistory } from '#shared/projections/read-models';
 
 let clock = 0;
 function stored(
@@ -25,32 +25,48 @@ function stored(
   return parsed;
 }
 
-const EPOCH_A = '2026-11-23T10:00:00.000Z#aaaa';
-const EPOCH_B = '2026-11-23T11:00:00.000Z#bbbb';
-
-/** What OrderPlaced and OrderCancelled both say about order n. */
-const order = (n: number, epoch: string, price: number) => ({
-  orderId: `o${n}`,
+/** What the claim, the confirmation and the cancellation say about order n (unit n of setting 1). */
+const order = (n: number, price: number, setting = 1) => ({
+  orderId: `5-${setting}-${n}-1`,
   productId: 5,
+  setting,
+  unit: n,
   customerId: 100 + n,
   purchaseId: 1_000_000_000 + n,
-  stockEpoch: epoch,
+  slot: null,
   price,
 });
-const placed = (n: number, epoch = EPOCH_A, price = 12.34) =>
-  stored(`order-${n}`, 1, 'OrderPlaced', {
-    ...order(n, epoch, price),
-    placedAt: '2026-11-23T12:00:00.000Z',
+const snapshot = {
+  placedAt: '2026-11-23T12:00:00.000Z',
+  shard: 0,
+  customer: { name: 'Mary', address: '1 Main St' },
+  item: { productName: 'Lamp', sellerTel: '010-1234' },
+};
+const stream = (n: number, setting = 1) => `unit-5-${setting}-${n}`;
+const placed = (n: number, price = 12.34, setting = 1) =>
+  stored(stream(n, setting), 1, 'OrderPlaced', { ...order(n, price, setting), ...snapshot, slotTaken: null });
+const confirmed = (n: number, price = 12.34, setting = 1) =>
+  stored(stream(n, setting), 2, 'OrderConfirmed', { ...order(n, price, setting), ...snapshot });
+const cancelled = (n: number, price = 12.34) =>
+  stored(stream(n), 2, 'OrderCancelled', { ...order(n, price), reason: 'PAYMENT_DECLINED' });
+const released = (n: number) =>
+  stored(stream(n), 3, 'UnitReleased', {
+    orderId: `5-1-${n}-1`,
+    productId: 5,
+    setting: 1,
+    unit: n,
     shard: 0,
-    customer: { name: 'Mary', address: '1 Main St' },
-    item: { productName: 'Lamp', sellerTel: '010-1234' },
+    reason: 'PAYMENT_DECLINED',
   });
-const cancelled = (n: number, epoch = EPOCH_A, price = 12.34) =>
-  stored(`order-${n}`, 2, 'OrderCancelled', { ...order(n, epoch, price), reason: 'PAYMENT_DECLINED' });
-const released = (n: number, epoch = EPOCH_A) =>
-  stored(`order-${n}`, 3, 'UnitReleased', { orderId: `o${n}`, productId: 5, shard: 0, stockEpoch: epoch });
-const stockSet = (version: number, quantity: number, epoch: string) =>
-  stored('stock-5', version, 'StockSet', { productId: 5, quantity, epoch });
+const stockSet = (version: number, quantity: number) =>
+  stored('stock-5', version, 'StockSet', {
+    productId: 5,
+    setting: version,
+    quantity,
+    perCustomerLimit: null,
+    shards: 1,
+    purchaseIdBase: 1_000_000_000,
+  });
 
 /** Folds events into rows the way the runner does: per row key, evolve in the given order. */
 function fold<S extends Row>(p: Projection<S>, events: OrderEvent[]): Map<string, S> {
@@ -86,8 +102,8 @@ function interleavings(events: OrderEvent[], count: number, seed = 7): OrderEven
 }
 
 describe('purchase history projection', () => {
-  it('shows a placed order as a one-line purchase, like a migrated one', () => {
-    const rows = fold(purchaseHistory, [placed(1)]);
+  it('shows a confirmed order as a one-line purchase, like a migrated one', () => {
+    const rows = fold(purchaseHistory, [placed(1), confirmed(1)]);
     expect([...rows.values()]).toEqual([
       {
         customer_id: 101,
@@ -95,84 +111,54 @@ describe('purchase history projection', () => {
         purchase_date: '2026-11-23T12:00:00.000Z',
         customer: { name: 'Mary', address: '1 Main St' },
         items: [{ seq: 1, product_name: 'Lamp', price: 12.34, quantity: 1, seller_tel: '010-1234' }],
-        order_id: 'o1',
+        order_id: '5-1-1-1',
       },
     ]);
   });
 
-  it('removes a cancelled order; a release changes nothing', () => {
+  it('never shows a pending or a cancelled order; a release changes nothing', () => {
+    expect(fold(purchaseHistory, [placed(1)]).size).toBe(0);
     expect(fold(purchaseHistory, [placed(1), cancelled(1), released(1)]).size).toBe(0);
     expect(purchaseHistory.rowKey(released(1))).toBeUndefined();
   });
 
-  it('reads only order streams', () => {
-    expect(purchaseHistory.handles('order-x')).toBe(true);
+  it('reads only unit streams', () => {
+    expect(purchaseHistory.handles('unit-5-1-1')).toBe(true);
     expect(purchaseHistory.handles('stock-5')).toBe(false);
+    expect(purchaseHistory.handles('slot-5-1-101-1')).toBe(false);
   });
 });
 
 describe('product sales projection', () => {
-  it('counts units and revenue in cents, cancellations taken off', () => {
-    const rows = fold(productSales, [placed(1), placed(2), placed(3, EPOCH_A, 0.1), cancelled(2)]);
-    expect([...rows.values()]).toEqual([
-      { product_id: 5, units_sold: 2, revenue_cents: 1244, orders_placed: 3, orders_cancelled: 1 },
-    ]);
-  });
-});
-
-describe('hot-deal stock projection', () => {
-  it('is the quantity set less the orders placed from it and not cancelled', () => {
-    const rows = fold(hotDealStock, [
-      stockSet(1, 10, EPOCH_A),
+  it('counts placed, confirmed units and revenue in cents, cancelled', () => {
+    const rows = fold(productSales, [
       placed(1),
+      confirmed(1),
       placed(2),
       cancelled(2),
-      released(2),
+      placed(3, 0.1),
+      confirmed(3, 0.1),
+      placed(4),
     ]);
-    expect(rows.get(JSON.stringify({ product_id: 5 }))).toMatchObject({
-      epoch: EPOCH_A,
-      quantity: 10,
-      placed: 2,
-      cancelled: 1,
-      released: 1,
-      remaining: 9,
-      pending: {},
-    });
-  });
-
-  it('counts an order against its own setting: older settings are ignored, newer wait for their StockSet', () => {
-    const events = [
-      stockSet(1, 10, EPOCH_A),
-      placed(1, EPOCH_A),
-      placed(2, EPOCH_B), // seen before the StockSet it was sold from
-      stockSet(2, 50, EPOCH_B),
-      placed(3, EPOCH_A), // a late order of the replaced setting
-      placed(4, EPOCH_B),
-    ];
-    expect(fold(hotDealStock, events).get(JSON.stringify({ product_id: 5 }))).toMatchObject({
-      epoch: EPOCH_B,
-      quantity: 50,
-      placed: 2,
-      remaining: 48,
-      pending: {},
-    });
+    expect([...rows.values()]).toEqual([
+      { product_id: 5, units_sold: 2, revenue_cents: 1244, orders_placed: 4, orders_cancelled: 1 },
+    ]);
   });
 
   it.each([
-    ['hot-deal stock', hotDealStock],
     ['product sales', productSales],
     ['purchase history', purchaseHistory],
   ] as [string, Projection][])(
     '%s: any interleaving of the streams gives the same rows (what makes replay equal live)',
     (_, projection) => {
       const events = [
-        stockSet(1, 10, EPOCH_A),
-        stockSet(2, 20, EPOCH_B),
-        ...[1, 2, 3].flatMap((n) => [placed(n, EPOCH_A)]),
-        ...[4, 5, 6, 7].flatMap((n) => [placed(n, EPOCH_B)]),
-        cancelled(5, EPOCH_B),
-        released(5, EPOCH_B),
-        cancelled(1, EPOCH_A),
+        stockSet(1, 10),
+        ...[1, 2, 3].flatMap((n) => [placed(n), confirmed(n)]),
+        ...[4, 5, 6, 7].flatMap((n) => [placed(n)]),
+        cancelled(5),
+        released(5),
+        confirmed(4),
+        cancelled(6),
       ];
       const expected = JSON.stringify([...fold(projection, events)].sort());
       for (const order of interleavings(events, 50))
@@ -186,7 +172,7 @@ describe('reading stored events', () => {
     streamId: 'stock-5',
     version: 1,
     type: 'StockSet',
-    payload: { productId: 5, quantity: 3, epoch: EPOCH_A },
+    payload: { productId: 5, setting: 1, quantity: 3, perCustomerLimit: null, shards: 1, purchaseIdBase: 0 },
     eventId: 'e1',
     recordedAt: '2026-11-23T12:00:00.000Z',
     schemaVersion: SCHEMA_VERSION,
@@ -198,8 +184,12 @@ describe('reading stored events', () => {
 
   it('refuses a newer schema version or a payload that does not parse, rather than folding it', () => {
     expect(() => parseOrderEvent({ ...base, schemaVersion: SCHEMA_VERSION + 1 })).toThrow(UnknownEventError);
-    expect(() => parseOrderEvent({ ...base, payload: { productId: 5, quantity: -1, epoch: 'x' } })).toThrow(
+    expect(() => parseOrderEvent({ ...base, payload: { ...base.payload, quantity: -1 } })).toThrow(
       UnknownEventError,
     );
+  });
+
+  it('skips events of schema version 1 (orders before units were numbered)', () => {
+    expect(parseOrderEvent({ ...base, schemaVersion: 1 })).toBeUndefined();
   });
 });

@@ -88,6 +88,8 @@ export interface PathResult {
   /** Requests without a right answer (wrong status or none), or failed virtual users if more. */
   errors: number;
   exitCode: number;
+  /** First request to last answer, as ab reports "Time taken for tests". */
+  seconds?: number;
   /** Hot deal only: the stock before the rush, units sold (201s), left afterwards, oversold. */
   hotdeal?: {
     stock: number;
@@ -96,6 +98,8 @@ export interface PathResult {
     remaining: number;
     oversold: number;
     correct: boolean;
+    /** Durable writes per order sold, counted (local only): on the request path, and by the read side. */
+    writesPerOrder?: { requestPath: number; readSide?: number; what: string };
   };
 }
 
@@ -117,5 +121,6 @@ export function pathResult(run: ArtilleryRun, expected: number[] = []): PathResu
     // A wrong answer also fails its virtual user: count each failure once.
     errors: Math.max(requests - right, a.counters['vusers.failed'] ?? 0),
     exitCode: run.exitCode,
+    seconds: Math.round(seconds * 10) / 10,
   };
 }

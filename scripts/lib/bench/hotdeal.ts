@@ -1,3 +1,7 @@
+import { readAllEvents } from '#shared/events/event-store';
+import { scanAll } from '#shared/platform/clients/dynamodb-pages';
+import { config } from '#shared/platform/config';
+import { dynamo } from '#shared/wiring';
 import { legacyClient } from '../seed/data-sets';
 import type { PathResult } from './artillery';
 import type { BenchPath } from './scenarios';
@@ -7,11 +11,15 @@ export const HOTDEAL_STOCK = 1000;
 const adminKey = () => process.env.ADMIN_API_KEY ?? 'local-dev-admin-key';
 
 /** Resets the hot-deal stock on one path before its rush (the admin call of the contract). */
-export async function resetHotDealStock(target: string, path: BenchPath): Promise<void> {
+export async function resetHotDealStock(
+  target: string,
+  path: BenchPath,
+  stock = HOTDEAL_STOCK,
+): Promise<void> {
   const res = await fetch(`${target}${path.prefix}/hotdeals/${HOTDEAL_PRODUCT}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', 'x-api-key': adminKey() },
-    body: JSON.stringify({ quantity: HOTDEAL_STOCK }),
+    body: JSON.stringify({ quantity: stock }),
   });
   if (!res.ok)
     throw new Error(`could not reset the hot-deal stock on the ${path.name} path: HTTP ${res.status}`);
@@ -40,12 +48,51 @@ export async function checkHotDeal(
   target: string,
   path: BenchPath,
   local: boolean,
+  stock = HOTDEAL_STOCK,
 ): Promise<NonNullable<PathResult['hotdeal']>> {
   const sold = counters['http.codes.201'] ?? 0;
   const soldOut = counters['http.codes.409'] ?? 0;
   const left = await remaining(target, path, local);
-  const oversold = Math.max(0, sold - HOTDEAL_STOCK);
-  const correct =
-    oversold === 0 && (Number.isNaN(left) ? sold <= HOTDEAL_STOCK : sold + left === HOTDEAL_STOCK);
-  return { stock: HOTDEAL_STOCK, sold, soldOut, remaining: left, oversold, correct };
+  const oversold = Math.max(0, sold - stock);
+  const correct = oversold === 0 && (Number.isNaN(left) ? sold <= stock : sold + left === stock);
+  return { stock, sold, soldOut, remaining: left, oversold, correct };
+}
+
+/** Rows the legacy database has written so far (inserted, updated, deleted; PostgreSQL's statistics). */
+export async function legacyRowWrites(): Promise<number> {
+  const client = await legacyClient();
+  await client.connect();
+  try {
+    // The statistics are sent at transaction end: ask for a fresh snapshot.
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const r = await client.query<{ n: string }>(
+      'SELECT tup_inserted + tup_updated + tup_deleted AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(r.rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The new path's durable writes since `since`, counted from the stores: events appended to
+ * the log (the request path: every write an order makes is an event), and the read side's
+ * (stream positions written, purchase-history rows).
+ */
+export async function newPathWrites(since: string): Promise<{ requestPath: number; readSide: number }> {
+  const { documents } = dynamo();
+  const events = await readAllEvents(documents, config.dynamodb.eventTable);
+  const requestPath = events.filter((e) => e.recordedAt >= since && e.streamId.startsWith('unit-')).length;
+  const sinceMs = Date.parse(since);
+  const positions = await scanAll(documents, {
+    TableName: config.dynamodb.projectionStateTable,
+    FilterExpression: 'projected_at >= :t',
+    ExpressionAttributeValues: { ':t': sinceMs },
+  });
+  const rows = await scanAll(documents, {
+    TableName: config.readModels.purchase_history,
+    FilterExpression: 'purchase_date >= :t',
+    ExpressionAttributeValues: { ':t': since },
+  });
+  return { requestPath, readSide: positions.length + rows.length };
 }

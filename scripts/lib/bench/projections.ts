@@ -2,7 +2,8 @@ import { config } from '#shared/platform/config';
 import type { StoredEvent } from '#shared/events/event-store';
 import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
-import { batchGetAll, positionKey, readActiveTable } from '#shared/projections/state';
+import { batchGetItems } from '#shared/platform/clients/dynamodb-pages';
+import { positionKey, readActiveTable } from '#shared/projections/state';
 import { dynamo, projectionState } from '#shared/wiring';
 import { summarizeLags, type LagSummary } from '../projector/lag';
 import { readModelChecksum, replayReadModel } from '../projections/replay';
@@ -49,7 +50,7 @@ async function lagsOf(table: string, events: StoredEvent[]): Promise<{ lags: num
   const streams = [...new Set(events.map((e) => e.streamId))];
   const positions = new Map(
     (
-      await batchGetAll(
+      await batchGetItems(
         projectionState().documents,
         projectionState().table,
         streams.map((s) => positionKey(table, s)),

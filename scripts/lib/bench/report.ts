@@ -52,8 +52,19 @@ export function renderReport(summary: BenchSummary): string {
       '',
       '## Hot deal: correctness under the rush',
       '',
-      row(['scenario', 'path', 'stock', 'sold (201)', 'sold out (409)', 'remaining', 'oversold', 'correct']),
-      row(Array(8).fill('---')),
+      row([
+        'scenario',
+        'path',
+        'stock',
+        'sold (201)',
+        'sold out (409)',
+        'remaining',
+        'oversold',
+        'correct',
+        'time taken s',
+        'durable writes per order',
+      ]),
+      row(Array(10).fill('---')),
     );
     for (const [name, s] of rushes)
       for (const [path, r] of Object.entries(s.paths)) {
@@ -69,6 +80,10 @@ export function renderReport(summary: BenchSummary): string {
               h.remaining,
               h.oversold,
               h.correct ? 'yes' : '**NO**',
+              r?.seconds ?? '',
+              h.writesPerOrder
+                ? `${h.writesPerOrder.requestPath}${h.writesPerOrder.readSide !== undefined ? ` (+ ${h.writesPerOrder.readSide} read side)` : ''}: ${h.writesPerOrder.what}`
+                : '',
             ]),
           );
       }

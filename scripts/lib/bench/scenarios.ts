@@ -20,8 +20,9 @@ export interface Scenario {
   expected?: number[];
   /** Steady-rate scenarios: a short unrecorded pass on each path first. */
   warmUp?: boolean;
-  /** Hot-deal rush: stock reset before each path, sold == stock checked after. */
+  /** Hot-deal rush: stock reset before each path (to `stock`, default 1,000), sold == stock checked after. */
   rush?: boolean;
+  stock?: number;
   /** Runs against a second local API with these settings (local only). */
   api?: { port: number; env: Record<string, string> };
   /** The scenario's ids, written from the local legacy database before it runs. */
@@ -62,6 +63,16 @@ export const SCENARIOS = {
     paths: BOTH,
     expected: [409],
     rush: true,
+    api: { port: 3005, env: { PAYMENT_LATENCY_MS: '30' } },
+  },
+  rush: {
+    file: 'hotdeal.yml',
+    description:
+      "the game shop's own experiment (ab -c 150 -n 3000): 150 callers, 3,000 orders, stock 10,000 so every order succeeds, a 30 ms payment",
+    paths: BOTH,
+    expected: [409],
+    rush: true,
+    stock: 10_000,
     api: { port: 3005, env: { PAYMENT_LATENCY_MS: '30' } },
   },
 } satisfies Record<string, Scenario>;

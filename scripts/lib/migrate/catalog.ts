@@ -3,7 +3,7 @@ import { customerKey, fromCatalogItem, toCatalogItem, type CatalogEntry } from '
 import type { SqlDatabase } from '#shared/platform/sql/database';
 import { batchPut } from './dynamo-writer';
 import type { MigrationSpec } from './engine';
-import { readPages } from '#shared/platform/clients/dynamodb-pages';
+import { scanPages } from '#shared/platform/clients/dynamodb-pages';
 
 const RANGE_SQL =
   'SELECT min(id) AS min_id, max(id) AS max_id, count(*) AS entries FROM (' +
@@ -83,7 +83,7 @@ export function catalogMigration(deps: {
       await Promise.all(Array.from({ length: 8 }, worker));
     },
     async scanTarget(onRecords) {
-      for await (const items of readPages(documents, { scan: { TableName: table } }))
+      for await (const items of scanPages(documents, { TableName: table }))
         // (customers who ordered without being in the legacy catalog hold only a sequence)
         onRecords(items.flatMap((i) => fromCatalogItem(i) ?? []));
     },

@@ -1,15 +1,22 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fromRecord, toRecord } from '#shared/purchases/dynamo-purchases';
+import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { PURCHASE_LINES_SELECT } from '#shared/purchases/sql-purchases';
 import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '#shared/purchases/purchase';
 import type { SqlDatabase } from '#shared/platform/sql/database';
 import { batchPut } from './dynamo-writer';
 import type { MigrationSpec } from './engine';
-import { readPages } from '#shared/platform/clients/dynamodb-pages';
+import { scanPages } from '#shared/platform/clients/dynamodb-pages';
 
+/**
+ * The shop's purchase history, up to the legacy hot-deal ids: a hot deal the legacy path
+ * sells stays in the legacy history (as the new path's stay in the new one), and its ids
+ * (from 500,000,001) would stretch the id range the chunks are cut from.
+ */
 const RANGE_SQL =
-  'SELECT min(purchaseid) AS min_id, max(purchaseid) AS max_id, count(DISTINCT purchaseid) AS purchases FROM oshop.purchase';
+  'SELECT min(purchaseid) AS min_id, max(purchaseid) AS max_id, count(DISTINCT purchaseid) AS purchases' +
+  ' FROM oshop.purchase WHERE purchaseid <= :lastId';
 const CHUNK_SQL =
   PURCHASE_LINES_SELECT +
   ' WHERE p.purchaseid BETWEEN :fromId AND :toId ORDER BY p.purchaseid, p.purchaseseq';
@@ -29,6 +36,7 @@ export function purchaseMigration(deps: {
     async sourceRange() {
       const [row] = await legacy.query<{ min_id: number | null; max_id: number | null; purchases: number }>(
         RANGE_SQL,
+        { lastId: LEGACY_HOTDEAL_PURCHASE_ID_BASE },
       );
       return {
         min: Number(row?.min_id ?? 0),
@@ -51,7 +59,7 @@ export function purchaseMigration(deps: {
     async scanTarget(onRecords) {
       const segment = async (Segment: number) => {
         const scan = { TableName: table, Segment, TotalSegments: deps.scanSegments };
-        for await (const items of readPages(documents, { scan })) onRecords(items.map(fromRecord));
+        for await (const items of scanPages(documents, scan)) onRecords(items.map(fromRecord));
       };
       await Promise.all(Array.from({ length: deps.scanSegments }, (_, i) => segment(i)));
     },

@@ -1,7 +1,7 @@
 import { DeleteTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { readAllEvents, type StoredEvent } from '#shared/events/event-store';
-import { readAllItems, readPages } from '#shared/platform/clients/dynamodb-pages';
+import { queryPages, scanAll } from '#shared/platform/clients/dynamodb-pages';
 import { parseOrderEvent } from '#shared/hotdeals/order-events';
 import type { Projection, Row } from '#shared/projections/projection';
 import { projectWithRetry, stripRevision } from '#shared/projections/runner';
@@ -23,7 +23,7 @@ export interface ReplayDeps {
 
 /** Every row of a read-model table, without the runner's bookkeeping. */
 export async function readModelRows(documents: Documents, table: string): Promise<Row[]> {
-  const items = await readAllItems(documents, { scan: { TableName: table, ConsistentRead: true } });
+  const items = await scanAll(documents, { TableName: table, ConsistentRead: true });
   return items.map(stripRevision);
 }
 
@@ -107,13 +107,11 @@ async function dropTable(deps: ReplayDeps, table: string): Promise<boolean> {
     existed = false;
   }
   const { documents, table: stateTable } = deps.state;
-  const pages = readPages(documents, {
-    query: {
-      TableName: stateTable,
-      KeyConditionExpression: 'read_model = :t',
-      ExpressionAttributeValues: { ':t': table },
-      ProjectionExpression: 'read_model, stream_id',
-    },
+  const pages = queryPages(documents, {
+    TableName: stateTable,
+    KeyConditionExpression: 'read_model = :t',
+    ExpressionAttributeValues: { ':t': table },
+    ProjectionExpression: 'read_model, stream_id',
   });
   for await (const keys of pages)
     for (let i = 0; i < keys.length; i += 25)

@@ -4,15 +4,14 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
-import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
+import { readSetting, reconcileHotDealStock } from '#shared/hotdeals/reconcile';
 import { stockKey } from '#shared/hotdeals/stock';
 import { config } from '#shared/platform/config';
 import { NotFoundError } from '#shared/platform/errors';
 import { credentials } from '#shared/platform/secrets';
 import { parsePostgresConnect } from '#shared/platform/sql/postgres';
-import { readHotDealStock } from '#shared/projections/read';
 import { createTodo } from '#shared/todos/todos';
-import { hotDeals, hotDealStock, legacyHotDeals, projectionState, redis, todoStore } from '#shared/wiring';
+import { sweeperPorts, hotDeals, legacyHotDeals, redis, todoStore } from '#shared/wiring';
 import { CRM, generateCrm } from './hr';
 import { loadCrm } from './load-crm';
 import { loadShop } from './load-shop';
@@ -77,14 +76,14 @@ export const HOTDEAL_STOCK = 1000;
 
 export async function seedHotDeal(): Promise<void> {
   if ((await (await redis()).exists(stockKey(HOTDEAL_PRODUCT))) === 0) {
-    const stock = await readHotDealStock(projectionState(), config.readModels.hotdeal_stock, HOTDEAL_PRODUCT);
-    if (stock?.epoch) {
-      const r = await reconcileHotDealStock(await hotDealStock(), stock, HOTDEAL_PRODUCT);
+    const ports = await sweeperPorts();
+    if (await readSetting(ports.events, HOTDEAL_PRODUCT)) {
+      const r = await reconcileHotDealStock(ports, HOTDEAL_PRODUCT, { pendingMs: config.sweeper.pendingMs });
       console.log(
-        `  hotdeal   product ${HOTDEAL_PRODUCT}: Redis rebuilt from the stock read model, ${r.remaining} left`,
+        `  hotdeal   product ${HOTDEAL_PRODUCT}: Redis rebuilt from the order log, ${r.remaining} left`,
       );
     } else {
-      await (await hotDeals()).setStock(HOTDEAL_PRODUCT, HOTDEAL_STOCK);
+      await (await hotDeals()).setStock(HOTDEAL_PRODUCT, { quantity: HOTDEAL_STOCK });
       console.log(`  hotdeal   product ${HOTDEAL_PRODUCT}: ${HOTDEAL_STOCK} units (new path)`);
     }
   }
@@ -93,7 +92,7 @@ export async function seedHotDeal(): Promise<void> {
     await legacy.remaining(HOTDEAL_PRODUCT);
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
-    await legacy.setStock(HOTDEAL_PRODUCT, HOTDEAL_STOCK);
+    await legacy.setStock(HOTDEAL_PRODUCT, { quantity: HOTDEAL_STOCK });
     console.log(`  hotdeal   product ${HOTDEAL_PRODUCT}: ${HOTDEAL_STOCK} units (legacy path)`);
   }
 }

@@ -30,8 +30,10 @@ CREATE TABLE purchase (
 CREATE INDEX purchase_customer_ix ON purchase (customerid, purchasedate);
 
 CREATE TABLE hotdeal_list (
-  prod_id      NUMBER(10) PRIMARY KEY,
-  quantity     NUMBER(10) NOT NULL CHECK (quantity >= 0)
+  prod_id            NUMBER(10) PRIMARY KEY,
+  quantity           NUMBER(10) NOT NULL CHECK (quantity >= 0),
+  setting            NUMBER(10) DEFAULT 1 NOT NULL,
+  per_customer_limit NUMBER(10)
 );
 
 CREATE TABLE order_history (
@@ -39,6 +41,12 @@ CREATE TABLE order_history (
   order_date   TIMESTAMP    NOT NULL,
   prod_id      NUMBER(10)   NOT NULL,
   customer_id  NUMBER(10)   NOT NULL,
-  status       VARCHAR2(20) NOT NULL
+  status       VARCHAR2(20) NOT NULL,
+  setting      NUMBER(10)   DEFAULT 1 NOT NULL,
+  purchase_id  NUMBER(10)
 );
 CREATE INDEX order_history_prod_ix ON order_history (prod_id);
+CREATE INDEX order_history_buyer_ix ON order_history (prod_id, setting, customer_id);
+
+-- Hot-deal purchase ids: above every seeded purchase, below the new path's (1,000,000,001).
+CREATE SEQUENCE hotdeal_purchase_seq START WITH 500000001 CACHE 100;

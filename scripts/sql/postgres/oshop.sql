@@ -46,3 +46,12 @@ CREATE TABLE IF NOT EXISTS oshop.order_history (
 CREATE INDEX IF NOT EXISTS order_history_prod_ix ON oshop.order_history (prod_id);
 -- Order ids are UUIDs on both paths (earlier local clusters had bigint).
 ALTER TABLE oshop.order_history ALTER COLUMN order_id TYPE varchar(36);
+-- Hot deals per stock setting (issue 15): the setting a sale belongs to, the per-customer
+-- limit (NULL: none), and the purchase each order made (its id from the sequence below).
+ALTER TABLE oshop.hotdeal_list ADD COLUMN IF NOT EXISTS setting integer NOT NULL DEFAULT 1;
+ALTER TABLE oshop.hotdeal_list ADD COLUMN IF NOT EXISTS per_customer_limit integer;
+ALTER TABLE oshop.order_history ADD COLUMN IF NOT EXISTS setting integer NOT NULL DEFAULT 1;
+ALTER TABLE oshop.order_history ADD COLUMN IF NOT EXISTS purchase_id integer;
+CREATE INDEX IF NOT EXISTS order_history_buyer_ix ON oshop.order_history (prod_id, setting, customer_id);
+-- Hot-deal purchase ids: above every seeded purchase, below the new path's (1,000,000,001).
+CREATE SEQUENCE IF NOT EXISTS oshop.hotdeal_purchase_seq START 500000001;

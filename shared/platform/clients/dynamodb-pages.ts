@@ -1,4 +1,9 @@
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 
 type Documents = Pick<DynamoDBDocumentClient, 'send'>;
 type QueryInput = ConstructorParameters<typeof QueryCommand>[0];
@@ -6,41 +11,69 @@ type ScanInput = ConstructorParameters<typeof ScanCommand>[0];
 type Item = Record<string, unknown>;
 
 /**
- * Every item a Query or Scan returns, page after page (DynamoDB stops a page at 1 MB and
- * hands back where to go on). The one paging loop; give `Segment`/`TotalSegments` for one
- * part of a parallel scan (readAllItems below runs all parts at once).
+ * Every page a Query or a Scan returns, one after another (DynamoDB stops a page at 1 MB
+ * and hands back where to go on): the one paging loop, for either. (One function per
+ * request type, so a function that only queries carries no Scan.)
  */
-export async function* readPages(
-  documents: Documents,
-  request: { query: QueryInput } | { scan: ScanInput },
+async function* pages<I extends { ExclusiveStartKey?: Item }>(
+  input: I,
+  send: (input: I) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
 ): AsyncGenerator<Item[]> {
   let ExclusiveStartKey: Item | undefined;
   do {
-    const page =
-      'query' in request
-        ? await documents.send(new QueryCommand({ ...request.query, ExclusiveStartKey }))
-        : await documents.send(new ScanCommand({ ...request.scan, ExclusiveStartKey }));
+    const page = await send({ ...input, ExclusiveStartKey });
     yield page.Items ?? [];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
 
-/** Every item of a Query, or of a Scan run as `segments` parallel parts. */
-export async function readAllItems(
-  documents: Documents,
-  request: { query: QueryInput } | { scan: ScanInput; segments?: number },
-): Promise<Item[]> {
+export const queryPages = (documents: Documents, input: QueryInput) =>
+  pages(input, (i) => documents.send(new QueryCommand(i)));
+
+/** Give `Segment`/`TotalSegments` for one part of a parallel scan (scanAll runs all parts). */
+export const scanPages = (documents: Documents, input: ScanInput) =>
+  pages(input, (i) => documents.send(new ScanCommand(i)));
+
+/** Every item of a Query. */
+export async function queryAll(documents: Documents, input: QueryInput): Promise<Item[]> {
   const items: Item[] = [];
-  if ('query' in request) {
-    for await (const page of readPages(documents, request)) items.push(...page);
-    return items;
-  }
-  const segments = request.segments ?? 1;
+  for await (const page of queryPages(documents, input)) items.push(...page);
+  return items;
+}
+
+/** Every item of a Scan, run as `segments` parallel parts. */
+export async function scanAll(documents: Documents, input: ScanInput, segments = 1): Promise<Item[]> {
+  const items: Item[] = [];
   await Promise.all(
     Array.from({ length: segments }, async (_, Segment) => {
-      const scan = segments > 1 ? { ...request.scan, Segment, TotalSegments: segments } : request.scan;
-      for await (const page of readPages(documents, { scan })) items.push(...page);
+      const part = segments > 1 ? { ...input, Segment, TotalSegments: segments } : input;
+      for await (const page of scanPages(documents, part)) items.push(...page);
     }),
   );
   return items;
+}
+
+/**
+ * BatchGet of any number of keys (100 per call, the calls run side by side), retrying
+ * what DynamoDB left unprocessed; strongly consistent. Items come back in no set order.
+ */
+export async function batchGetItems(documents: Documents, table: string, keys: Item[]): Promise<Item[]> {
+  const found: Item[] = [];
+  const chunks = Array.from({ length: Math.ceil(keys.length / 100) }, (_, i) =>
+    keys.slice(i * 100, i * 100 + 100),
+  );
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending: Item[] | undefined = chunk;
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+        const out = await documents.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        found.push(...(out.Responses?.[table] ?? []));
+        pending = out.UnprocessedKeys?.[table]?.Keys as Item[] | undefined;
+      }
+    }),
+  );
+  return found;
 }

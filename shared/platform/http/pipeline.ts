@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z, ZodType } from 'zod';
 import { logger } from '../logger';
 import {
@@ -42,6 +42,8 @@ export interface HttpInput<P, Q, B, H> {
   /** Every request header by lower-case name, the declared ones parsed. */
   headers: H & Readonly<Record<string, string | undefined>>;
   event: APIGatewayProxyEvent;
+  /** The invocation (its remaining time bounds work that must end with it). */
+  context: Context;
 }
 
 /**
@@ -69,7 +71,7 @@ export function httpHandler<
     .use(declaredHeaders(route.headers))
     .use(jsonBody())
     .use(validateInput(route))
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const { params, query, body, headers } = inputOf(event);
       return handle({
         params: params as Out<P>,
@@ -77,6 +79,7 @@ export function httpHandler<
         body: body as Out<B>,
         headers: { ...event.headers, ...headers } as HttpInput<never, never, never, HeadersOut<H>>['headers'],
         event,
+        context,
       });
     });
 }
