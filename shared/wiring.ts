@@ -116,9 +116,13 @@ export const orderLog = /* @__PURE__ */ once(() =>
 );
 
 /** The simulated payment provider; its ledger (idempotent by order id) on the stack's Redis. */
-export const payment = /* @__PURE__ */ once(async () => simulatedPayment(await redis(), config.payment));
+export const payment = /* @__PURE__ */ once(async () =>
+  simulatedPayment(await redis(), { ...config.payment, namespace: config.dynamodb.eventTable }),
+);
 
-export const hotDealStock = /* @__PURE__ */ once(async () => redisStock(await redis(), config.hotDealShards));
+export const hotDealStock = /* @__PURE__ */ once(async () =>
+  redisStock(await redis(), { namespace: config.dynamodb.eventTable, shards: config.hotDealShards }),
+);
 
 /** What an admin stock setting needs (its function reaches nothing else). */
 export const stockSettingPorts = /* @__PURE__ */ once(async (): Promise<StockSettingPorts> => ({

@@ -1,14 +1,5 @@
-import { respond } from '#shared/api/handlers';
+import { orderHandler } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
 import { legacyHotDealOrders } from '#shared/wiring';
 
-export const handler = respond(
-  routes.orderLegacyHotDeal,
-  legacyHotDealOrders,
-  (placeOrder, { params, body, headers, context }) =>
-    placeOrder(
-      { productId: params.productId, customerId: body.customerId },
-      headers['idempotency-key'],
-      context,
-    ),
-);
+export const handler = orderHandler(routes.orderLegacyHotDeal, legacyHotDealOrders);

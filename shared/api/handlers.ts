@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { IdempotentPlaceOrder } from '../hotdeals/idempotency';
 import type { HeaderSpec, RouteSpec } from '../platform/http/route';
 import { negotiate } from '../platform/http/negotiate';
 import {
@@ -9,6 +10,7 @@ import {
   type Route,
 } from '../platform/http/pipeline';
 import { html, json, noContent, type HttpResponse } from '../platform/http/responses';
+import type { routes } from './routes';
 
 /** An HTML rendering of a route's result, offered beside JSON (content negotiation). */
 export interface Page {
@@ -68,3 +70,16 @@ function successOf(responses: RouteSpec['responses']): [number, RouteSpec['respo
   if (!found) throw new Error('a route declares one 2xx response');
   return [Number(found[0]), found[1]];
 }
+
+/** POST .../hotdeals/{productId}/orders, the same for the new and the legacy path. */
+export const orderHandler = (
+  route: (typeof routes)['orderHotDeal' | 'orderLegacyHotDeal'],
+  orders: () => Promise<IdempotentPlaceOrder>,
+) =>
+  respond(route, orders, (placeOrder, { params, body, headers, context }) =>
+    placeOrder(
+      { productId: params.productId, customerId: body.customerId },
+      headers['idempotency-key'],
+      context,
+    ),
+  );

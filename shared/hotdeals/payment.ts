@@ -31,15 +31,16 @@ export interface Payment {
 
 /**
  * The simulated provider: configurable latency and decline rate (defaults 0 and 0), its
- * ledger in Redis (`payment:<orderId>`, kept a day), which stands for the provider's own
+ * ledger in Redis (`payment:<log>:<orderId>`, kept a day), which stands for the provider's own
  * records: one SET NX per charge, so a retried charge finds the first outcome.
  */
 export function simulatedPayment(
   ledger: RedisClient,
-  options: { latencyMs: number; failureRate: number },
+  options: { latencyMs: number; failureRate: number; namespace: string },
   random = Math.random,
 ): Payment {
-  const key = (orderId: string) => `payment:${orderId}`;
+  // Order ids are unique within one log: the ledger is named by the log's table too.
+  const key = (orderId: string) => `payment:${options.namespace}:${orderId}`;
   /** Records the outcome unless one is there; answers the one that stands. */
   const record = async (orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome> => {
     const first = (await ledger.set(key(orderId), outcome, 'EX', 86_400, 'NX', 'GET')) as string | null;

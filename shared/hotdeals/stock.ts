@@ -21,24 +21,15 @@ import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from 
  */
 const tag = (productId: number, shard: number) =>
   shard === 0 ? `{p:${productId}}` : `{p:${productId}:${shard}}`;
-const key = (productId: number, shard: number, name: string) => `hotdeal:${tag(productId, shard)}:${name}`;
-export const stockKey = (productId: number, shard = 0) => key(productId, shard, 'stock');
-const shardKeys = (productId: number, shard: number) => ({
-  stock: key(productId, shard, 'stock'),
-  free: key(productId, shard, 'free'),
-  buyers: key(productId, shard, 'buyers'),
-  pending: key(productId, shard, 'pending'),
-  reservations: key(productId, shard, 'reservations'),
-});
-/** The keys every script of a shard takes, in its KEYS order. */
-const scriptKeys = (productId: number, shard: number) => {
-  const k = shardKeys(productId, shard);
-  return [k.stock, k.free, k.buyers, k.pending, k.reservations];
-};
-const releasedKey = (productId: number, shard: number, setting: number, unit: number, version: number) =>
-  key(productId, shard, `released:${setting}:${unit}:${version}`);
-/** Products whose reconcile is due (a claim found Redis behind the log). */
-const SUSPECT = 'hotdeal:suspect';
+/**
+ * Redis state belongs to one log: its keys are named by the log's table (`namespace`), so
+ * two logs on one Redis (the dev and the test tables locally) never read each other's
+ * settings. `hotdeal:order_events:{p:1}:stock`.
+ */
+const key = (namespace: string, productId: number, shard: number, name: string) =>
+  `hotdeal:${namespace}:${tag(productId, shard)}:${name}`;
+export const stockKey = (namespace: string, productId: number, shard = 0) =>
+  key(namespace, productId, shard, 'stock');
 
 /** Splits a quantity over shards as evenly as possible (the first ones get the remainder). */
 export const splitStock = (quantity: number, shards: number): number[] =>
@@ -254,9 +245,26 @@ export interface UnitStock {
   takeSuspects(): Promise<number[]>;
 }
 
-export function redisStock(redis: RedisClient, shards = 1): UnitStock {
+export function redisStock(redis: RedisClient, options: { namespace: string; shards?: number }): UnitStock {
+  const { namespace, shards = 1 } = options;
   const scripts = withHotDealScripts(redis);
   const allShards = Array.from({ length: shards }, (_, k) => k);
+  const shardKeys = (productId: number, shard: number) => ({
+    stock: key(namespace, productId, shard, 'stock'),
+    free: key(namespace, productId, shard, 'free'),
+    buyers: key(namespace, productId, shard, 'buyers'),
+    pending: key(namespace, productId, shard, 'pending'),
+    reservations: key(namespace, productId, shard, 'reservations'),
+  });
+  /** The keys every script of a shard takes, in its KEYS order. */
+  const scriptKeys = (productId: number, shard: number) => {
+    const k = shardKeys(productId, shard);
+    return [k.stock, k.free, k.buyers, k.pending, k.reservations];
+  };
+  const releasedKey = (productId: number, shard: number, setting: number, unit: number, version: number) =>
+    key(namespace, productId, shard, `released:${setting}:${unit}:${version}`);
+  /** Products whose reconcile is due (a claim found Redis behind the log). */
+  const suspects = `hotdeal:${namespace}:suspect`;
   return {
     shards,
 
@@ -423,11 +431,11 @@ export function redisStock(redis: RedisClient, shards = 1): UnitStock {
     },
 
     async suspect(productId) {
-      await onRedis(redis.sadd(SUSPECT, String(productId)));
+      await onRedis(redis.sadd(suspects, String(productId)));
     },
 
     async takeSuspects() {
-      const ids = await onRedis(redis.spop(SUSPECT, 1000));
+      const ids = await onRedis(redis.spop(suspects, 1000));
       return ids.map(Number);
     },
   };

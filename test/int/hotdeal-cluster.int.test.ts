@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient, type RedisClient } from '#shared/platform/clients/redis';
+import { config } from '#shared/platform/config';
 import { closeAll } from '#shared/wiring';
 import { redisStock, splitStock, stockKey } from '#shared/hotdeals/stock';
 import { testHotDeals, testPayment } from '../support/order-events';
@@ -55,9 +56,11 @@ describe('hot deals on a 3-master Redis Cluster', () => {
       orderId: `${r.productId}-1-7-1`,
       durable: true,
     };
-    await redisStock(cluster).release(release);
-    await redisStock(cluster).release(release);
-    expect(await redisStock(cluster).remaining(r.productId)).toBe(1);
+    await redisStock(cluster, { namespace: config.dynamodb.eventTable }).release(release);
+    await redisStock(cluster, { namespace: config.dynamodb.eventTable }).release(release);
+    expect(await redisStock(cluster, { namespace: config.dynamodb.eventTable }).remaining(r.productId)).toBe(
+      1,
+    );
   });
 
   it('splits a hot product over 4 shards on different slots and sells exactly 1,000 of 3,000 orders', async () => {
@@ -66,7 +69,7 @@ describe('hot deals on a 3-master Redis Cluster', () => {
       [0, 1, 2, 3].map((k) =>
         (cluster as unknown as { cluster(...a: string[]): Promise<number> }).cluster(
           'KEYSLOT',
-          stockKey(productId, k),
+          stockKey(config.dynamodb.eventTable, productId, k),
         ),
       ),
     );

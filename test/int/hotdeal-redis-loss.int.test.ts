@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
 import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
+import { stockKey } from '#shared/hotdeals/stock';
 import { createRedisClient } from '#shared/platform/clients/redis';
+import { config } from '#shared/platform/config';
 import { closeAll, redis as connectRedis } from '#shared/wiring';
 import { soldInLog, testHotDealPorts, testPayment } from '../support/order-events';
 import { rush } from '../support/rush';
@@ -138,7 +140,7 @@ describe('Redis loses acknowledged writes mid-sale', () => {
     await deals.setStock(productId, { quantity: 300 });
     const before = await rush(deals, productId, 200, 150);
     expect(before.sold).toBe(200);
-    const key = `hotdeal:{p:${productId}}:stock`;
+    const key = stockKey(config.dynamodb.eventTable, productId);
     await stockRedis.hincrby(key, 'next', -50); // the replica had not seen the last 50 units go
     expect((await deals.remaining(productId)).remaining).toBe(150);
 

@@ -156,7 +156,7 @@ describe('hot deals on Redis and the order log (new path)', () => {
     const productId = freshProduct();
     const d = deals();
     await d.setStock(productId, { quantity: 5 });
-    const stock = redisStock(redis);
+    const stock = redisStock(redis, { namespace: config.dynamodb.eventTable });
     const release = {
       productId,
       customerId: 1,
@@ -189,7 +189,7 @@ describe('hot deals on Redis and the order log (new path)', () => {
     await expect(deals(declined).placeOrder({ productId, customerId: 1 })).rejects.toBeInstanceOf(
       PaymentDeclinedError,
     );
-    await redis.del(stockKey(productId));
+    await redis.del(stockKey(config.dynamodb.eventTable, productId));
     const report = await reconcileHotDealStock(ports(), productId, { pendingMs: 30_000 });
     expect(report).toMatchObject({
       setting: 1,

@@ -23,6 +23,7 @@ import {
 import { testHotDealPorts, testPayment } from '../support/order-events';
 import { readSetting, readUnits } from '#shared/hotdeals/reconcile';
 import { redisStock } from '#shared/hotdeals/stock';
+import { config } from '#shared/platform/config';
 import { rush } from '../support/rush';
 import * as wiring from '#shared/wiring';
 
@@ -135,7 +136,9 @@ describe('projection runner', () => {
     const setting = await readSetting(dynamoEventStore(documents, log), productId);
     const units = await readUnits(dynamoEventStore(documents, log), setting!);
     expect(setting).toMatchObject({ setting: 2, quantity: 80 });
-    expect(units.filter((u) => u.state === 'free').length).toBe(await redisStock(redis).remaining(productId));
+    expect(units.filter((u) => u.state === 'free').length).toBe(
+      await redisStock(redis, { namespace: config.dynamodb.eventTable }).remaining(productId),
+    );
   });
 });
 

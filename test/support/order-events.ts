@@ -19,13 +19,14 @@ export const testPayment = async (
   options: { latencyMs?: number; failureRate?: number } = {},
 ): Promise<Payment> =>
   simulatedPayment(await redis(), {
+    namespace: config.dynamodb.eventTable,
     latencyMs: options.latencyMs ?? 0,
     failureRate: options.failureRate ?? 0,
   });
 
 /** The new path's ports on the test tables, with the stock's Redis client and the payment given. */
 export const testHotDealPorts = (stockRedis: RedisClient, payment: Payment, shards = 1): HotDealPorts => ({
-  stock: redisStock(stockRedis, shards),
+  stock: redisStock(stockRedis, { namespace: config.dynamodb.eventTable, shards }),
   events: testEvents,
   catalog: dynamoCatalog(dynamo().documents, config.dynamodb.catalogTable),
   payment,

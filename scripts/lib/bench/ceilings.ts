@@ -11,7 +11,7 @@ export interface RedisCeiling {
   reserveP99Ms: number;
 }
 
-const BENCH_KEY = 'bench:{p:0}:stock';
+const BENCH_KEY = 'bench:{p:0}';
 
 /** Parses redis-benchmark --csv: a header line, then one quoted line per test. */
 export function parseRedisBenchmarkCsv(csv: string): { rps: number; p99: number }[] {
@@ -60,19 +60,28 @@ export function measureRedisCeiling(port: number, clients = 150, requests = 100_
     if (!row) throw new Error(`redis-benchmark printed no result: ${r.stdout}`);
     return row;
   };
-  cli('SET', BENCH_KEY, String(requests * 1000));
+  const keys = ['stock', 'free', 'buyers', 'pending', 'reservations'].map((k) => `${BENCH_KEY}:${k}`);
+  // A setting with units enough never to run out.
+  cli(
+    'HSET',
+    `${BENCH_KEY}:stock`,
+    'setting',
+    '1',
+    'next',
+    '1',
+    'last',
+    String(requests * 1000),
+    'limit',
+    '0',
+    'base',
+    '0',
+  );
   try {
     const incr = bench('-t', 'incr');
-    // The script as the order path runs it: stock key and epoch key (same hash tag).
-    const reserve = bench(
-      'EVAL',
-      RESERVE_SCRIPT.replace(/\s+/g, ' ').trim(),
-      '2',
-      BENCH_KEY,
-      `${BENCH_KEY}:epoch`,
-    );
+    // The script as the order path runs it: a product's five keys (one hash tag), product, customer, time.
+    const reserve = bench('EVAL', RESERVE_SCRIPT.replace(/\s+/g, ' ').trim(), '5', ...keys, '0', '1', '0');
     return { clients, requests, incrRps: incr.rps, reserveRps: reserve.rps, reserveP99Ms: reserve.p99 };
   } finally {
-    cli('DEL', BENCH_KEY, 'counter:__rand_int__'); // the key INCR used
+    cli('DEL', ...keys, 'counter:__rand_int__'); // and the key INCR used
   }
 }

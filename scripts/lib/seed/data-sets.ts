@@ -75,7 +75,7 @@ export const HOTDEAL_PRODUCT = 1;
 export const HOTDEAL_STOCK = 1000;
 
 export async function seedHotDeal(): Promise<void> {
-  if ((await (await redis()).exists(stockKey(HOTDEAL_PRODUCT))) === 0) {
+  if ((await (await redis()).exists(stockKey(config.dynamodb.eventTable, HOTDEAL_PRODUCT))) === 0) {
     const ports = await sweeperPorts();
     if (await readSetting(ports.events, HOTDEAL_PRODUCT)) {
       const r = await reconcileHotDealStock(ports, HOTDEAL_PRODUCT, { pendingMs: config.sweeper.pendingMs });
