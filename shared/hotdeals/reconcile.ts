@@ -142,9 +142,10 @@ export interface ReconcileReport {
 /**
  * Brings Redis back to what the log says of the setting on sale: after a failover or a
  * restart that forgot writes, or whenever a claim found a unit held (the sweeper runs it
- * then, and every minute). The log decides: Redis is rewritten when it would offer a unit
- * the log says is held, or holds back one the log says is free. Orders the log shows
- * unfinished past `pendingMs` are finished as the sweeper finishes them.
+ * then, and every minute). The log decides: Redis is rewritten when it lost the setting or
+ * offers a unit the log says is held (or at a version the log has passed). Orders the log
+ * shows unfinished past `pendingMs` are finished as the sweeper finishes them, which gives
+ * back what they held.
  */
 export async function reconcileHotDealStock(
   ports: SettlementPorts,
@@ -184,15 +185,20 @@ export async function reconcileHotDealStock(
     }),
   );
   const wanted = shardsFromLog(s, settled, await readBuyers(events, s, settled), held);
+  // Redis is read after the log: a unit the log holds was handed out before it was claimed,
+  // so a Redis that offers it now has forgotten the handout (sales going on meanwhile never
+  // make a held unit free again). What Redis holds back that the log has free is left to
+  // the sweeper: an order or a reservation in flight, finished and given back from the log.
   const inRedis = await stock.read(productId);
-  const redisOffers = inRedis.flatMap(offered).sort();
-  const logOffers = wanted.flatMap(offered).sort();
-  const buyersOf = (shard: ShardState | null | undefined) =>
-    JSON.stringify(Object.entries(shard?.buyers ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  const redisOffers = inRedis.flatMap(offered);
+  const logOffers = wanted.flatMap(offered);
+  const freeAt = new Map(logOffers.map((o) => o.split(':') as [string, string]));
+  const offersHeld = redisOffers.some((o) => {
+    const [unit, version] = o.split(':') as [string, string];
+    return freeAt.get(unit) !== version && !held.has(Number(unit));
+  });
   const behind =
-    inRedis.some((r) => !r || r.setting < s.setting) ||
-    (inRedis[0]?.setting === s.setting &&
-      (redisOffers.join() !== logOffers.join() || buyersOf(inRedis[0]) !== buyersOf(wanted[0])));
+    inRedis.some((r) => !r || r.setting < s.setting) || (inRedis[0]?.setting === s.setting && offersHeld);
   let rewritten = false;
   if (behind && !inRedis.some((r) => r && r.setting > s.setting)) {
     rewritten = await stock.write(productId, wanted);
