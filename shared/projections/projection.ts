@@ -22,6 +22,11 @@ export interface Projection<S extends Row = Row> {
   /** The row an event changes (its key attributes), or undefined. */
   rowKey(event: OrderEvent): Row | undefined;
   evolve(state: S | undefined, event: OrderEvent): S | undefined;
+  /**
+   * Each row is made by one event and never changes afterwards (a confirmed purchase): the
+   * runner writes it with an idempotent put, with no stream positions (half the writes).
+   */
+  readonly immutable?: true;
 }
 
 export const READ_MODELS = ['purchase_history', 'product_sales'] as const;

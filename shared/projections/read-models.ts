@@ -18,6 +18,7 @@ export type PurchaseRow = PurchaseRecord & Row & { order_id: string };
  */
 export const purchaseHistory: Projection<PurchaseRow> = {
   name: 'purchase_history',
+  immutable: true,
   key: [
     { name: 'customer_id', type: 'N' },
     { name: 'purchase_id', type: 'N' },

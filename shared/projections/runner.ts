@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { logOrder, type StoredEvent } from '../events/event';
 import { parseOrderEvent, type OrderEvent } from '../hotdeals/order-events';
 import type { Projection, Row } from './projection';
@@ -65,6 +65,7 @@ export async function projectEvents(
   options: { concurrency?: number; onApplied?: (lagsMs: number[]) => void } = {},
 ): Promise<ProjectResult> {
   const { documents } = state;
+  if (projection.immutable) return putImmutableRows(documents, projection, table, events, options.onApplied);
   // 1. This projection's streams, each's events in version order, duplicates dropped.
   const streams = new Map<string, StoredEvent[]>();
   for (const e of events) {
@@ -205,8 +206,9 @@ async function transact(documents: ProjectionStateStore['documents'], items: Tra
   }
 }
 
+/** A row without the runner's bookkeeping (its revision, when an immutable row was written). */
 export function stripRevision(item: Row): Row {
-  const { [REVISION]: _rev, ...rest } = item;
+  const { [REVISION]: _rev, projected_at: _at, ...rest } = item;
   return rest;
 }
 
@@ -234,4 +236,44 @@ export async function projectWithRetry(
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }
+}
+
+/**
+ * An immutable projection's rows: each made by one event, written as it is, in batches of
+ * 25 puts. A put of the same row again (a redelivered event, a replay) writes the same
+ * item: applying is idempotent without positions. `projected_at` says when (the lag).
+ */
+async function putImmutableRows(
+  documents: ProjectionStateStore['documents'],
+  projection: Projection,
+  table: string,
+  events: readonly StoredEvent[],
+  onApplied?: (lagsMs: number[]) => void,
+): Promise<ProjectResult> {
+  const rows: { row: Row; event: StoredEvent }[] = [];
+  for (const e of events) {
+    if (!projection.handles(e.streamId)) continue;
+    const parsed = parseOrderEvent(e);
+    const key = parsed && projection.rowKey(parsed);
+    const row = key && parsed ? projection.evolve(undefined, parsed) : undefined;
+    if (key && row) rows.push({ row: { ...row, ...key }, event: e });
+  }
+  const lagsMs: number[] = [];
+  for (let i = 0; i < rows.length; i += 25) {
+    const part = rows.slice(i, i + 25);
+    const at = Date.now();
+    let pending: Record<string, unknown>[] | undefined = part.map(({ row }) => ({
+      PutRequest: { Item: { ...row, projected_at: at } },
+    }));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+    }
+    const committed = Date.now();
+    const lags = part.map(({ event }) => committed - Date.parse(event.recordedAt));
+    lagsMs.push(...lags);
+    onApplied?.(lags);
+  }
+  return { applied: rows.length, skipped: 0, lagsMs };
 }

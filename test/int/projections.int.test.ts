@@ -1,6 +1,6 @@
 import '../support/env';
 import { randomInt, randomUUID } from 'node:crypto';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoEventStore, readAllEvents, type StoredEvent } from '#shared/events/event-store';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
@@ -67,12 +67,13 @@ afterAll(async () => {
     await dynamodb.send(new DeleteTableCommand({ TableName }));
 });
 
-/** A DynamoDB client that fails the n-th read-model transaction, as a crash would. */
+/** A DynamoDB client that fails the n-th read-model write (a transaction or a batch), as a crash would. */
 function crashingAt(n: number): Documents {
   let transactions = 0;
   return {
     send: ((command: unknown) => {
-      if (command instanceof TransactWriteCommand && ++transactions === n)
+      const write = command instanceof TransactWriteCommand || command instanceof BatchWriteCommand;
+      if (write && ++transactions === n)
         return Promise.reject(new Error('projector crashed'));
       return documents.send(command as never);
     }) as Documents['send'],
@@ -106,10 +107,13 @@ describe('projection runner', () => {
       const partial = (await readModelRows(documents, table)).length;
       // Redelivered (as the stream would), then the rest, then everything once more.
       const again = await projectWithRetry(state, projection, table, first);
-      expect(again.skipped).toBeGreaterThan(0);
       await projectWithRetry(state, projection, table, events.slice(300));
       const redelivered = await projectWithRetry(state, projection, table, events);
-      expect(redelivered.applied).toBe(0);
+      if (!projection.immutable) {
+        // Positions say what is done: a redelivery applies nothing again.
+        expect(again.skipped).toBeGreaterThan(0);
+        expect(redelivered.applied).toBe(0);
+      }
       expect(partial).toBeGreaterThan(0);
 
       // (no active-table pointer exists yet, so the check reads the table it is given)

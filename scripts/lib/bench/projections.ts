@@ -1,6 +1,7 @@
 import { config } from '#shared/platform/config';
 import type { StoredEvent } from '#shared/events/event-store';
-import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
+import { parseOrderEvent } from '#shared/hotdeals/order-events';
+import { READ_MODELS, type Projection, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { batchGetItems } from '#shared/platform/clients/dynamodb-pages';
 import { positionKey, readActiveTable } from '#shared/projections/state';
@@ -34,10 +35,11 @@ export async function measureProjectionLag(since: string, waitMs = 30_000): Prom
     const mine = events.filter((e) => projection.handles(e.streamId));
     const { table } = await readActiveTable(projectionState(), name, config.readModels[name]);
     const deadline = Date.now() + waitMs;
-    let seen = await lagsOf(table, mine);
+    const lags = () => (projection.immutable ? rowLagsOf(projection, table, mine) : lagsOf(table, mine));
+    let seen = await lags();
     while (seen.missing > 0 && Date.now() < deadline) {
       await sleep(500);
-      seen = await lagsOf(table, mine);
+      seen = await lags();
     }
     result.missing += seen.missing;
     result.byReadModel[name] = summarizeLags(seen.lags);
@@ -65,6 +67,35 @@ async function lagsOf(table: string, events: StoredEvent[]): Promise<{ lags: num
     // event of each stream has its own time; earlier ones were applied no later.
     if (!p || Number(p.version) < e.version) missing++;
     else if (Number(p.version) === e.version) lags.push(Number(p.projected_at) - Date.parse(e.recordedAt));
+  }
+  return { lags, missing };
+}
+
+/** An immutable projection's rows say themselves when they were written. */
+async function rowLagsOf(
+  projection: Projection,
+  table: string,
+  events: StoredEvent[],
+): Promise<{ lags: number[]; missing: number }> {
+  const keyed = events.flatMap((e) => {
+    const parsed = parseOrderEvent(e);
+    const key = parsed && projection.rowKey(parsed);
+    return key ? [{ e, key }] : [];
+  });
+  const rows = await batchGetItems(
+    projectionState().documents,
+    table,
+    keyed.map((k) => k.key),
+  );
+  const at = new Map(
+    rows.map((r) => [projection.key.map((k) => r[k.name]).join('#'), Number(r.projected_at)]),
+  );
+  const lags: number[] = [];
+  let missing = 0;
+  for (const { e, key } of keyed) {
+    const t = at.get(projection.key.map((k) => key[k.name]).join('#'));
+    if (t === undefined) missing++;
+    else lags.push(t - Date.parse(e.recordedAt));
   }
   return { lags, missing };
 }

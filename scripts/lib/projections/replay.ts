@@ -194,6 +194,8 @@ export async function checkReadModel(
       drift.missing++;
       if (drift.examples.length < 5) drift.examples.push(`missing ${k}`);
     }
+  // An immutable projection keeps no positions: what it has not applied yet shows as missing.
+  if (projection.immutable) return drift;
   const positions = await readPositions(state, table, [...lastVersion.keys()]);
   for (const [stream, last] of lastVersion)
     drift.unapplied += Math.max(0, last - (positions.get(stream) ?? 0));
