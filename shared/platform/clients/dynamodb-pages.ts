@@ -54,16 +54,23 @@ export async function scanAll(documents: Documents, input: ScanInput, segments =
 }
 
 /**
- * BatchGet of any number of keys (100 per call, the calls run side by side), retrying
- * what DynamoDB left unprocessed; strongly consistent. Items come back in no set order.
+ * BatchGet of any number of keys (100 per call, `parallel` calls at a time so a big read
+ * never floods the store the order path shares), retrying what DynamoDB left
+ * unprocessed; strongly consistent. Items come back in no set order.
  */
-export async function batchGetItems(documents: Documents, table: string, keys: Item[]): Promise<Item[]> {
+export async function batchGetItems(
+  documents: Documents,
+  table: string,
+  keys: Item[],
+  parallel = 4,
+): Promise<Item[]> {
   const found: Item[] = [];
   const chunks = Array.from({ length: Math.ceil(keys.length / 100) }, (_, i) =>
     keys.slice(i * 100, i * 100 + 100),
   );
-  await Promise.all(
-    chunks.map(async (chunk) => {
+  let next = 0;
+  const worker = async () => {
+    for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) {
       let pending: Item[] | undefined = chunk;
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
@@ -73,7 +80,8 @@ export async function batchGetItems(documents: Documents, table: string, keys: I
         found.push(...(out.Responses?.[table] ?? []));
         pending = out.UnprocessedKeys?.[table]?.Keys as Item[] | undefined;
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
   return found;
 }
