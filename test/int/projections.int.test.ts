@@ -73,8 +73,7 @@ function crashingAt(n: number): Documents {
   return {
     send: ((command: unknown) => {
       const write = command instanceof TransactWriteCommand || command instanceof BatchWriteCommand;
-      if (write && ++transactions === n)
-        return Promise.reject(new Error('projector crashed'));
+      if (write && ++transactions === n) return Promise.reject(new Error('projector crashed'));
       return documents.send(command as never);
     }) as Documents['send'],
   };

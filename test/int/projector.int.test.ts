@@ -2,7 +2,7 @@ import '../support/env';
 import { randomInt, randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '#shared/platform/config';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
@@ -53,14 +53,16 @@ const storeWith = async (failureRate: number) => ({
 const streams = new DynamoDBStreamsClient(dynamoClientConfig(config));
 
 /**
- * Fails every 4th read-model transaction, as a projector dying mid-batch would (each
- * attempt still commits three, so a batch gets through on redelivery).
+ * Fails every 4th read-model write (a transaction of the positioned read models, a batch of
+ * the immutable purchase rows), as a projector dying mid-batch would (each attempt still
+ * commits three, so a batch gets through on redelivery).
  */
 let crashes = 0;
 let transactions = 0;
 const flaky: Documents = {
   send: ((command: unknown) => {
-    if (command instanceof TransactWriteCommand && ++transactions % 4 === 0) {
+    const write = command instanceof TransactWriteCommand || command instanceof BatchWriteCommand;
+    if (write && ++transactions % 4 === 0) {
       crashes++;
       return Promise.reject(new Error('projector crashed'));
     }
