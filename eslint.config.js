@@ -33,6 +33,15 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-extraneous-class': 'off', '@typescript-eslint/no-dynamic-delete': 'off' },
   },
   {
+    // Artillery processors: CommonJS, loaded by Artillery (its own Node, its own require).
+    files: ['artillery/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', Buffer: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // In tests a failed `!` is a failed test, which is what it should be.
     files: ['test/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -243,12 +243,24 @@ async function main(): Promise<number> {
   const dev = local ? await ensureLocalApi(target, say, devLog) : undefined;
   try {
     const ctx: Context = { target, local, dir, devStarted: dev !== undefined, summary };
-    if (local && chosen.some((c) => (SCENARIOS[c] as Scenario).rush)) {
-      say('ceiling: GET /ping (a do-nothing handler), the rush shape, same generator');
+    if (local) {
+      // Every scenario sends bearer tokens; what one verification costs, measured first:
+      // the same do-nothing handler shape with (GET /auth/me) and without (GET /ping) one.
+      say('ceiling: GET /ping (a do-nothing handler, no token), the rush shape, same generator');
       summary.ceilings.http = pathResult(
         runArtillery('ceiling.yml', { target, output: join(dir, 'ceiling.json') }),
       );
-      say(`ceiling: ${summary.ceilings.http.rps} req/s; redis-benchmark on the local Redis`);
+      say('verification: GET /auth/me (verifies a bearer token, nothing else), the same shape');
+      summary.ceilings.verify = pathResult(
+        runArtillery('verify.yml', { target, output: join(dir, 'verify.json') }),
+      );
+      const { http, verify } = summary.ceilings;
+      say(
+        `ceiling: ${http.rps} req/s, p50 ${http.p50} ms without a token; ${verify.rps} req/s, p50 ${verify.p50} ms verifying one`,
+      );
+    }
+    if (local && chosen.some((c) => (SCENARIOS[c] as Scenario).rush)) {
+      say('ceiling: redis-benchmark on the local Redis');
       summary.ceilings.redis = measureRedisCeiling(Number(process.env.OSHOP_REDIS_PORT ?? 16379));
     }
     for (const name of chosen) await runScenario(name, SCENARIOS[name], ctx);

@@ -46,6 +46,8 @@ say "seeding (scale ${OSHOP_SEED_SCALE:-1})"
 tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
 say "migrating the legacy data into the new stores (resumes; verifies what it writes)"
 tsx scripts/migrate.ts purchases crm catalog --verify-if-migrated
+say "the dev issuer's signing keys (made once under .local/auth; npm run token prints tokens)"
+tsx scripts/token.ts staff >/dev/null
 say "starting the projector (order events -> read models; its lines start with [projector])"
 tsx scripts/projector.ts &
 projector_pid=$!
@@ -59,4 +61,8 @@ export SLS_LOG_LEVEL="${SLS_LOG_LEVEL:-warning}"
 mode=(--useInProcess --noTimeout)
 [ "${OSHOP_DEV_RELOAD:-0}" = 1 ] && mode=(--reloadHandler)
 say "serving on http://localhost:$PORT (ready in about $((SECONDS - t0)) s of setup; Ctrl-C stops)"
+say "calls need a bearer token from the dev issuer:"
+say "  TOKEN=\$(npm run -s token -- customer 1)   # or: staff, admin"
+say "  curl -H \"authorization: Bearer \$TOKEN\" localhost:$PORT/purchases/1"
+say "  in a browser: http://localhost:$PORT/ (todos) and http://localhost:$PORT/crm (staff) sign you in"
 serverless offline start --httpPort "$PORT" --lambdaPort "$LAMBDA_PORT" --noPrependStageInUrl "${mode[@]}"

@@ -42,7 +42,7 @@ const closers: (() => Promise<unknown>)[] = [];
 export const dynamo = /* @__PURE__ */ once(() => createDynamoClients(config));
 
 export const redis = /* @__PURE__ */ once(async () => {
-  const client = await connectRedis(config.redis, config.region, (await credentials()).redis.password);
+  const client = await connectRedis(config.redis, config.region, (await credentials()).redis);
   closers.push(async () => client.disconnect());
   return client;
 });

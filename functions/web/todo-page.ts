@@ -1,9 +1,12 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { TODO_PAGE } from '#shared/web/todo-page';
+import { config } from '#shared/platform/config';
+import { once } from '#shared/platform/memo';
+import { signInOf } from '#shared/web/sign-in';
+import { todoPage } from '#shared/web/todo-page';
 
 export const handler = respond(
   routes.todoPage,
-  () => TODO_PAGE,
+  once(() => todoPage(signInOf(config))),
   async (page) => page,
 );

@@ -1,6 +1,8 @@
 import type { ZodType } from 'zod';
 import type { IdempotentPlaceOrder } from '../hotdeals/idempotency';
-import type { HeaderSpec, RouteSpec } from '../platform/http/route';
+import { ForbiddenError, type Identity } from '../platform/auth/identity';
+import { heldToSelf, isRoleGuard, requireSelf } from '../platform/http/guards';
+import type { Guard, HeaderSpec, RouteSpec } from '../platform/http/route';
 import { negotiate } from '../platform/http/negotiate';
 import {
   httpHandler,
@@ -9,14 +11,10 @@ import {
   type Out,
   type Route,
 } from '../platform/http/pipeline';
-import { html, json, noContent, type HttpResponse } from '../platform/http/responses';
+import { html, json, noContent, type HttpResponse, type Page } from '../platform/http/responses';
 import type { routes } from './routes';
 
-/** An HTML rendering of a route's result, offered beside JSON (content negotiation). */
-export interface Page {
-  body: string;
-  headers?: Record<string, string>;
-}
+export type { Page };
 
 export interface RespondOptions<T> {
   /** Response headers from the result (e.g. Location of what was created). */
@@ -53,15 +51,29 @@ export function respond<
         ? negotiate(input.headers.accept, ['application/json', 'text/html'])
         : undefined;
     const result = await call(await service(), input);
+    answerIsTheCallers(route.guard, input.caller, result);
     const headers = { ...options.headers?.(result), ...(type ? { vary: 'Accept' } : {}) };
     if (status === 204) return noContent();
     if (type === 'text/html' && options.page) {
       const page = options.page(result);
       return html(status, page.body, { ...headers, ...page.headers });
     }
-    if (!spec.json) return html(status, String(result), headers);
+    if (!spec.json) {
+      // An HTML route answers its page: text, or a Page with headers of its own (its CSP).
+      const page: Page = typeof result === 'string' ? { body: result } : (result as Page);
+      return html(status, page.body, { ...headers, ...page.headers });
+    }
     return json(status, result, headers);
   });
+}
+
+/**
+ * A route whose answer names its customer (an order's status): a caller held to their own
+ * id sees only theirs. (Checked after the lookup: the id is in the answer, not the request.)
+ */
+function answerIsTheCallers(guard: Guard, caller: Identity | undefined, result: unknown): void {
+  if (!heldToSelf(guard, caller) || !isRoleGuard(guard) || guard.self?.in !== 'answer') return;
+  requireSelf(caller, (result as Record<string, unknown> | null)?.[guard.self.field]);
 }
 
 /** The route's one success response (2xx). */
@@ -76,10 +88,17 @@ export const orderHandler = (
   route: (typeof routes)['orderHotDeal' | 'orderLegacyHotDeal'],
   orders: () => Promise<IdempotentPlaceOrder>,
 ) =>
-  respond(route, orders, (placeOrder, { params, body, headers, context }) =>
+  respond(route, orders, (placeOrder, { params, caller, headers, context }) =>
     placeOrder(
-      { productId: params.productId, customerId: body.customerId },
+      // The buyer is the token's customer (the guard checked a body customerId against it).
+      { productId: params.productId, customerId: buyerOf(caller) },
       headers['idempotency-key'],
       context,
     ),
   );
+
+/** The customer a buyer's token names (the route admits customers only). */
+function buyerOf(caller: Identity | undefined): number {
+  if (caller?.customerId === undefined) throw new ForbiddenError('This token names no customer');
+  return caller.customerId;
+}

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ROLES } from '../platform/auth/identity';
 import { ORDER_ID_PATTERN } from '../hotdeals/order-events';
 import { cursorParam, idParam, idValue, limitParam } from '../platform/http/params';
 
@@ -28,10 +29,13 @@ export const stockBody = z.strictObject(
   },
   { error: 'body must be a JSON object like {"quantity": 1000, "perCustomerLimit": 1}' },
 );
-export const orderBody = z.strictObject(
-  { customerId: idValue },
-  { error: 'body must be a JSON object like {"customerId": 1}' },
-);
+/** The buyer is the token's customer: the body may name them again, or be left out. */
+export const orderBody = z
+  .strictObject(
+    { customerId: idValue.optional() },
+    { error: 'body must be a JSON object like {"customerId": 1} or {}' },
+  )
+  .optional();
 /** Idempotency-Key header: an opaque client token (UUIDs fit). */
 export const idempotencyKey = z
   .string()
@@ -47,3 +51,15 @@ export const orderPath = z.object({
 });
 
 export const crmCustomerPath = z.object({ custId: idParam });
+
+/** The local dev issuer's sign-in: a role and, for a customer (only), which one. */
+const DEV_TOKEN_SHAPE =
+  'body must be a JSON object like {"role": "customer", "customerId": 1} or {"role": "staff"}';
+export const devTokenBody = z.discriminatedUnion(
+  'role',
+  [
+    z.strictObject({ role: z.literal('customer'), customerId: idValue }),
+    z.strictObject({ role: z.enum(ROLES.filter((r) => r !== 'customer') as ['staff', 'admin']) }),
+  ],
+  { error: DEV_TOKEN_SHAPE },
+);

@@ -7,10 +7,11 @@ import * as z from 'zod';
 import { ServiceHistory } from '../crm/service-history';
 import { Health } from '../health/health';
 import { HotDealOrder, HotDealOrderState, HotDealStock } from '../hotdeals/hotdeal';
+import { describeGuard, isRoleGuard } from '../platform/http/guards';
 import type { Guard, ResponseSpec, RouteSpec } from '../platform/http/route';
 import { Purchase, PurchasePage } from '../purchases/purchase';
 import { Todo, TodoPage } from '../todos/todo';
-import { ErrorBody, routes } from './routes';
+import { Caller, DevToken, ErrorBody, routes } from './routes';
 
 type Json = Record<string, unknown>;
 
@@ -51,10 +52,37 @@ const NAMED = new Map<z.ZodType, string>([
   [HotDealOrder, 'HotDealOrder'],
   [HotDealOrderState, 'HotDealOrderState'],
   [ServiceHistory, 'ServiceHistory'],
+  [Caller, 'Caller'],
+  [DevToken, 'DevToken'],
 ]);
 
-/** Each guard as an OpenAPI security requirement (public: none). */
-const SECURITY: Record<Guard, Json[] | undefined> = { public: undefined, admin: [{ adminKey: [] }] };
+/**
+ * What a route's guard adds to its operation: the bearer requirement (none on an open
+ * route), who may call it (description and `x-oshop-guard`), and the 401 and 403 it answers.
+ */
+function guarded(guard: Guard): { operation: Json; responses: Record<string, Json> } {
+  if (guard.allow === 'anyone') return { operation: { security: [] }, responses: {} };
+  const responses: Record<string, Json> = {
+    401: response({
+      description:
+        'UNAUTHENTICATED: no bearer token, or one that does not verify (signature, issuer, audience, expiry)',
+      json: ErrorBody,
+    }),
+  };
+  if (isRoleGuard(guard))
+    responses[403] = response({
+      description: `FORBIDDEN: a valid token without the right (this call is for ${describeGuard(guard)})`,
+      json: ErrorBody,
+    });
+  return {
+    operation: {
+      security: [{ bearer: [] }],
+      description: `Who may call: ${describeGuard(guard)}.`,
+      'x-oshop-guard': guard,
+    },
+    responses,
+  };
+}
 
 const bodySchema = (schema: z.ZodType): Json => {
   const name = NAMED.get(schema);
@@ -78,22 +106,26 @@ function operation(name: string, route: RouteSpec): Json {
     description: h.description,
     schema: inputSchema(h.schema),
   }));
+  const guard = guarded(route.guard);
   return {
     operationId: name,
     summary: route.summary,
     tags: [route.tag],
-    ...(SECURITY[route.guard] ? { security: SECURITY[route.guard] } : {}),
+    ...guard.operation,
     parameters: [...parameters('path', route.params), ...parameters('query', route.query), ...headerParams],
     ...(route.body
       ? {
           requestBody: {
-            required: true,
+            required: !route.body.safeParse(undefined).success,
             content: { 'application/json': { schema: inputSchema(route.body) } },
           },
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, r]) => [status, response(r)]),
+      Object.entries({ ...route.responses })
+        .map(([status, r]): [string, Json] => [status, response(r)])
+        .concat(Object.entries(guard.responses))
+        .sort(([a], [b]) => Number(a) - Number(b)),
     ),
   };
 }
@@ -109,13 +141,21 @@ export function buildOpenApi(): Json {
       title: 'oshop-msa',
       version: '1.0.0',
       description:
-        'Hot paths of a monolithic Oracle shop on DynamoDB, ElastiCache Redis and DocumentDB, each beside its legacy RDBMS path. Errors are {"error": {"code", "message"}}.',
+        'Hot paths of a monolithic Oracle shop on DynamoDB, ElastiCache Redis and DocumentDB, each beside its legacy RDBMS path. Errors are {"error": {"code", "message"}}. Callers send Authorization: Bearer <ID token>; each operation says who may call it.',
     },
     servers: [{ url: 'http://localhost:3000', description: 'npm run dev' }],
-    tags: ['ops', 'todos', 'purchases', 'hotdeals', 'crm', 'legacy'].map((name) => ({ name })),
+    tags: ['ops', 'auth', 'todos', 'purchases', 'hotdeals', 'crm', 'legacy'].map((name) => ({ name })),
     components: {
       schemas: Object.fromEntries([...NAMED].map(([schema, name]) => [name, outputSchema(schema)])),
-      securitySchemes: { adminKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'An ID token: from the Cognito user pool in AWS, from the dev issuer locally (npm run token -- customer 1 | staff | admin). Roles are its cognito:groups; a customer is its custom:customerId.',
+        },
+      },
     },
     paths,
   };

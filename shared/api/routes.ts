@@ -7,13 +7,15 @@
 import * as z from 'zod';
 import { ServiceHistory } from '../crm/service-history';
 import { Health } from '../health/health';
+import { ROLES } from '../platform/auth/identity';
 import { HotDealOrder, HotDealOrderState, HotDealStock } from '../hotdeals/hotdeal';
-import type { ResponseSpec, RouteSpec } from '../platform/http/route';
+import type { Guard, ResponseSpec, RouteSpec } from '../platform/http/route';
 import { Purchase, PurchasePage } from '../purchases/purchase';
 import { NewTodo, Todo, TodoChanges, TodoPage } from '../todos/todo';
 import {
   crmCustomerPath,
   customerPath,
+  devTokenBody,
   idempotencyKey,
   listTodosQuery,
   orderBody,
@@ -45,7 +47,6 @@ const bodyErrors = {
 };
 const storeDown = { 503: err('A store the request needs is unavailable; nothing was changed') };
 const notFound = (what: string) => ({ 404: err(`${what} not found`) });
-const adminErrors = { 401: err('Missing or wrong x-api-key') };
 const orderErrors = {
   402: err('PAYMENT_DECLINED: nothing was bought'),
   409: err(
@@ -60,6 +61,21 @@ const idempotencyHeader = {
   },
 };
 
+/** Who may call what (DESIGN.md, Identity and access), named once here. */
+const anyone = { allow: 'anyone' } as const satisfies Guard;
+const signedIn = { allow: 'signed-in' } as const satisfies Guard;
+const staff = { allow: ['staff'] } as const satisfies Guard;
+const admin = { allow: ['admin'] } as const satisfies Guard;
+/** That customer (the path's customerId), or staff. */
+const customerOrStaff = { allow: ['customer', 'staff'], self: { in: 'path', field: 'customerId' } } as const;
+/** A customer, as themselves only (the body's customerId absent or the token's). */
+const buyer = { allow: ['customer'], self: { in: 'body', field: 'customerId' } } as const;
+/** The order's customer, or staff. */
+const ordersCustomerOrStaff = {
+  allow: ['customer', 'staff'],
+  self: { in: 'answer', field: 'customerId' },
+} as const;
+
 /** New and legacy paths share each contract; the legacy one lives under /legacy. */
 type PathTag = 'purchases' | 'hotdeals' | 'crm' | 'legacy';
 const under = (tag: PathTag, path: string) => `${tag === 'legacy' ? '/legacy' : ''}${path}`;
@@ -70,7 +86,7 @@ const purchaseList = (summary: string, tag: PathTag) =>
     path: under(tag, '/purchases/{customerId}'),
     summary,
     tag,
-    guard: 'public' as const,
+    guard: customerOrStaff,
     params: customerPath,
     query: purchasePageQuery,
     responses: {
@@ -88,7 +104,7 @@ const purchaseOne = (summary: string, tag: PathTag) =>
     path: under(tag, '/purchases/{customerId}/{purchaseId}'),
     summary,
     tag,
-    guard: 'public' as const,
+    guard: customerOrStaff,
     params: purchasePath,
     responses: {
       200: ok('The purchase', Purchase),
@@ -105,13 +121,12 @@ const hotDealStock = (summary: string, tag: PathTag) =>
     path: under(tag, '/hotdeals/{productId}'),
     summary,
     tag,
-    guard: 'admin' as const,
+    guard: admin,
     params: productPath,
     body: stockBody,
     responses: {
       200: ok('Stock', HotDealStock),
       ...bodyErrors,
-      ...adminErrors,
       ...notFound('Hot deal'),
       ...storeDown,
       ...always,
@@ -124,7 +139,7 @@ const hotDealOrder = (summary: string, tag: PathTag) =>
     path: under(tag, '/hotdeals/{productId}/orders'),
     summary,
     tag,
-    guard: 'public' as const,
+    guard: buyer,
     params: productPath,
     body: orderBody,
     headers: idempotencyHeader,
@@ -144,7 +159,7 @@ const crmReport = (summary: string, tag: PathTag) =>
     path: under(tag, '/crm/customers/{custId}/service-history'),
     summary,
     tag,
-    guard: 'public' as const,
+    guard: staff,
     params: crmCustomerPath,
     responses: {
       200: {
@@ -160,13 +175,21 @@ const crmReport = (summary: string, tag: PathTag) =>
     },
   }) satisfies RouteSpec;
 
+/** Who a verified token says the caller is. */
+export const Caller = z.object({
+  subject: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  customerId: z.number().int().positive().optional(),
+});
+export const DevToken = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
+
 export const routes = {
   health: {
     method: 'get',
     path: '/health',
     summary: 'Probe every store',
     tag: 'ops',
-    guard: 'public',
+    guard: anyone,
     responses: { 200: ok('Store states', Health), ...always },
   },
   openApi: {
@@ -174,7 +197,7 @@ export const routes = {
     path: '/openapi.json',
     summary: 'This document',
     tag: 'ops',
-    guard: 'public',
+    guard: anyone,
     responses: { 200: ok('OpenAPI 3.1', z.looseObject({ openapi: z.string() })), ...always },
   },
   todoPage: {
@@ -182,7 +205,7 @@ export const routes = {
     path: '/',
     summary: 'The todo web page',
     tag: 'todos',
-    guard: 'public',
+    guard: anyone,
     responses: { 200: { description: 'HTML page', html: true }, ...always },
   },
   ping: {
@@ -190,8 +213,39 @@ export const routes = {
     path: '/ping',
     summary: 'No work behind the middleware (the HTTP ceiling in the bench)',
     tag: 'ops',
-    guard: 'public',
+    guard: anyone,
     responses: { 200: ok('Always ok', z.object({ ok: z.literal(true) })), ...always },
+  },
+
+  whoAmI: {
+    method: 'get',
+    path: '/auth/me',
+    summary: 'Who the bearer token says you are (its subject, roles and customer)',
+    tag: 'auth',
+    guard: signedIn,
+    responses: { 200: ok('The caller', Caller), ...always },
+  },
+  issueDevToken: {
+    method: 'post',
+    path: '/auth/dev-token',
+    summary: "The local dev issuer's sign-in (local stage only; in AWS, Cognito signs you in)",
+    tag: 'auth',
+    guard: anyone,
+    body: devTokenBody,
+    responses: {
+      201: ok('An ID token for an hour', DevToken),
+      ...bodyErrors,
+      404: err('Not on this stage: tokens come from the Cognito user pool'),
+      ...always,
+    },
+  },
+  crmPage: {
+    method: 'get',
+    path: '/crm',
+    summary: "The CRM report viewer (signs staff in, then shows a customer's report page)",
+    tag: 'crm',
+    guard: anyone,
+    responses: { 200: { description: 'HTML page', html: true }, ...always },
   },
 
   listTodos: {
@@ -199,7 +253,7 @@ export const routes = {
     path: '/todos',
     summary: 'List todos, a page at a time',
     tag: 'todos',
-    guard: 'public',
+    guard: signedIn,
     query: listTodosQuery,
     responses: { 200: ok('A page of todos', TodoPage), ...invalid, ...storeDown, ...always },
   },
@@ -208,7 +262,7 @@ export const routes = {
     path: '/todos',
     summary: 'Create a todo',
     tag: 'todos',
-    guard: 'public',
+    guard: signedIn,
     body: NewTodo,
     responses: { 201: ok('Created', Todo), ...bodyErrors, ...storeDown, ...always },
   },
@@ -217,7 +271,7 @@ export const routes = {
     path: '/todos/{id}',
     summary: 'One todo',
     tag: 'todos',
-    guard: 'public',
+    guard: signedIn,
     params: todoIdPath,
     responses: {
       200: ok('The todo', Todo),
@@ -232,7 +286,7 @@ export const routes = {
     path: '/todos/{id}',
     summary: 'Change a todo',
     tag: 'todos',
-    guard: 'public',
+    guard: signedIn,
     params: todoIdPath,
     body: TodoChanges,
     responses: {
@@ -248,7 +302,7 @@ export const routes = {
     path: '/todos/{id}',
     summary: 'Delete a todo',
     tag: 'todos',
-    guard: 'public',
+    guard: signedIn,
     params: todoIdPath,
     responses: { 204: { description: 'Deleted' }, ...invalid, ...notFound('Todo'), ...storeDown, ...always },
   },
@@ -263,7 +317,7 @@ export const routes = {
     path: '/hotdeals/{productId}',
     summary: 'Units left (Redis)',
     tag: 'hotdeals',
-    guard: 'public',
+    guard: anyone,
     params: productPath,
     responses: {
       200: ok('Stock', HotDealStock),
@@ -278,7 +332,7 @@ export const routes = {
     path: '/hotdeals/{productId}/orders/{orderId}',
     summary: 'Where an order stands: pending, confirmed or cancelled (the order log)',
     tag: 'hotdeals',
-    guard: 'public',
+    guard: ordersCustomerOrStaff,
     params: orderPath,
     responses: {
       200: ok('The order', HotDealOrderState),

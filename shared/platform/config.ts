@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { parseUtcDate } from './dates';
 
@@ -95,6 +96,19 @@ const schema = z.object({
       .optional(),
   ),
 
+  /**
+   * Who signs the bearer tokens (README: Identity and access): in AWS the Cognito user pool
+   * (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>, audience its app client,
+   * keys at <issuer>/.well-known/jwks.json unless AUTH_JWKS_URL says otherwise); locally the
+   * dev issuer, whose public keys are a file under .local/auth (npm run token).
+   */
+  AUTH_ISSUER: optionalText,
+  AUTH_AUDIENCE: optionalText,
+  AUTH_JWKS_URL: optionalText.pipe(z.url().optional()),
+  AUTH_JWKS_FILE: optionalText,
+  /** The local stack's data folder (scripts/lib.sh): the dev issuer keeps its keys there. */
+  OSHOP_LOCAL_DIR: z.string().trim().min(1).default('.local'),
+
   OSHOP_DYNAMODB_PORT: z.coerce.number().int().positive().default(18000),
   OSHOP_MONGO_PORT: z.coerce.number().int().positive().default(37017),
   OSHOP_REDIS_PORT: z.coerce.number().int().positive().default(16379),
@@ -144,7 +158,21 @@ export interface Config {
     acquireTimeoutMs: number;
   };
   corsAllowedOrigins: string[];
+  auth: AuthConfig;
 }
+
+/** Bearer token verification (shared/platform/auth/verify.ts). */
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  jwks: { url: string } | { file: string };
+  /** Local stage only: where the dev issuer keeps its key pair (npm run token). */
+  devIssuerDir: string | undefined;
+}
+
+/** The dev issuer's names: any token that verifies locally says it comes from here. */
+export const DEV_ISSUER = 'oshop-local-dev-issuer';
+export const DEV_AUDIENCE = 'oshop-local';
 
 export class ConfigError extends Error {}
 
@@ -218,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       poolMax: e.LEGACY_DB_POOL_MAX,
       acquireTimeoutMs: e.LEGACY_DB_ACQUIRE_TIMEOUT_MS,
     },
+    auth: authConfig(e, isLocal, required),
     corsAllowedOrigins: (e.CORS_ALLOWED_ORIGINS ?? (isLocal ? LOCAL_ORIGINS : ''))
       .split(',')
       .map((o) => o.trim())
@@ -225,24 +254,45 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+function authConfig(
+  e: z.output<typeof schema>,
+  isLocal: boolean,
+  required: (name: string, value: string | undefined, localDefault: string) => string,
+): AuthConfig {
+  const issuer = required('AUTH_ISSUER', e.AUTH_ISSUER, DEV_ISSUER).replace(/\/+$/, '');
+  const devIssuerDir = isLocal ? resolve(e.OSHOP_LOCAL_DIR, 'auth') : undefined;
+  const file =
+    e.AUTH_JWKS_FILE ?? (devIssuerDir && issuer === DEV_ISSUER ? join(devIssuerDir, 'jwks.json') : undefined);
+  const url = e.AUTH_JWKS_URL ?? (file ? undefined : `${issuer}/.well-known/jwks.json`);
+  const jwks = url ? { url } : { file: resolve(file ?? '') };
+  if (url && !URL.canParse(url))
+    throw new ConfigError(
+      `invalid configuration: AUTH_ISSUER must be the issuer's URL (or set AUTH_JWKS_URL) for stage "${e.STAGE}"`,
+    );
+  return {
+    issuer,
+    audience: required('AUTH_AUDIENCE', e.AUTH_AUDIENCE, DEV_AUDIENCE),
+    jwks,
+    devIssuerDir,
+  };
+}
+
 const credentialSchema = z.object({
   STAGE: z.string().trim().min(1).default(LOCAL_STAGE),
-  /** ElastiCache AUTH token (in the cloud: REDIS_AUTH_SECRET_ARN, ./secrets.ts). */
+  /** This function's ElastiCache RBAC user (in the cloud: REDIS_AUTH_SECRET_ARN, ./secrets.ts). */
+  REDIS_USERNAME: optionalText,
   REDIS_PASSWORD: optionalText,
   MONGO_USERNAME: optionalText,
   MONGO_PASSWORD: optionalText,
   LEGACY_DB_USER: optionalText,
   LEGACY_DB_PASSWORD: optionalText,
-  ADMIN_API_KEY: optionalText,
 });
 
-/** Who the functions are to their stores, and the admin key; never logged. */
+/** Who the functions are to their stores; never logged. */
 export interface Credentials {
-  redis: { password: string | undefined };
+  redis: { username: string | undefined; password: string | undefined };
   mongo: { username: string | undefined; password: string | undefined };
   legacy: { user: string; password: string | undefined };
-  /** Undefined outside the local stage unless this function was given the key: admin calls then fail closed. */
-  adminApiKey: string | undefined;
 }
 
 /** Credentials from an environment whose secrets are already filled in (./secrets.ts withSecrets). */
@@ -252,12 +302,9 @@ export function loadCredentials(env: Record<string, string | undefined>): Creden
   if (!e.LEGACY_DB_USER && !isLocal)
     throw new ConfigError(`invalid configuration: LEGACY_DB_USER must be set for stage "${e.STAGE}"`);
   return {
-    redis: { password: e.REDIS_PASSWORD },
+    redis: { username: e.REDIS_USERNAME, password: e.REDIS_PASSWORD },
     mongo: { username: e.MONGO_USERNAME, password: e.MONGO_PASSWORD },
     legacy: { user: e.LEGACY_DB_USER ?? 'oshop_app', password: e.LEGACY_DB_PASSWORD },
-    // Only the local stage may fall back to a well-known key (DESIGN.md). Elsewhere only
-    // the admin functions are given the key's secret.
-    adminApiKey: e.ADMIN_API_KEY ?? (isLocal ? 'local-dev-admin-key' : undefined),
   };
 }
 

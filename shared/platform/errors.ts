@@ -39,9 +39,3 @@ export class ServiceUnavailableError extends AppError {
     super(503, 'SERVICE_UNAVAILABLE', message);
   }
 }
-
-export class UnauthorizedError extends AppError {
-  constructor(message = 'A valid x-api-key header is required') {
-    super(401, 'UNAUTHORIZED', message);
-  }
-}

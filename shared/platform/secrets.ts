@@ -34,8 +34,7 @@ const loginSecret =
 
 /** Which environment variable names a secret, and what the secret fills in. */
 export const SECRET_SOURCES: Readonly<Record<string, Mapping>> = {
-  ADMIN_API_KEY_SECRET_ARN: (secret) => ({ ADMIN_API_KEY: secret }),
-  REDIS_AUTH_SECRET_ARN: (secret) => ({ REDIS_PASSWORD: secret }),
+  REDIS_AUTH_SECRET_ARN: loginSecret('REDIS_USERNAME', 'REDIS_PASSWORD'),
   MONGO_SECRET_ARN: loginSecret('MONGO_USERNAME', 'MONGO_PASSWORD'),
   LEGACY_DB_SECRET_ARN: loginSecret('LEGACY_DB_USER', 'LEGACY_DB_PASSWORD'),
 };

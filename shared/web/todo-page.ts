@@ -1,8 +1,17 @@
+import { contentSecurityPolicy, type Page } from '../platform/http/responses';
+import { connectSources, SIGN_IN_STYLE, signInHtml, signInScript, type SignIn } from './sign-in';
+
 /**
- * The todo web page: static HTML whose script talks to the same-origin REST API.
- * Every value reaches the DOM through textContent, never innerHTML.
+ * The todo web page: static HTML whose script signs in (./sign-in.ts) and then talks to
+ * the same-origin REST API with the token. Every value reaches the DOM through
+ * textContent, never innerHTML.
  */
-export const TODO_PAGE = `<!doctype html>
+export const todoPage = (signIn: SignIn): Page => ({
+  body: html(signIn),
+  headers: { 'content-security-policy': contentSecurityPolicy(connectSources(signIn)) },
+});
+
+const html = (signIn: SignIn) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -18,26 +27,36 @@ export const TODO_PAGE = `<!doctype html>
   li.done .title { text-decoration: line-through; color: #888; }
   li .title { flex: 1; overflow-wrap: anywhere; }
   #error { color: #b00020; min-height: 1.4em; }
+  ${SIGN_IN_STYLE}
 </style>
 </head>
 <body>
 <h1>Todos</h1>
+${signInHtml(signIn)}
+<p id="error" role="alert"></p>
+<main id="app" hidden>
 <form id="add">
   <input id="title" type="text" name="title" placeholder="What needs doing?" maxlength="500" autocomplete="off" aria-label="New todo title">
   <button type="submit">Add</button>
 </form>
-<p id="error" role="alert"></p>
 <ul id="todos" aria-live="polite"></ul>
+</main>
 <script>
+${signInScript(signIn)}
 (() => {
   const list = document.getElementById('todos');
   const error = document.getElementById('error');
   const api = async (method, path, body) => {
     const res = await fetch(path, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: Object.assign(body ? { 'content-type': 'application/json' } : {}, auth.headers()),
       body: body ? JSON.stringify(body) : undefined,
     });
+    if (res.status === 401) {
+      auth.signedOut('Your sign-in has expired: sign in again.');
+      document.getElementById('app').hidden = true;
+      throw new Error('Sign in again');
+    }
     if (res.status === 204) return null;
     const data = await res.json();
     if (!res.ok) throw new Error(data && data.error ? data.error.message : 'HTTP ' + res.status);
@@ -86,7 +105,14 @@ export const TODO_PAGE = `<!doctype html>
       .then((t) => { list.append(row(t)); input.value = ''; show(); })
       .catch(show);
   });
-  load().catch(show);
+  auth.ready(() => {
+    document.getElementById('app').hidden = false;
+    load().catch(show);
+  });
+  document.getElementById('signout').addEventListener('click', () => {
+    document.getElementById('app').hidden = true;
+    list.replaceChildren();
+  });
 })();
 </script>
 </body>

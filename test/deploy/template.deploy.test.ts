@@ -10,10 +10,13 @@ import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '#shared/api/routes';
+import { routes, type RouteSpec } from '#shared/api/routes';
+import { REDIS_USERS } from '#shared/platform/clients/redis-users';
 import { packageStage, ROOT, type CfnTemplate, type PackagedStage } from '../../scripts/lib/deploy/package';
 
 const CFN_LINT = join(ROOT, '.local/venv-tools/bin/cfn-lint');
+/** Functions serverless/edge.cjs keeps to the local stage (custom.localOnlyFunctions). */
+const LOCAL_ONLY = ['issueDevToken'];
 
 type Resource = CfnTemplate['Resources'][string];
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -32,8 +35,19 @@ beforeAll(async () => {
 describe('serverless package', () => {
   it('builds every function of the route table, the projector and the sweeper, and nothing else', () => {
     expect(Object.keys(dev.zips).sort()).toEqual(
-      [...Object.keys(routes), 'projectOrderEvents', 'sweepHotDeals'].sort(),
+      [
+        ...Object.keys(routes).filter((n) => !LOCAL_ONLY.includes(n)),
+        'projectOrderEvents',
+        'sweepHotDeals',
+      ].sort(),
     );
+  });
+
+  it("leaves the dev issuer's sign-in out of every deployed stage (local only)", () => {
+    for (const stage of [dev, prod]) {
+      expect(Object.keys(stage.zips)).not.toContain('issueDevToken');
+      expect(JSON.stringify(stage.template)).not.toMatch(/dev-token|DevToken/);
+    }
   });
 
   it('runs the sweeper every minute', () => {
@@ -61,6 +75,7 @@ describe('serverless package', () => {
       service: { functions: Record<string, { events: { http: { method: string; path: string } }[] }> };
     };
     for (const [name, route] of Object.entries(routes)) {
+      if (LOCAL_ONLY.includes(name)) continue;
       const events = state.service.functions[name]?.events.map((e) => e.http) ?? [];
       expect(events, name).toHaveLength(1);
       const { method, path } = events[0]!;
@@ -304,10 +319,13 @@ describe('secrets', () => {
     expect(JSON.stringify(cluster.Properties?.MasterUserPassword)).toContain(
       '{{resolve:secretsmanager:${DocDbSecret}',
     );
-    const [, redis] = resources(dev.template, 'AWS::ElastiCache::ReplicationGroup')[0]!;
-    expect(JSON.stringify(redis.Properties?.AuthToken)).toContain(
-      '{{resolve:secretsmanager:${RedisAuthSecret}',
-    );
+    for (const [user, secret] of [
+      ['RedisWriterUser', 'RedisWriterSecret'],
+      ['RedisReaderUser', 'RedisReaderSecret'],
+    ] as const)
+      expect(JSON.stringify(dev.template.Resources[user]?.Properties?.AuthenticationMode)).toContain(
+        `{{resolve:secretsmanager:\${${secret}}:SecretString:password}}`,
+      );
     for (const [name, secret] of resources(dev.template, 'AWS::SecretsManager::Secret')) {
       expect(secret.Properties, name).toHaveProperty('GenerateSecretString');
       expect(secret.Properties, name).not.toHaveProperty('SecretString');
@@ -329,14 +347,52 @@ describe('stores as deployed', () => {
     expect(prod.template.Resources.PurchaseTable?.DeletionPolicy).toBe('Retain');
   });
 
-  it('ElastiCache: cluster mode, TLS in transit, encrypted at rest, AUTH', () => {
+  it('ElastiCache: cluster mode, TLS in transit, encrypted at rest, RBAC users', () => {
     const [, redis] = resources(dev.template, 'AWS::ElastiCache::ReplicationGroup')[0]!;
     expect(redis.Properties).toMatchObject({
       TransitEncryptionEnabled: true,
       AtRestEncryptionEnabled: true,
       AutomaticFailoverEnabled: true,
       CacheParameterGroupName: 'default.redis7.cluster.on',
+      UserGroupIds: [{ Ref: 'RedisUserGroup' }],
     });
+    expect(redis.Properties).not.toHaveProperty('AuthToken');
+  });
+
+  it('ElastiCache users have exactly the rights shared/platform/clients/redis-users.ts names (proven on a real Redis by the int test)', () => {
+    const r = dev.template.Resources;
+    expect(r.RedisWriterUser?.Properties).toMatchObject({
+      UserName: REDIS_USERS.writer.name,
+      AccessString: REDIS_USERS.writer.access,
+    });
+    expect(r.RedisReaderUser?.Properties).toMatchObject({
+      UserName: REDIS_USERS.reader.name,
+      AccessString: REDIS_USERS.reader.access,
+    });
+    // The default user every group must hold is switched off.
+    expect(r.RedisDefaultUser?.Properties).toMatchObject({ UserName: 'default', AccessString: 'off -@all' });
+    expect(r.RedisUserGroup?.Properties?.UserIds).toEqual([
+      { Ref: 'RedisDefaultUser' },
+      { Ref: 'RedisWriterUser' },
+      { Ref: 'RedisReaderUser' },
+    ]);
+  });
+
+  it('each function logs in to ElastiCache and DocumentDB as the user its work needs', () => {
+    const envOf = (fn: string) =>
+      (
+        dev.template.Resources[`${fn}LambdaFunction`]?.Properties?.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    for (const fn of ['GetHotDeal', 'Health'])
+      expect(envOf(fn).REDIS_AUTH_SECRET_ARN, fn).toEqual({ Ref: 'RedisReaderSecret' });
+    for (const fn of ['OrderHotDeal', 'SetHotDealStock', 'SweepHotDeals', 'OrderLegacyHotDeal'])
+      expect(envOf(fn).REDIS_AUTH_SECRET_ARN, fn).toEqual({ Ref: 'RedisWriterSecret' });
+    for (const fn of ['GetServiceHistory', 'Health'])
+      expect(envOf(fn).MONGO_SECRET_ARN, fn).toEqual({ Ref: 'DocDbReaderSecret' });
+    // No function reads the DocumentDB master user (the migration and npm run docdb-users do).
+    expect(JSON.stringify(statements(dev.template))).not.toContain('"Ref":"DocDbSecret"');
   });
 
   it('DocumentDB: TLS required, storage encrypted; reachable only from the CRM functions', () => {
@@ -363,5 +419,154 @@ describe('CORS as deployed', () => {
     const text = JSON.stringify(options);
     expect(text).toContain('https://shop.example.com');
     expect(text).not.toMatch(/Allow-Origin[^,]*'\*'/);
+  });
+});
+
+describe('identity and access as deployed', () => {
+  const methods = () =>
+    resources(dev.template, 'AWS::ApiGateway::Method').filter(
+      ([, m]) => m.Properties?.HttpMethod !== 'OPTIONS',
+    );
+  /** The method resource of a route: by HTTP method and the path its resource ids spell. */
+  const pathOf = (resourceId: unknown): string => {
+    const ref = (resourceId as { Ref?: string; 'Fn::GetAtt'?: [string, string] }).Ref;
+    if (!ref) return '';
+    const r = dev.template.Resources[ref]!;
+    const parent = pathOf(r.Properties?.ParentId);
+    return `${parent}/${r.Properties?.PathPart as string}`;
+  };
+  const methodOf = (route: RouteSpec) =>
+    methods().find(
+      ([, m]) =>
+        m.Properties?.HttpMethod === route.method.toUpperCase() &&
+        (route.path === '/'
+          ? !('Ref' in (m.Properties?.ResourceId as object))
+          : pathOf(m.Properties?.ResourceId) === route.path),
+    );
+
+  it('has a Cognito user pool with the three groups, and a web client that cannot set customerId', () => {
+    const r = dev.template.Resources;
+    expect(r.UserPool?.Type).toBe('AWS::Cognito::UserPool');
+    expect(r.UserPool?.Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    expect(JSON.stringify(r.UserPool?.Properties?.Schema)).toContain('customerId');
+    const groups = resources(dev.template, 'AWS::Cognito::UserPoolGroup').map(
+      ([, g]) => g.Properties?.GroupName,
+    );
+    expect(groups.sort()).toEqual(['admin', 'customer', 'staff']);
+    expect(r.UserPoolClient?.Properties).toMatchObject({ GenerateSecret: false, WriteAttributes: ['email'] });
+    expect(prod.template.Resources.UserPool?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('puts the Cognito authorizer on every guarded route and on no open one', () => {
+    const authorizer = dev.template.Resources.ApiAuthorizer;
+    expect(authorizer?.Properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+      ProviderARNs: [{ 'Fn::GetAtt': ['UserPool', 'Arn'] }],
+    });
+    let guarded = 0;
+    for (const [name, route] of Object.entries(routes as Record<string, RouteSpec>)) {
+      if (LOCAL_ONLY.includes(name)) continue;
+      const found = methodOf(route);
+      expect(found, `${name}: ${route.method} ${route.path}`).toBeDefined();
+      const props = found![1].Properties!;
+      if (route.guard.allow === 'anyone') expect(props.AuthorizationType, name).toBe('NONE');
+      else {
+        guarded++;
+        expect(props, name).toMatchObject({
+          AuthorizationType: 'COGNITO_USER_POOLS',
+          AuthorizerId: { Ref: 'ApiAuthorizer' },
+        });
+      }
+    }
+    expect(guarded).toBe(17);
+  });
+
+  it('gives every function the issuer and audience its verifier checks (the pool and its client)', () => {
+    for (const [name, fn] of resources(dev.template, 'AWS::Lambda::Function')) {
+      const env = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.AUTH_ISSUER, name).toEqual({
+        'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}',
+      });
+      expect(env.AUTH_AUDIENCE, name).toEqual({ Ref: 'UserPoolClient' });
+    }
+    // The VPC has no internet route: the pool's keys come through an interface endpoint.
+    expect(dev.template.Resources.CognitoEndpoint?.Properties).toMatchObject({
+      VpcEndpointType: 'Interface',
+      ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.cognito-idp' },
+      PrivateDnsEnabled: true,
+    });
+  });
+
+  it('throttles the stage, and orders and lookups each on their own', () => {
+    const [deploymentId, deployment] = resources(dev.template, 'AWS::ApiGateway::Deployment')[0]!;
+    const stage = deployment.Properties?.StageDescription as {
+      ThrottlingRateLimit: number;
+      ThrottlingBurstLimit: number;
+      MethodSettings: { HttpMethod: string; ResourcePath: string; ThrottlingRateLimit: number }[];
+    };
+    expect(stage).toMatchObject({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 });
+    const limitOf = (method: string, path: string) =>
+      stage.MethodSettings.find(
+        (m) => m.HttpMethod === method && m.ResourcePath === `/${path.replace(/\//g, '~1')}`,
+      )?.ThrottlingRateLimit;
+    expect(limitOf('POST', '/hotdeals/{productId}/orders')).toBe(300);
+    expect(limitOf('POST', '/legacy/hotdeals/{productId}/orders')).toBe(300);
+    expect(limitOf('GET', '/purchases/{customerId}')).toBe(500);
+    expect(limitOf('GET', '/crm/customers/{custId}/service-history')).toBe(500);
+    // Every method the settings name exists (a typo would throttle nothing).
+    const paths = new Set(
+      methods().map(([, m]) => `${m.Properties?.HttpMethod as string} ${pathOf(m.Properties?.ResourceId)}`),
+    );
+    for (const m of stage.MethodSettings.filter((x) => x.ResourcePath !== '/*'))
+      expect(paths, JSON.stringify(m)).toContain(
+        `${m.HttpMethod} ${m.ResourcePath.slice(1).replace(/~1/g, '/')}`,
+      );
+    // The WAF web ACL: a per-IP rate rule on POST .../orders, associated with this stage.
+    const acl = dev.template.Resources.ApiWebAcl?.Properties as {
+      Rules: { Name: string; Statement: unknown }[];
+    };
+    const rate = acl.Rules.find((r) => r.Name === 'order-rate-per-ip');
+    expect(JSON.stringify(rate?.Statement)).toMatch(/RateBasedStatement.*"AggregateKeyType":"IP".*\/orders/);
+    const association = dev.template.Resources.ApiWebAclAssociation!;
+    expect(association.DependsOn).toEqual([deploymentId]);
+    expect(association.Properties).toEqual({
+      WebACLArn: { 'Fn::GetAtt': ['ApiWebAcl', 'Arn'] },
+      ResourceArn: {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${ApiGatewayRestApi}/stages/dev',
+      },
+    });
+  });
+
+  it("reserves the legacy functions' concurrency within the database's session budget", () => {
+    const sessions = Number(
+      /legacyDbSessions: (\d+)/.exec(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'))![1],
+    );
+    const legacy = resources(dev.template, 'AWS::Lambda::Function').filter(([, fn]) => {
+      const env = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      return 'LEGACY_DB_SECRET_ARN' in env;
+    });
+    expect(legacy.map(([n]) => n.replace(/LambdaFunction$/, '')).sort()).toEqual([
+      'GetLegacyPurchase',
+      'GetLegacyServiceHistory',
+      'Health',
+      'ListLegacyPurchases',
+      'OrderLegacyHotDeal',
+      'SetLegacyHotDealStock',
+    ]);
+    let total = 0;
+    for (const [name, fn] of legacy) {
+      const reserved = fn.Properties?.ReservedConcurrentExecutions as number;
+      const pool = Number(
+        (fn.Properties?.Environment as { Variables: Record<string, string> }).Variables.LEGACY_DB_POOL_MAX,
+      );
+      expect(reserved, name).toBeGreaterThan(0);
+      expect(pool, name).toBe(1); // one request per container: one session
+      total += reserved * pool;
+    }
+    expect(total).toBeLessThanOrEqual(sessions);
   });
 });

@@ -5,7 +5,10 @@ import type { ServiceHistory } from '#shared/crm/service-history';
 import { CRM, MARKUP_DETAILS } from '../../scripts/lib/seed/hr';
 import { launchBrowser, watchedPage } from '../support/browser';
 import { E2E_BASE_URL } from '../support/env';
-import { api } from '../support/http';
+import { apiAs } from '../support/http';
+import { bearer, staffToken } from '../support/tokens';
+
+const api = apiAs(await staffToken());
 
 describe.each([
   ['new (DocumentDB)', '/crm/customers'],
@@ -19,6 +22,8 @@ describe.each([
   beforeAll(async () => {
     browser = await launchBrowser();
     ({ page, dialogs, requests } = await watchedPage(browser));
+    // Staff, as the CRM viewer (/crm) would send: a navigation carries no token of its own.
+    await page.setExtraHTTPHeaders(bearer(await staffToken()));
   });
   afterAll(async () => {
     await browser?.close();
@@ -57,5 +62,53 @@ describe.each([
     await page.waitForTimeout(200); // give an onerror the chance it must not have
     expect(dialogs).toEqual([]);
     expect(requests.filter((u) => !u.includes('/service-history'))).toEqual([]); // no img src=x fetched
+  });
+});
+
+describe('the CRM viewer (GET /crm) in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const signIn = async (page: Page, role: 'staff' | 'customer') => {
+    await page.goto(`${E2E_BASE_URL}/crm`);
+    await page.selectOption('#role', role);
+    await page.fill('#customer-id', '1');
+    await page.click('#signin-form button[type=submit]');
+    await page.locator('#lookup').waitFor();
+  };
+
+  it.each([
+    ['new', ''],
+    ['legacy', '/legacy'],
+  ])('signs staff in and shows the %s report of the customer they name, escaped', async (_name, source) => {
+    const { page, dialogs } = await watchedPage(browser);
+    await signIn(page, 'staff');
+    await page.fill('#cust-id', '1');
+    await page.selectOption('#source', source);
+    await page.click('#lookup button[type=submit]');
+    await expect(page.locator('#report #name').textContent()).resolves.toBe('Mary Schaefer');
+    expect(await page.locator('#report #calls tbody tr').count()).toBeGreaterThan(0);
+    await page.fill('#cust-id', String(CRM.markupCustomer));
+    await page.click('#lookup button[type=submit]');
+    const cell = page.locator('#report #calls td.details', { hasText: 'Customer pasted this' });
+    expect(await cell.textContent()).toBe(MARKUP_DETAILS);
+    expect(await page.locator('#report script, #report img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('tells a customer the CRM is not theirs (403), and shows nothing', async () => {
+    const { page } = await watchedPage(browser);
+    await signIn(page, 'customer');
+    await page.click('#lookup button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('error')?.textContent !== '');
+    expect(await page.locator('#error').textContent()).toMatch(/staff/);
+    expect(await page.locator('#report #name').count()).toBe(0);
+    await page.close();
   });
 });

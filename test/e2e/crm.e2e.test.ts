@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceHistory } from '#shared/crm/service-history';
 import { CRM, MARKUP_DETAILS } from '../../scripts/lib/seed/hr';
 import { E2E_BASE_URL } from '../support/env';
-import { api, type ErrorBody } from '../support/http';
+import { api as anonymous, apiAs, type ErrorBody } from '../support/http';
+import { adminToken, customerToken, staffToken } from '../support/tokens';
+
+/** The CRM is for staff (customer service). */
+const api = apiAs(await staffToken());
 
 const PATHS = [
   ['new (DocumentDB)', '/crm/customers'],
@@ -12,13 +16,18 @@ const PATHS = [
 ] as const;
 const report = (base: string, id: string | number) => `${base}/${id}/service-history`;
 
-function getWithBody(path: string, body: string): Promise<{ status: number; body: string }> {
+async function getWithBody(path: string, body: string): Promise<{ status: number; body: string }> {
+  const staff = await staffToken();
   return new Promise((resolve, reject) => {
     const req = request(
       `${E2E_BASE_URL}${path}`,
       {
         method: 'GET',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${staff}`,
+        },
       },
       (res) => {
         let text = '';
@@ -32,6 +41,19 @@ function getWithBody(path: string, body: string): Promise<{ status: number; body
 }
 
 describe.each(PATHS)('GET %s/{custId}/service-history', (_name, base) => {
+  it('is for staff: no token 401; a customer, even the one it is about, or an admin 403', async () => {
+    const none = await anonymous<ErrorBody>('GET', report(base, 1));
+    expect([none.status, none.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const html = await anonymous<ErrorBody>('GET', report(base, 1), undefined, { accept: 'text/html' });
+    expect(html.status).toBe(401);
+    expect(html.headers.get('content-type')).toMatch(/json/); // errors stay JSON
+    for (const token of [await customerToken(1), await adminToken()]) {
+      const res = await apiAs(token)<ErrorBody>('GET', report(base, 1));
+      expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN']);
+      expect(JSON.stringify(res.body)).not.toContain('Mary');
+    }
+  });
+
   it("answers Mary Schaefer's report in the contract's shape, calls oldest first", async () => {
     const res = await api<ServiceHistory>('GET', report(base, 1));
     expect(res.status).toBe(200);

@@ -1,8 +1,16 @@
 import '../support/env';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { devIssuerOf, signDevToken } from '#shared/platform/auth/dev-issuer';
+import { config } from '#shared/platform/config';
 import { E2E_BASE_URL } from '../support/env';
+
+const everyRole = async () =>
+  (await signDevToken(devIssuerOf(config.auth)!, { roles: ['customer', 'staff', 'admin'], customerId: 1 }))
+    .token;
 
 const ST = '.local/venv-tools/bin/st';
 /** Bounded and seeded: the same cases every run (raise for a deeper local search). */
@@ -15,7 +23,26 @@ describe('schemathesis against serverless offline', () => {
     { timeout: 300_000 },
     async () => {
       expect(existsSync(ST), 'schemathesis is missing: bash scripts/stack.sh tools').toBe(true);
+      // Authenticated as every role at once (customer 1, staff, admin), so each operation
+      // is reached, through the document's own `bearer` scheme: schemathesis's ignored_auth
+      // check (in "all") then also sends each guarded operation without the token and with
+      // a wrong one, and fails unless the API refuses it.
+      const configFile = join(mkdtempSync(join(tmpdir(), 'oshop-st-')), 'schemathesis.toml');
+      writeFileSync(
+        configFile,
+        [
+          '[auth.openapi.bearer]',
+          'bearer = "${OSHOP_FUZZ_TOKEN}"',
+          // A page cursor is opaque and signed by the API: one made up is rightly a 400.
+          '[[operations]]',
+          'include-operation-id = ["listTodos", "listPurchases", "listLegacyPurchases"]',
+          'checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404"]',
+          '',
+        ].join('\n'),
+      );
       const args = [
+        '--config-file',
+        configFile,
         'run',
         'openapi.json',
         '--url',
@@ -35,14 +62,15 @@ describe('schemathesis against serverless offline', () => {
         // ("AST constructor recursion depth mismatch"), an interpreter error, not an API one.
         '--workers',
         '1',
-        '--header',
-        'x-api-key: test-admin-key',
         '--request-timeout',
         '10',
         '--no-color',
       ];
+      const token = await everyRole();
       const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(ST, args, { env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
+        const child = spawn(ST, args, {
+          env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', OSHOP_FUZZ_TOKEN: token },
+        });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));

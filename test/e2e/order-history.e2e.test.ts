@@ -1,8 +1,11 @@
 import '../support/env';
 import { describe, expect, it } from 'vitest';
-import { api } from '../support/http';
+import { apiAs, orderAs } from '../support/http';
+import { adminToken, staffToken } from '../support/tokens';
 
-const ADMIN = { 'x-api-key': 'test-admin-key' };
+const asAdmin = apiAs(await adminToken());
+// Staff read any customer's history (the customer's own token is checked in purchases.e2e).
+const api = apiAs(await staffToken());
 
 interface Purchase {
   customerId: number;
@@ -22,16 +25,15 @@ describe('a hot-deal order in the purchase history', () => {
   it('appears newest first within 5 s, with the customer and product as the catalog has them', async () => {
     const productId = 2; // a catalog product, put on sale here
     const customerId = 7;
-    expect((await api('PUT', `/hotdeals/${productId}`, { quantity: 5 }, ADMIN)).status).toBe(200);
+    expect((await asAdmin('PUT', `/hotdeals/${productId}`, { quantity: 5 })).status).toBe(200);
     const migrated = await api<{ purchases: Purchase[] }>('GET', `/purchases/${customerId}?limit=100`);
     expect(migrated.status).toBe(200);
     const known = migrated.body.purchases[0];
     const before = new Date().toISOString();
 
-    const order = await api<{ orderId: string; purchaseId: number; status: string }>(
-      'POST',
+    const order = await orderAs<{ orderId: string; purchaseId: number; status: string }>(
+      customerId,
       `/hotdeals/${productId}/orders`,
-      { customerId },
     );
     expect(order.status).toBe(201);
     expect(order.body.status).toBe('confirmed');
@@ -68,10 +70,10 @@ describe('a hot-deal order in the purchase history', () => {
     const productId = 2;
     const customerId = 8;
     const hotDeal = (ids: number[]) => ids.filter((id) => id > 1_000_000_000).length;
-    expect((await api('PUT', `/hotdeals/${productId}`, { quantity: 5 }, ADMIN)).status).toBe(200);
+    expect((await asAdmin('PUT', `/hotdeals/${productId}`, { quantity: 5 })).status).toBe(200);
     const start = hotDeal(await all());
     for (let i = 0; i < 3; i++)
-      expect((await api('POST', `/hotdeals/${productId}/orders`, { customerId })).status).toBe(201);
+      expect((await orderAs(customerId, `/hotdeals/${productId}/orders`)).status).toBe(201);
     async function all() {
       const ids: number[] = [];
       let cursor: string | undefined;

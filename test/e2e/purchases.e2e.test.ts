@@ -2,7 +2,11 @@ import '../support/env';
 import { describe, expect, it } from 'vitest';
 import type { Purchase, PurchasePage } from '#shared/purchases/purchase';
 import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
-import { api, type ErrorBody } from '../support/http';
+import { api as anonymous, apiAs, type ErrorBody } from '../support/http';
+import { customerToken, staffToken } from '../support/tokens';
+
+/** Customer service (staff) may read any customer's purchases. */
+const api = apiAs(await staffToken());
 
 const PATHS = [
   ['new (DynamoDB)', '/purchases'],
@@ -10,7 +14,8 @@ const PATHS = [
 ] as const;
 
 describe.each(PATHS)('GET %s', (_name, base) => {
-  it('lists a customer newest first with the contract shape', async () => {
+  it('lists a customer newest first with the contract shape, to that customer', async () => {
+    const api = apiAs(await customerToken(1));
     const res = await api<PurchasePage>('GET', `${base}/1?limit=3`);
     expect(res.status).toBe(200);
     expect(res.body.customerId).toBe(1);
@@ -53,6 +58,21 @@ describe.each(PATHS)('GET %s', (_name, base) => {
     const res = await api<ErrorBody>('GET', base + suffix);
     expect(res.status).toBe(status);
     expect(res.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+  });
+
+  it("keeps a customer's purchases from anyone else: no token 401, another customer 403", async () => {
+    const asCustomer2 = apiAs(await customerToken(2));
+    for (const suffix of ['/1', '/1?limit=3']) {
+      const none = await anonymous<ErrorBody>('GET', base + suffix);
+      expect([none.status, none.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+      const other = await asCustomer2<ErrorBody>('GET', base + suffix);
+      expect([other.status, other.body.error.code]).toEqual([403, 'FORBIDDEN']);
+      expect(JSON.stringify(other.body)).not.toContain('Mary Schaefer');
+    }
+    const { body } = await api<PurchasePage>('GET', `${base}/1?limit=1`);
+    const one = `${base}/1/${body.purchases[0]!.purchaseId}`;
+    expect((await asCustomer2('GET', one)).status).toBe(403);
+    expect((await anonymous('GET', one)).status).toBe(401);
   });
 
   it('needs a customer id (no route without one)', async () => {

@@ -2,7 +2,11 @@ import { TEST_COUNTER_TABLE, TEST_TODO_TABLE } from '../support/env';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Todo } from '#shared/todos/todo';
-import { api, type ErrorBody } from '../support/http';
+import { api as anonymous, apiAs, type ErrorBody } from '../support/http';
+import { customerToken } from '../support/tokens';
+
+/** Todos are for any signed-in user. */
+const api = apiAs(await customerToken(7));
 import * as wiring from '#shared/wiring';
 
 const { documents } = wiring.dynamo();
@@ -36,6 +40,21 @@ describe('GET /health', () => {
 });
 
 describe('todos through serverless offline', () => {
+  it('are for signed-in users: without a token 401, nothing written', async () => {
+    const before = await tableState();
+    for (const [method, path, body] of [
+      ['GET', '/todos', undefined],
+      ['POST', '/todos', { title: 'anonymous' }],
+      ['GET', '/todos/1', undefined],
+      ['PATCH', '/todos/1', { completed: true }],
+      ['DELETE', '/todos/1', undefined],
+    ] as const) {
+      const res = await anonymous<ErrorBody>(method, path, body);
+      expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 401, 'UNAUTHENTICATED']);
+    }
+    expect(await tableState()).toEqual(before);
+  });
+
   it('runs the whole life of a todo', async () => {
     const created = await api<Todo>('POST', '/todos', { title: 'ship the foundation' });
     expect(created.status).toBe(201);

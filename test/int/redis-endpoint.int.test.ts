@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { CreateReplicationGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { discoverRedisEndpoint, withPassword } from '#shared/platform/clients/redis-endpoint';
+import { discoverRedisEndpoint, withLogin } from '#shared/platform/clients/redis-endpoint';
 
 // moto_server (PyPI) plays the ElastiCache control plane on loopback: a real API endpoint
 // speaking the ElastiCache query protocol, not a stub in this process.
@@ -53,7 +53,10 @@ describe('ElastiCache endpoint discovery (DescribeReplicationGroups on moto_serv
     const endpoint = await discoverRedisEndpoint(client, id);
     expect(endpoint.cluster).toBe(true);
     expect(endpoint.url).toMatch(new RegExp(`^rediss://clustercfg\\.${id}\\..+:6379$`));
-    expect(withPassword(endpoint, 'tok/en').url).toMatch(/^rediss:\/\/:tok%2Fen@clustercfg\./);
+    expect(withLogin(endpoint, { password: 'tok/en' }).url).toMatch(/^rediss:\/\/:tok%2Fen@clustercfg\./);
+    expect(withLogin(endpoint, { username: 'oshop-hotdeal', password: 'p' }).url).toMatch(
+      /^rediss:\/\/oshop-hotdeal:p@clustercfg\./,
+    );
   });
 
   it('says which group it could not find', async () => {

@@ -27,7 +27,7 @@ describe('secrets from Secrets Manager at cold start (moto_server control plane)
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
   });
 
-  it('fills the admin key, Redis AUTH and both database logins from the ARNs a function is given', async () => {
+  it('fills the Redis user and both database logins from the ARNs a function is given', async () => {
     const env = {
       STAGE: 'prod',
       AWS_REGION: 'us-east-1',
@@ -35,8 +35,12 @@ describe('secrets from Secrets Manager at cold start (moto_server control plane)
       MONGO_URL: 'mongodb://docdb:27017/?replicaSet=rs0',
       LEGACY_DB_DIALECT: 'oracle',
       LEGACY_DB_CONNECT: 'db:1521/ORCLPDB1',
-      ADMIN_API_KEY_SECRET_ARN: await create('admin', 'k3y-from-secrets-manager'),
-      REDIS_AUTH_SECRET_ARN: await create('redis', 'redis-auth-token'),
+      AUTH_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123',
+      AUTH_AUDIENCE: 'app-client-id',
+      REDIS_AUTH_SECRET_ARN: await create(
+        'redis',
+        JSON.stringify({ username: 'oshop-hotdeal', password: 'redis-pw' }),
+      ),
       MONGO_SECRET_ARN: await create('docdb', JSON.stringify({ username: 'oshop', password: 'docdb-pw' })),
       LEGACY_DB_SECRET_ARN: await create(
         'legacy',
@@ -44,8 +48,7 @@ describe('secrets from Secrets Manager at cold start (moto_server control plane)
       ),
     };
     const credentials = loadCredentials(await withSecrets(env));
-    expect(credentials.adminApiKey).toBe('k3y-from-secrets-manager');
-    expect(credentials.redis.password).toBe('redis-auth-token');
+    expect(credentials.redis).toEqual({ username: 'oshop-hotdeal', password: 'redis-pw' });
     expect(credentials.mongo).toMatchObject({ username: 'oshop', password: 'docdb-pw' });
     expect(credentials.legacy).toMatchObject({ user: 'OSHOP_APP', password: 'ora-pw' });
   });
@@ -57,8 +60,8 @@ describe('secrets from Secrets Manager at cold start (moto_server control plane)
 
   it('fails the cold start naming the variable, never the value', async () => {
     const missing = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:nope-AbCdEf';
-    await expect(withSecrets({ AWS_REGION: 'us-east-1', ADMIN_API_KEY_SECRET_ARN: missing })).rejects.toThrow(
-      /ADMIN_API_KEY_SECRET_ARN/,
+    await expect(withSecrets({ AWS_REGION: 'us-east-1', MONGO_SECRET_ARN: missing })).rejects.toThrow(
+      /MONGO_SECRET_ARN/,
     );
     const bad = await create('legacy-bad', 'not json but a s3cret');
     const err = await withSecrets({ AWS_REGION: 'us-east-1', LEGACY_DB_SECRET_ARN: bad }).catch(

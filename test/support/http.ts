@@ -1,4 +1,5 @@
 import { E2E_BASE_URL } from './env';
+import { customerToken } from './tokens';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -29,4 +30,20 @@ export async function api<T = unknown>(
 
 export interface ErrorBody {
   error: { code: string; message: string };
+}
+
+/** api() as a caller: each request carries this bearer token (test/support/tokens.ts). */
+export const apiAs =
+  (token: string) =>
+  <T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    api<T>(method, path, body, { authorization: `Bearer ${token}`, ...headers });
+
+/** A hot-deal order placed by that customer, with their own token (body: {customerId} unless given). */
+export async function orderAs<T = unknown>(
+  customerId: number,
+  path: string,
+  body: unknown = { customerId },
+  headers: Record<string, string> = {},
+): Promise<ApiResponse<T>> {
+  return apiAs(await customerToken(customerId))<T>('POST', path, body, headers);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadCredentials } from '#shared/platform/config';
+import { resolve } from 'node:path';
+import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, loadConfig, loadCredentials } from '#shared/platform/config';
 
 describe('loadConfig', () => {
   it('points the local stage at the project stack on loopback', () => {
@@ -9,7 +10,10 @@ describe('loadConfig', () => {
     expect(c.redis.url).toBe('redis://127.0.0.1:16379');
     expect(c.mongo.url).toContain('127.0.0.1:37017');
     expect(c.legacy).toMatchObject({ dialect: 'postgres', connect: '127.0.0.1:15432/legacy' });
-    expect(loadCredentials({}).adminApiKey).toBe('local-dev-admin-key');
+    // Tokens from the dev issuer, whose public keys are a file under .local/auth.
+    expect(c.auth).toMatchObject({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+    expect(c.auth.jwks).toEqual({ file: resolve('.local/auth/jwks.json') });
+    expect(c.auth.devIssuerDir).toBe(resolve('.local/auth'));
   });
 
   it('follows the stack port overrides', () => {
@@ -18,7 +22,7 @@ describe('loadConfig', () => {
     expect(c.redis.url).toBe('redis://127.0.0.1:26379');
   });
 
-  it('requires real endpoints outside the local stage, and has no admin key unless given one', () => {
+  it('requires real endpoints and a token issuer outside the local stage', () => {
     expect(() => loadConfig({ STAGE: 'prod' })).toThrow(ConfigError);
     const prod = {
       STAGE: 'prod',
@@ -27,14 +31,22 @@ describe('loadConfig', () => {
       LEGACY_DB_DIALECT: 'oracle',
       LEGACY_DB_CONNECT: 'db:1521/ORCL',
       LEGACY_DB_USER: 'oshop',
+      AUTH_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123',
+      AUTH_AUDIENCE: 'app-client-id',
     };
     const c = loadConfig(prod);
+    // Cognito's keys, at the issuer's well-known address; no dev issuer.
+    expect(c.auth).toEqual({
+      issuer: prod.AUTH_ISSUER,
+      audience: 'app-client-id',
+      jwks: { url: `${prod.AUTH_ISSUER}/.well-known/jwks.json` },
+      devIssuerDir: undefined,
+    });
+    expect(() => loadConfig({ ...prod, AUTH_ISSUER: '' })).toThrow(/AUTH_ISSUER/);
+    expect(() => loadConfig({ ...prod, AUTH_AUDIENCE: '' })).toThrow(/AUTH_AUDIENCE/);
+    expect(() => loadConfig({ ...prod, AUTH_ISSUER: 'not-a-url' })).toThrow(/AUTH_ISSUER/);
     expect(c.dynamodb.endpoint).toBeUndefined();
     expect(() => loadCredentials({ STAGE: 'prod' })).toThrow(/LEGACY_DB_USER/);
-    expect(loadCredentials(prod).adminApiKey).toBeUndefined();
-    expect(loadCredentials({ ...prod, ADMIN_API_KEY: 'from-secrets-manager' }).adminApiKey).toBe(
-      'from-secrets-manager',
-    );
   });
 
   it('rejects malformed values with the variable named', () => {

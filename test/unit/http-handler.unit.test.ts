@@ -7,7 +7,11 @@ import { idParam } from '#shared/platform/http/params';
 import { apiEvent, lambdaContext } from '../support/events';
 
 const echo = httpHandler(
-  { guard: 'public', params: z.object({ id: idParam }), body: z.strictObject({ title: z.string().min(1) }) },
+  {
+    guard: { allow: 'anyone' },
+    params: z.object({ id: idParam }),
+    body: z.strictObject({ title: z.string().min(1) }),
+  },
   async ({ params, body }) => json(200, { id: params.id, title: body.title }),
 );
 
@@ -68,10 +72,10 @@ describe('the HTTP middleware stack', () => {
   );
 
   it('maps domain errors to their status and code', async () => {
-    const notFound = httpHandler({ guard: 'public' }, async () => {
+    const notFound = httpHandler({ guard: { allow: 'anyone' } }, async () => {
       throw new NotFoundError('no such thing');
     });
-    const conflict = httpHandler({ guard: 'public' }, async () => {
+    const conflict = httpHandler({ guard: { allow: 'anyone' } }, async () => {
       throw new ConflictError('SOLD_OUT', 'sold out');
     });
     const a = await notFound(apiEvent(), lambdaContext);
@@ -81,7 +85,7 @@ describe('the HTTP middleware stack', () => {
   });
 
   it('hides an unexpected error behind a generic 500', async () => {
-    const broken = httpHandler({ guard: 'public' }, async () => {
+    const broken = httpHandler({ guard: { allow: 'anyone' } }, async () => {
       throw new Error('connection string postgres://secret@db leaked');
     });
     const res = await broken(apiEvent(), lambdaContext);

@@ -1,5 +1,6 @@
 import { readAllEvents } from '#shared/events/event-store';
 import { scanAll } from '#shared/platform/clients/dynamodb-pages';
+import { devIssuerOf, signDevToken } from '#shared/platform/auth/dev-issuer';
 import { config } from '#shared/platform/config';
 import { dynamo } from '#shared/wiring';
 import { legacyClient } from '../seed/data-sets';
@@ -8,7 +9,18 @@ import type { BenchPath } from './scenarios';
 
 export const HOTDEAL_PRODUCT = 1;
 export const HOTDEAL_STOCK = 1000;
-const adminKey = () => process.env.ADMIN_API_KEY ?? 'local-dev-admin-key';
+
+/**
+ * An admin's token: OSHOP_BENCH_ADMIN_TOKEN (a deployed stage's, from its user pool), or
+ * one from the local dev issuer.
+ */
+async function adminToken(): Promise<string> {
+  if (process.env.OSHOP_BENCH_ADMIN_TOKEN) return process.env.OSHOP_BENCH_ADMIN_TOKEN;
+  const issuer = devIssuerOf(config.auth);
+  if (!issuer)
+    throw new Error('set OSHOP_BENCH_ADMIN_TOKEN to an admin ID token of the stage (its Cognito user pool)');
+  return (await signDevToken(issuer, { roles: ['admin'] })).token;
+}
 
 /** Resets the hot-deal stock on one path before its rush (the admin call of the contract). */
 export async function resetHotDealStock(
@@ -18,7 +30,7 @@ export async function resetHotDealStock(
 ): Promise<void> {
   const res = await fetch(`${target}${path.prefix}/hotdeals/${HOTDEAL_PRODUCT}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json', 'x-api-key': adminKey() },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await adminToken()}` },
     body: JSON.stringify({ quantity: stock }),
   });
   if (!res.ok)

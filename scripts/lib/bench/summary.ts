@@ -28,7 +28,8 @@ export interface BenchSummary {
   startedAt: string;
   target: string;
   seconds: number;
-  ceilings: { http?: PathResult; redis?: RedisCeiling };
+  /** http: GET /ping, no token; verify: GET /auth/me, a token verified (the same shape). */
+  ceilings: { http?: PathResult; verify?: PathResult; redis?: RedisCeiling };
   migrations: Record<string, MigrationResult>;
   scenarios: Record<string, ScenarioResult>;
   /** Every read model rebuilt from the event log after the rushes. */

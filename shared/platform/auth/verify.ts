@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -8,6 +8,8 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { ServiceUnavailableError } from '../errors';
+import { logger } from '../logger';
 import { ROLES, UnauthenticatedError, type Identity, type Role } from './identity';
 
 /**
@@ -29,19 +31,7 @@ export interface TokenSettings {
 export type VerifyToken = (authorization: string | undefined) => Promise<Identity>;
 
 export function tokenVerifier(settings: TokenSettings): VerifyToken {
-  let keys: JWTVerifyGetKey | undefined;
-  const keySet = (): JWTVerifyGetKey => {
-    if (keys) return keys;
-    if ('url' in settings.jwks) return (keys = createRemoteJWKSet(new URL(settings.jwks.url)));
-    // The dev issuer's public keys; read once (a missing file: no token verifies).
-    let jwks: JSONWebKeySet;
-    try {
-      jwks = JSON.parse(readFileSync(settings.jwks.file, 'utf8')) as JSONWebKeySet;
-    } catch {
-      throw new UnauthenticatedError('No signing keys here yet: run npm run token once');
-    }
-    return (keys = createLocalJWKSet(jwks));
-  };
+  const keySet = 'url' in settings.jwks ? remoteKeys(settings.jwks.url) : fileKeys(settings.jwks.file);
   return async (authorization) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '')?.[1];
     if (!token) throw new UnauthenticatedError();
@@ -55,11 +45,44 @@ export function tokenVerifier(settings: TokenSettings): VerifyToken {
       }));
     } catch (err) {
       if (err instanceof UnauthenticatedError) throw err;
+      // The issuer's keys could not be fetched: our outage, not the caller's fault.
+      if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+        logger.error('token keys unavailable', { error: (err as Error).name });
+        throw new ServiceUnavailableError('Token keys are unavailable; try again');
+      }
       const why = err instanceof errors.JWTExpired ? 'The token has expired' : 'The token does not verify';
       throw new UnauthenticatedError(why);
     }
     if (payload.token_use !== 'id') throw new UnauthenticatedError('An ID token is required');
     return identityOf(payload);
+  };
+}
+
+/** The issuer's published keys (fetched on first use, cached, refetched for an unknown key id). */
+function remoteKeys(url: string): () => JWTVerifyGetKey {
+  let keys: JWTVerifyGetKey | undefined;
+  return () => (keys ??= createRemoteJWKSet(new URL(url), { timeoutDuration: 3000 }));
+}
+
+/**
+ * The dev issuer's public keys, from its file: read again when the file changes (a new key
+ * pair after .local/ was wiped), so a running API never needs a restart for it.
+ */
+function fileKeys(file: string): () => JWTVerifyGetKey {
+  let keys: JWTVerifyGetKey | undefined;
+  let seen = -1;
+  return () => {
+    let changed: number;
+    try {
+      changed = statSync(file).mtimeMs;
+    } catch {
+      throw new UnauthenticatedError('No signing keys here yet: run npm run token once');
+    }
+    if (!keys || changed !== seen) {
+      keys = createLocalJWKSet(JSON.parse(readFileSync(file, 'utf8')) as JSONWebKeySet);
+      seen = changed;
+    }
+    return keys;
   };
 }
 

@@ -32,9 +32,16 @@ export async function discoverRedisEndpoint(
 }
 
 /** With a password (AUTH token), as ioredis takes it in the URL. */
-export function withPassword(endpoint: RedisEndpoint, password: string | undefined): RedisEndpoint {
-  if (!password) return endpoint;
+export function withLogin(endpoint: RedisEndpoint, login: RedisLogin): RedisEndpoint {
+  if (!login.password) return endpoint;
   const url = new URL(endpoint.url);
-  url.password = password;
+  if (login.username) url.username = login.username;
+  url.password = login.password;
   return { ...endpoint, url: url.toString() };
+}
+
+/** An ElastiCache RBAC user (username and password), or the AUTH token alone (no username). */
+export interface RedisLogin {
+  username?: string | undefined;
+  password: string | undefined;
 }

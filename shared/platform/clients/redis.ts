@@ -1,14 +1,14 @@
 import { Cluster, Redis } from 'ioredis';
 import type { Config } from '../config';
 import { logger } from '../logger';
-import { discoverRedisEndpoint, withPassword, type RedisEndpoint } from './redis-endpoint';
+import { discoverRedisEndpoint, withLogin, type RedisEndpoint, type RedisLogin } from './redis-endpoint';
 
 export type RedisClient = Redis | Cluster;
 
 /**
  * A standalone Redis, or a Redis Cluster (cluster-mode ElastiCache) when `cluster` is set,
  * with REDIS_URL naming one seed node. rediss:// turns TLS on (ElastiCache in-transit
- * encryption); a password in the URL is the AUTH token.
+ * encryption); a user and password in the URL are the ElastiCache RBAC user's.
  */
 export function createRedisClient(options: { url: string; cluster: boolean }): RedisClient {
   const common = { lazyConnect: true, enableAutoPipelining: true } as const;
@@ -22,6 +22,7 @@ export function createRedisClient(options: { url: string; cluster: boolean }): R
     redisOptions: {
       ...connection,
       ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
       ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     },
   });
@@ -29,15 +30,15 @@ export function createRedisClient(options: { url: string; cluster: boolean }): R
 
 /**
  * The configured Redis: REDIS_URL as given, or the replication group's endpoint looked up
- * once, with the AUTH token. Errors are logged: ioredis reconnects by itself, and without
+ * once, logged in as this function's ElastiCache user. Errors are logged: ioredis reconnects by itself, and without
  * a listener every failed attempt would be an unhandled error.
  */
 export async function connectRedis(
   redis: Config['redis'],
   region: string,
-  password: string | undefined,
+  login: RedisLogin,
 ): Promise<RedisClient> {
-  const client = createRedisClient(await redisEndpoint(redis, region, password));
+  const client = createRedisClient(await redisEndpoint(redis, region, login));
   client.on('error', (err: Error) => logger.warn('redis connection error', { reason: err.message }));
   return client;
 }
@@ -45,9 +46,9 @@ export async function connectRedis(
 async function redisEndpoint(
   redis: Config['redis'],
   region: string,
-  password: string | undefined,
+  login: RedisLogin,
 ): Promise<RedisEndpoint> {
-  if (!redis.replicationGroupId) return withPassword(redis, password);
+  if (!redis.replicationGroupId) return withLogin(redis, login);
   // Loaded only here: the SDK client costs ~100 ms of cold start where REDIS_URL is given.
   const { ElastiCacheClient } = await import('@aws-sdk/client-elasticache');
   const found = await discoverRedisEndpoint(new ElastiCacheClient({ region }), redis.replicationGroupId);
@@ -55,5 +56,5 @@ async function redisEndpoint(
     replicationGroupId: redis.replicationGroupId,
     cluster: found.cluster,
   });
-  return withPassword(found, password);
+  return withLogin(found, login);
 }

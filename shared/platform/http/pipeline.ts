@@ -2,16 +2,19 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z, ZodType } from 'zod';
+import type { Identity } from '../auth/identity';
 import { logger } from '../logger';
 import {
   accessLog,
   cors,
   declaredHeaders,
+  callerOf,
   guard,
   httpErrors,
   inputOf,
   jsonBody,
   normalizeHeaders,
+  selfOnly,
   validateInput,
 } from './middleware';
 import type { HttpResponse } from './responses';
@@ -41,6 +44,8 @@ export interface HttpInput<P, Q, B, H> {
   body: B;
   /** Every request header by lower-case name, the declared ones parsed. */
   headers: H & Readonly<Record<string, string | undefined>>;
+  /** Who the route's guard admitted (shared/platform/http/guards.ts); undefined on an open route. */
+  caller: Identity | undefined;
   event: APIGatewayProxyEvent;
   /** The invocation (its remaining time bounds work that must end with it). */
   context: Context;
@@ -48,8 +53,9 @@ export interface HttpInput<P, Q, B, H> {
 
 /**
  * The one middleware stack for every HTTP handler: access log, Lambda context in logs,
- * header normalisation, then what the route declares, in this order: its guard, its
- * headers, its JSON body, path and query (a caller the guard refuses learns nothing about
+ * header normalisation, then what the route declares, in this order: its guard (the
+ * bearer token and its roles), its headers, its JSON body, path and query, and then
+ * whether a customer acts as themselves (a caller the guard refuses learns nothing about
  * the rest); and error mapping. The handler receives typed, validated input.
  */
 export function httpHandler<
@@ -71,6 +77,7 @@ export function httpHandler<
     .use(declaredHeaders(route.headers))
     .use(jsonBody())
     .use(validateInput(route))
+    .use(selfOnly(route.guard))
     .handler(async (event, context) => {
       const { params, query, body, headers } = inputOf(event);
       return handle({
@@ -78,6 +85,7 @@ export function httpHandler<
         query: query as Out<Q>,
         body: body as Out<B>,
         headers: { ...event.headers, ...headers } as HttpInput<never, never, never, HeadersOut<H>>['headers'],
+        caller: callerOf(event),
         event,
         context,
       });

@@ -1,14 +1,33 @@
 import type { z } from 'zod';
+import type { Role } from '../auth/identity';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
- * Who may call a route. Every route names one (there is no default), and the pipeline
- * enforces it before it reads anything else of the request (./pipeline.ts).
- * - public: anyone
- * - admin: a caller with the admin key (x-api-key)
+ * Who may call a route (DESIGN.md, Identity and access). Every route names one (there is no
+ * default), and the pipeline enforces it before it reads anything else of the request
+ * (./pipeline.ts): no token or one that does not verify is a 401, a valid token without
+ * the right a 403.
+ * - anyone: no token needed
+ * - signed-in: any valid token
+ * - roles: a token in one of these groups; with `self`, a caller admitted only as a
+ *   customer must be the customer the request (or its answer) names
  */
-export type Guard = 'public' | 'admin';
+export type Guard = { allow: 'anyone' } | { allow: 'signed-in' } | RoleGuard;
+
+export interface RoleGuard {
+  allow: readonly Role[];
+  self?: SelfRule;
+}
+
+/**
+ * Where a customer's own id is: a path parameter, a body field (absent: the token's is
+ * used; different: 403), or a field of the answer (checked before it leaves).
+ */
+export interface SelfRule {
+  in: 'path' | 'body' | 'answer';
+  field: string;
+}
 
 /** A request header a route reads, validated by the pipeline like the path and the body. */
 export interface HeaderSpec {

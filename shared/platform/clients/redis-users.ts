@@ -1,0 +1,31 @@
+/**
+ * Who each function is to Redis: ElastiCache RBAC users, whose access strings are Redis
+ * ACL rules. serverless/resources.yml declares the same strings (the deploy test holds
+ * them equal) and the Redis-users int test applies them to the local redis-server with
+ * ACL SETUSER, so the rights are proven on a real Redis, not just written down.
+ */
+
+/** What any client needs to connect and find its nodes (ioredis, cluster mode, TLS). */
+const CONNECT = '+ping +hello +auth +client|setname +cluster|slots +cluster|shards +info';
+
+export const REDIS_USERS = {
+  /**
+   * The stock read (GET /hotdeals/{id}) and the health probe: the stock hashes and free
+   * lists, read only, and nothing else (not even a script: a script runs writes).
+   */
+  reader: {
+    name: 'oshop-hotdeal-reader',
+    access: `on ~hotdeal:* resetchannels -@all +hmget +llen ${CONNECT}`,
+  },
+  /**
+   * The order, stock-setting and sweeper functions, and the legacy order (the payment
+   * ledger): the hot-deal keys and the ledger, read and write, through the reserve and
+   * release scripts; no admin or keyspace-wide commands (FLUSHALL, KEYS, CONFIG, ...).
+   */
+  writer: {
+    name: 'oshop-hotdeal-writer',
+    access: `on ~hotdeal:* ~payment:* resetchannels -@all +@read +@write +evalsha +eval -@dangerous ${CONNECT}`,
+  },
+} as const;
+
+export type RedisUser = keyof typeof REDIS_USERS;
