@@ -1,5 +1,6 @@
-import type { Config } from '../platform/config';
 import { devIssuerOf } from '../platform/auth/dev-issuer';
+import type { Config } from '../platform/config';
+import { contentSecurityPolicy, type Page } from '../platform/http/responses';
 
 /**
  * The pages' sign-in: locally the dev issuer (POST /auth/dev-token: pick a role and, for a
@@ -116,4 +117,68 @@ const auth = (() => {
   };
 })();
 `;
+}
+
+export interface SignedInPageParts {
+  title: string;
+  heading: string;
+  /** The page's own CSS (the shell's look and the sign-in's come with it). */
+  style: string;
+  /** What shows once signed in (inside <main id="app">). */
+  main: string;
+  /**
+   * The page's own script; it runs after the sign-in script, so `auth` is there, and is
+   * told when the caller signs in (`onSignedIn`) and out (`onSignedOut`).
+   */
+  script: string;
+}
+
+/**
+ * A page that signs its user in first: its markup and the CSP that lets it reach exactly
+ * its own origin and, in AWS, the Cognito endpoint it signs in with. Until signed in it
+ * shows the sign-in form; a 401 from the API brings the form back.
+ */
+export function signedInPage(signIn: SignIn, parts: SignedInPageParts): Page {
+  const body = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${parts.title}</title>
+<style>
+  body { font: 16px/1.4 system-ui, sans-serif; margin: 2rem auto; padding: 0 1rem; color: #222; }
+  h1 { font-size: 1.5rem; }
+  #error { color: #b00020; min-height: 1.4em; }
+  ${SIGN_IN_STYLE}
+  ${parts.style}
+</style>
+</head>
+<body>
+<h1>${parts.heading}</h1>
+${signInHtml(signIn)}
+<p id="error" role="alert"></p>
+<main id="app" hidden>
+${parts.main}
+</main>
+<script>
+${signInScript(signIn)}
+const app = document.getElementById('app');
+const expired = () => {
+  auth.signedOut('Your sign-in has expired: sign in again.');
+  app.hidden = true;
+};
+${parts.script}
+auth.ready(() => {
+  app.hidden = false;
+  onSignedIn();
+});
+document.getElementById('signout').addEventListener('click', () => {
+  app.hidden = true;
+  onSignedOut();
+});
+</script>
+</body>
+</html>
+`;
+  return { body, headers: { 'content-security-policy': contentSecurityPolicy(connectSources(signIn)) } };
 }
