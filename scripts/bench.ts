@@ -26,6 +26,7 @@ import {
   type BenchMigration,
 } from './lib/bench/migrations';
 import { renderReport } from './lib/bench/report';
+import { describeLocalReportPlan } from './lib/bench/crm-plan';
 import { parseCommandLine } from './lib/cli';
 import { SCENARIO_NAMES, SCENARIOS, type Scenario, type ScenarioName } from './lib/bench/scenarios';
 import { ratiosOf, type BenchSummary, type ScenarioResult } from './lib/bench/summary';
@@ -142,6 +143,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
         target,
         output: join(ctx.dir, `${name}-${path.name}.json`),
         variables: { prefix: path.prefix },
+        ...(scenario.overrides ? { overrides: scenario.overrides } : {}),
       });
       const r: PathResult = pathResult(run, scenario.expected);
       if (run.exitCode !== 0)
@@ -196,6 +198,17 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
     stop(api);
   }
   result.ratios = ratiosOf(result.paths);
+  if (scenario.goal && result.ratios) {
+    result.goal = { ...scenario.goal, met: result.ratios.p95 <= scenario.goal.p95Ratio };
+    say(
+      `${name}: new/legacy p95 ${result.ratios.p95} (goal <= ${scenario.goal.p95Ratio}: ${result.goal.met ? 'met' : 'NOT met'})`,
+    );
+  }
+  if (name === 'crm' && ctx.local) {
+    const plan = await describeLocalReportPlan();
+    result.notes = [plan];
+    say(`crm: ${plan}`);
+  }
   const fresh = result.paths.new;
   if (scenario.rush && fresh) {
     const { http, redis } = ctx.summary.ceilings;

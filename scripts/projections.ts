@@ -13,7 +13,7 @@ import { readSetting, readUnits } from '#shared/hotdeals/reconcile';
 import { config } from '#shared/platform/config';
 import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
-import { readActiveTable } from '#shared/projections/state';
+import { readServingTable } from '#shared/projections/state';
 import { closeAll, dynamo, sweeperPorts, projectionState } from '#shared/wiring';
 import { checkReadModel, readModelChecksum, replayReadModel } from './lib/projections/replay';
 
@@ -76,8 +76,8 @@ async function main(): Promise<number> {
   const state = projectionState();
   if (command === 'checksum') {
     for (const name of models(arg)) {
-      const { table } = await readActiveTable(state, name, config.readModels[name]);
-      console.log(`${name} ${table}: ${await readModelChecksum(state.documents, table)}`);
+      const table = await readServingTable(state, PROJECTIONS[name], config.readModels[name]);
+      console.log(`${name} ${table}: ${await readModelChecksum(state.documents, table, PROJECTIONS[name])}`);
     }
     return 0;
   }

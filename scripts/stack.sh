@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local stack: DynamoDB Local, a MongoDB wire-protocol server, redis-server and
-# PostgreSQL, each the project's own instance on loopback with its data under .local/.
+# The local stack: DynamoDB Local, FerretDB (the MongoDB API, on the stack's PostgreSQL),
+# redis-server and PostgreSQL, each the project's own instance on loopback with its data
+# under .local/.
 #
 #   scripts/stack.sh install   fetch/build what is missing (idempotent)
 #   scripts/stack.sh up        install if needed, start what is not running, health-check
@@ -8,16 +9,19 @@
 #   scripts/stack.sh status    one line per store
 #
 # Ports: OSHOP_DYNAMODB_PORT (18000), OSHOP_MONGO_PORT (37017), OSHOP_REDIS_PORT (16379),
-# OSHOP_PG_PORT (15432). OSHOP_DYNAMODB_PERSIST=1 keeps DynamoDB Local's data in .local/dynamodb,
-# OSHOP_MONGO_PERSIST=1 the MongoDB data in .local/mongo (default: both in memory, lost when
-# the stack stops; npm run dev and the tests migrate them again).
+# OSHOP_PG_PORT (15432). OSHOP_DYNAMODB_PERSIST=1 keeps DynamoDB Local's data in .local/dynamodb
+# (default: in memory, lost when the stack stops; npm run dev and the tests migrate it again).
+# FerretDB keeps its data in PostgreSQL (database "ferretdb"), so it persists like the legacy data.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DDB_DIR="$LOCAL_DIR/dynamodb-local"
-MONGO_DIR="$LOCAL_DIR/mongo-server"
+FERRETDB_VERSION=v1.24.2
+FERRET_DIR="$LOCAL_DIR/ferretdb"
+FERRET_BIN="$FERRET_DIR/ferretdb-$FERRETDB_VERSION"
 PG_DATA="$LOCAL_DIR/pg/data"
-SERVICES=(dynamodb mongo redis postgres)
+# Started in this order (FerretDB needs PostgreSQL), stopped in the reverse.
+SERVICES=(dynamodb redis postgres mongo)
 
 pg_bin() {
   local d
@@ -31,7 +35,6 @@ missing_debian_packages() {
   local pkgs=()
   command -v java >/dev/null || pkgs+=(openjdk-17-jre-headless)
   command -v mvn >/dev/null || pkgs+=(maven)
-  command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
   command -v redis-server >/dev/null || pkgs+=(redis-server)
   command -v redis-cli >/dev/null || pkgs+=(redis-tools)
   [ -n "$(pg_bin)" ] || pkgs+=(postgresql)
@@ -43,7 +46,7 @@ install_debian_packages() {
   pkgs=$(missing_debian_packages)
   [ -z "$pkgs" ] && return 0
   if ! command -v apt-get >/dev/null; then
-    die "missing: $pkgs. This is not a Debian/Ubuntu machine: install Java 17 (JDK), Maven, redis-server and PostgreSQL >= 13 with your package manager, then re-run."
+    die "missing: $pkgs. This is not a Debian/Ubuntu machine: install Java 17, Maven, redis-server and PostgreSQL >= 13 with your package manager, then re-run."
   fi
   if ! is_root; then
     die "missing Debian packages: $pkgs. Run: sudo apt-get update && sudo apt-get install -y $pkgs"
@@ -70,21 +73,35 @@ install_dynamodb_local() {
   maven_fetch "$ROOT/scripts/stack/dynamodb-local/pom.xml" "$DDB_DIR/lib" "DynamoDB Local 3.1.0"
 }
 
-install_mongo_server() {
-  local src="$ROOT/scripts/stack/mongo-server/OshopMongoServer.java"
-  [ -f "$MONGO_DIR/classes/OshopMongoServer.class" ] && [ "$MONGO_DIR/classes/OshopMongoServer.class" -nt "$src" ] && return 0
-  rm -rf "$MONGO_DIR"
-  maven_fetch "$ROOT/scripts/stack/mongo-server/pom.xml" "$MONGO_DIR/lib" "mongo-java-server 1.46.0"
-  mkdir -p "$MONGO_DIR/classes"
-  javac -nowarn -cp "$MONGO_DIR/lib/*" -d "$MONGO_DIR/classes" "$src" >"$LOG_DIR/javac.log" 2>&1 ||
-    die "javac failed for the MongoDB wire server launcher (see $LOG_DIR/javac.log)"
+# FerretDB from the Go module proxy. `go install ...@v1.24.2` builds a binary that panics at
+# start ("Invalid build/version/version.txt"): the module zip lacks that generated file. So:
+# download the module, copy its source somewhere writable, write the version file, build.
+install_ferretdb() {
+  [ -x "$FERRET_BIN" ] && return 0
+  command -v go >/dev/null ||
+    die "go is missing: FerretDB $FERRETDB_VERSION is built from the Go module proxy and needs Go >= 1.21 (Debian 12: apt-get install -t bookworm-backports golang-go, or the go.dev tarball), then re-run"
+  say "building FerretDB $FERRETDB_VERSION from the Go module proxy (once; about 90 s on two cores with a cold cache)"
+  local log="$LOG_DIR/ferretdb-build.log" json src work="$FERRET_DIR/src"
+  json=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" 2>"$log") ||
+    die "could not download FerretDB $FERRETDB_VERSION from the Go module proxy (see $log)"
+  src=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  [ -n "$src" ] && [ -d "$src" ] || die "go mod download did not name FerretDB's source folder (see $log)"
+  rm -rf "$work" && mkdir -p "$FERRET_DIR"
+  cp -r "$src" "$work" && chmod -R u+w "$work"
+  printf '%s\n' "$FERRETDB_VERSION" >"$work/build/version/version.txt"
+  # -buildvcs=false: the copy sits inside this project's git work tree, not FerretDB's. Without its
+  # SQLite backend (unused here) the build takes about a third less time.
+  (cd "$work" && go build -buildvcs=false -trimpath -tags ferretdb_no_sqlite -o "$FERRET_BIN.tmp" ./cmd/ferretdb) >>"$log" 2>&1 ||
+    die "go build of FerretDB failed (see $log)"
+  mv "$FERRET_BIN.tmp" "$FERRET_BIN"
+  rm -rf "$work"
 }
 
 cmd_install() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   install_debian_packages
   install_dynamodb_local
-  install_mongo_server
+  install_ferretdb
 }
 
 # ---------------------------------------------------------------- per service
@@ -138,16 +155,19 @@ start_dynamodb() {
 }
 
 start_mongo() {
-  # In memory by default, like DynamoDB Local: mongo-java-server has unique indexes only, so
-  # a report query scans the collection, about three times faster in memory than in its H2
-  # file; `npm run dev` migrates the archive again after a restart (about a second).
-  local store=()
-  if [ "${OSHOP_MONGO_PERSIST:-0}" = 1 ]; then
-    mkdir -p "$LOCAL_DIR/mongo"
-    store=("$LOCAL_DIR/mongo/data.mv")
+  # FerretDB stores each collection in PostgreSQL (its own database here), so the archive
+  # persists across restarts and the report query is pushed down to PostgreSQL as SQL.
+  wait_for postgres 60 healthy postgres || die "PostgreSQL is not up, and FerretDB needs it"
+  local psql
+  psql=("$(pg_bin)/psql" -h 127.0.0.1 -p "$OSHOP_PG_PORT" -U postgres -d postgres -qtA)
+  if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'")" != 1 ]; then
+    "${psql[@]}" -c 'CREATE DATABASE ferretdb' >/dev/null || die "could not create PostgreSQL database ferretdb"
   fi
-  nohup setsid java -Xms128m -Xmx2g -cp "$MONGO_DIR/classes:$MONGO_DIR/lib/*" OshopMongoServer \
-    127.0.0.1 "$OSHOP_MONGO_PORT" "${store[@]}" \
+  mkdir -p "$RUN_DIR/ferretdb"
+  nohup setsid "$FERRET_BIN" --handler=postgresql \
+    --postgresql-url="postgres://postgres@127.0.0.1:$OSHOP_PG_PORT/ferretdb" \
+    --listen-addr="127.0.0.1:$OSHOP_MONGO_PORT" --state-dir="$RUN_DIR/ferretdb" \
+    --debug-addr=- --telemetry=disable --log-level=warn \
     >"$LOG_DIR/mongo.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/mongo.pid"
 }
@@ -275,21 +295,24 @@ cmd_moto_up() {
 }
 
 # ---------------------------------------------------------------- Python tools (PyPI)
-# cfn-lint (the packaged CloudFormation template) and schemathesis (fuzzing the OpenAPI
-# document) for `npm test`, in their own venv so their pins do not meet moto's.
+# cfn-lint (the packaged CloudFormation template), schemathesis (fuzzing the OpenAPI
+# document) and sqlglot (the Oracle grammar check of the shipped SQL) for `npm test`, in
+# their own venv so their pins do not meet moto's.
 
 TOOLS_VENV="$LOCAL_DIR/venv-tools"
 CFN_LINT_VERSION=1.58.0
 SCHEMATHESIS_VERSION=4.32.5
+SQLGLOT_VERSION=30.30.0
 
 cmd_tools() {
-  local stamp="$TOOLS_VENV/.oshop-$CFN_LINT_VERSION-$SCHEMATHESIS_VERSION"
+  local stamp="$TOOLS_VENV/.oshop-$CFN_LINT_VERSION-$SCHEMATHESIS_VERSION-$SQLGLOT_VERSION"
   [ -f "$stamp" ] && return 0
   command -v python3 >/dev/null || die "python3 is missing: apt-get install python3 python3-venv"
-  say "installing cfn-lint $CFN_LINT_VERSION and schemathesis $SCHEMATHESIS_VERSION from PyPI into $TOOLS_VENV"
+  say "installing cfn-lint $CFN_LINT_VERSION, schemathesis $SCHEMATHESIS_VERSION and sqlglot $SQLGLOT_VERSION from PyPI into $TOOLS_VENV"
   mkdir -p "$LOG_DIR"
   { python3 -m venv "$TOOLS_VENV" &&
-    "$TOOLS_VENV/bin/pip" install -q "cfn-lint==$CFN_LINT_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"; } \
+    "$TOOLS_VENV/bin/pip" install -q "cfn-lint==$CFN_LINT_VERSION" "schemathesis==$SCHEMATHESIS_VERSION" \
+      "sqlglot==$SQLGLOT_VERSION"; } \
     >"$LOG_DIR/tools-install.log" 2>&1 ||
     die "could not install the Python tools (see $LOG_DIR/tools-install.log; Debian needs python3-venv)"
   touch "$stamp"
@@ -316,8 +339,8 @@ cmd_up() {
 }
 
 cmd_down() {
-  local svc
-  for svc in "${SERVICES[@]}"; do stop_service "$svc"; done
+  local i
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[i]}"; done
   cmd_cluster_down
   stop_service moto
 }

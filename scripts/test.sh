@@ -24,8 +24,8 @@ fi
 tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
   die "could not install Artillery into artillery/node_modules (see above)"
 
-# cfn-lint and schemathesis (PyPI), for the deploy and fuzzing tiers (no-op when present).
-bash scripts/stack.sh tools || die "could not install cfn-lint and schemathesis (see above)"
+# cfn-lint, schemathesis and sqlglot (PyPI), for the deploy, fuzzing and Oracle grammar checks (no-op when present).
+bash scripts/stack.sh tools || die "could not install the Python tools (see above)"
 
 stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1

@@ -28,8 +28,7 @@ import { once } from './platform/memo';
 import { credentials } from './platform/secrets';
 import { createSqlDatabase } from './platform/sql/database';
 import type { ReadModelTargets } from './projections/project-all';
-import type { ReadModelName } from './projections/projection';
-import { cachedActiveTable, type ProjectionStateStore } from './projections/state';
+import type { ProjectionStateStore } from './projections/state';
 import { dynamoPurchaseList, dynamoPurchaseLookup } from './purchases/dynamo-purchases';
 import { legacyPurchaseHistory } from './purchases/sql-purchases';
 import type { TodoStore } from './todos/todos';
@@ -73,20 +72,12 @@ export const projectionState = /* @__PURE__ */ once((): ProjectionStateStore => 
   table: config.dynamodb.projectionStateTable,
 }));
 
-/** Readers' view of a read model's active table (re-read every READ_MODEL_CACHE_MS). */
-export const activeReadModel = (name: ReadModelName) =>
-  cachedActiveTable(projectionState(), name, config.readModels[name], config.readModelCacheMs);
-
-/** Purchase history on DynamoDB (migrated purchases and the hot-deal read model): the list, one purchase. */
+/** Purchase history on DynamoDB (migrated and hot-deal purchases, one table): the list, one purchase. */
 export const purchaseList = /* @__PURE__ */ once(() =>
-  dynamoPurchaseList(dynamo().documents, config.dynamodb.purchaseTable, activeReadModel('purchase_history')),
+  dynamoPurchaseList(dynamo().documents, config.dynamodb.purchaseTable),
 );
 export const purchaseLookup = /* @__PURE__ */ once(() =>
-  dynamoPurchaseLookup(
-    dynamo().documents,
-    config.dynamodb.purchaseTable,
-    activeReadModel('purchase_history'),
-  ),
+  dynamoPurchaseLookup(dynamo().documents, config.dynamodb.purchaseTable),
 );
 
 export const legacyPurchases = /* @__PURE__ */ once(async () => legacyPurchaseHistory(await legacyDb()));

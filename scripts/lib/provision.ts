@@ -24,6 +24,7 @@ import {
   todoTable,
 } from './schema/dynamodb';
 import { PROJECTIONS } from '#shared/projections/read-models';
+import { ensureContainmentIndex } from './schema/ferretdb';
 import { READ_MODELS } from '#shared/projections/projection';
 
 const SQL_DIR = fileURLToPath(new URL('../sql/postgres/', import.meta.url));
@@ -37,8 +38,11 @@ export async function provisionDynamo(): Promise<void> {
     eventTable(config.dynamodb.eventTable),
     catalogTable(config.dynamodb.catalogTable),
     projectionStateTable(config.dynamodb.projectionStateTable),
-    // Generation 0 of each read model (a replay adds and swaps in later ones).
-    ...READ_MODELS.map((m) => readModelTable(config.readModels[m], PROJECTIONS[m].key)),
+    // Generation 0 of each read model (a replay adds and swaps in later ones); the purchase
+    // history's rows go into purchase_t, made above.
+    ...READ_MODELS.filter((m) => !PROJECTIONS[m].sharedTable).map((m) =>
+      readModelTable(config.readModels[m], PROJECTIONS[m].key),
+    ),
   ]) {
     const created = await ensureTable(dynamo().dynamodb, spec);
     console.log(`  dynamodb  ${spec.TableName}: ${created ? 'created' : 'exists'}`);
@@ -48,6 +52,17 @@ export async function provisionDynamo(): Promise<void> {
 export async function provisionMongo(): Promise<void> {
   await ensureArchiveIndexes(await archiveCollection());
   console.log(`  mongo     ${config.mongo.db}.${config.crm.collection}: index cust_calldate ready`);
+  if (!config.isLocal) return;
+  // The local server is FerretDB on the stack's PostgreSQL (the legacy database's server).
+  const { host, port } = parsePostgresConnect(config.legacy.connect);
+  const index = await ensureContainmentIndex(
+    { host, port },
+    config.mongo.db,
+    config.crm.collection,
+    'CUST_ID',
+  );
+  if (index)
+    console.log(`  mongo     FerretDB's table for ${config.crm.collection}: ${index} ready (see README)`);
 }
 
 /** Local only: the dev cluster trusts loopback, so the role needs no password. */

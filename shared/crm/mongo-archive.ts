@@ -56,14 +56,21 @@ export async function ensureArchiveIndexes(collection: Collection<ArchivedCallDo
   await collection.createIndex({ CUST_ID: 1, CALL_DATE: 1 }, { name: 'cust_calldate' });
 }
 
+/**
+ * One customer's archived calls, oldest first: the report's one query (DocumentDB serves it
+ * from the cust_calldate index; exported so a test can read the local server's plan of it).
+ */
+export function archivedCallsOf(collection: Collection<ArchivedCallDocument>, custId: number) {
+  // The filter takes a typed number only: no request value can become an operator.
+  if (!Number.isSafeInteger(custId) || custId < 1) throw new TypeError('custId must be a positive integer');
+  return collection.find({ CUST_ID: custId }).sort({ CALL_DATE: 1, _id: 1 });
+}
+
 /** The report on DocumentDB / MongoDB: one indexed query per customer, every call, oldest first. */
 export function mongoServiceHistory(collection: Collection<ArchivedCallDocument>): ServiceHistoryReports {
   return {
     async findServiceHistory(custId) {
-      // The filter takes a typed number only: no request value can become an operator.
-      if (!Number.isSafeInteger(custId) || custId < 1)
-        throw new TypeError('custId must be a positive integer');
-      const docs = await collection.find({ CUST_ID: custId }).sort({ CALL_DATE: 1, _id: 1 }).toArray();
+      const docs = await archivedCallsOf(collection, custId).toArray();
       return toServiceHistory(custId, docs.map(fromArchivedCallDocument));
     },
   };

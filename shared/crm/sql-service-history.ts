@@ -32,3 +32,6 @@ export function legacyServiceHistory(db: SqlDatabase, cutoff: Date): ServiceHist
     },
   };
 }
+
+/** Every statement this store sends (the same text in both dialects). */
+export const LEGACY_CRM_STATEMENTS = { CUSTOMER_SQL };

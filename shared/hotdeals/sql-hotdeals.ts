@@ -99,3 +99,16 @@ export function legacyHotDeals(db: SqlDatabase, payment: Payment): HotDeals {
     },
   };
 }
+
+/** Every statement this store sends in a dialect (the Oracle grammar check parses these). */
+export const legacyHotDealStatements = (dialect: SqlDatabase['dialect']) => ({
+  LOCK_STOCK,
+  HELD_BY_CUSTOMER,
+  TAKE_ONE,
+  NEXT_PURCHASE_ID: NEXT_PURCHASE_ID[dialect],
+  RECORD_ORDER,
+  RECORD_PURCHASE,
+  READ_STOCK,
+  UPDATE_STOCK,
+  INSERT_STOCK,
+});

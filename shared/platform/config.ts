@@ -36,10 +36,8 @@ const schema = z.object({
   EVENT_TABLE: z.string().trim().min(3).default('order_events'),
   CATALOG_TABLE: z.string().trim().min(3).default('catalog'),
   PROJECTION_STATE_TABLE: z.string().trim().min(3).default('projection_state'),
-  RM_PURCHASE_HISTORY_TABLE: z.string().trim().min(3).default('rm_purchase_history'),
   RM_PRODUCT_SALES_TABLE: z.string().trim().min(3).default('rm_product_sales'),
   /** How long a reader keeps the active read-model table before looking again after a replay. */
-  READ_MODEL_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
   /** Simulated payment: added latency and the share of payments that fail. */
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).max(30_000).default(0),
   PAYMENT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
@@ -130,9 +128,11 @@ export interface Config {
     catalogTable: string;
     projectionStateTable: string;
   };
-  /** Base (generation 0) table of each read model; a replay swaps in `<base>__g<N>`. */
+  /**
+   * Base (generation 0) table of each read model; a replay swaps in `<base>__g<N>`, except
+   * for the purchase history, whose rows live in purchase_t (replayed in place).
+   */
   readModels: { purchase_history: string; product_sales: string };
-  readModelCacheMs: number;
   payment: { latencyMs: number; failureRate: number };
   hotDealShards: number;
   sweeper: { pendingMs: number; intervalMs: number; reconcileMs: number };
@@ -208,10 +208,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       projectionStateTable: e.PROJECTION_STATE_TABLE,
     },
     readModels: {
-      purchase_history: e.RM_PURCHASE_HISTORY_TABLE,
+      // Its rows live in purchase_t: one table per page (see projections/read-models.ts).
+      purchase_history: e.PURCHASE_TABLE,
       product_sales: e.RM_PRODUCT_SALES_TABLE,
     },
-    readModelCacheMs: e.READ_MODEL_CACHE_MS,
     payment: { latencyMs: e.PAYMENT_LATENCY_MS, failureRate: e.PAYMENT_FAILURE_RATE },
     hotDealShards: e.HOTDEAL_SHARDS,
     sweeper: {

@@ -2,7 +2,7 @@ import type { StoredEvent } from '../events/event';
 import type { Projection, ReadModelName } from './projection';
 import { PROJECTIONS } from './read-models';
 import { projectWithRetry } from './runner';
-import { readActiveTable, type ProjectionStateStore } from './state';
+import { readServingTable, type ProjectionStateStore } from './state';
 
 export interface ReadModelTargets {
   state: ProjectionStateStore;
@@ -24,7 +24,7 @@ export async function projectAll(
 ): Promise<{ applied: number; skipped: number; lagsMs: BatchLags }> {
   const results = await Promise.all(
     projections.map(async (p) => {
-      const { table } = await readActiveTable(targets.state, p.name, targets.baseTables[p.name]);
+      const table = await readServingTable(targets.state, p, targets.baseTables[p.name]);
       return [p.name, await projectWithRetry(targets.state, p, table, events)] as const;
     }),
   );

@@ -27,6 +27,14 @@ export interface Projection<S extends Row = Row> {
    * runner writes it with an idempotent put, with no stream positions (half the writes).
    */
   readonly immutable?: true;
+  /**
+   * An immutable read model whose rows live in a table shared with other data: the purchase
+   * history's rows sit in purchase_t beside the migrated purchases, so a customer's page is
+   * one query. A replay re-puts its rows in place (idempotent: the log makes the same rows)
+   * and deletes those of its own the log does not make; it never swaps in a fresh table.
+   * Its own rows are the ones carrying this attribute.
+   */
+  readonly sharedTable?: { ownRowAttribute: string };
 }
 
 export const READ_MODELS = ['purchase_history', 'product_sales'] as const;

@@ -14,11 +14,14 @@ export type PurchaseRow = PurchaseRecord & Row & { order_id: string };
 /**
  * Purchase history: a confirmed order, as a one-line purchase under the purchase id its
  * answer named. Only OrderConfirmed makes a row, and a confirmed order is final, so a row
- * never changes once written (a pending or cancelled order never shows).
+ * never changes once written (a pending or cancelled order never shows). The rows go into
+ * purchase_t itself (hot-deal purchase ids start above every migrated one), so the lookups
+ * read one table; `order_id` tells them from migrated purchases.
  */
 export const purchaseHistory: Projection<PurchaseRow> = {
   name: 'purchase_history',
   immutable: true,
+  sharedTable: { ownRowAttribute: 'order_id' },
   key: [
     { name: 'customer_id', type: 'N' },
     { name: 'purchase_id', type: 'N' },

@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems } from '../platform/clients/dynamodb-pages';
-import { ttlCache } from '../platform/memo';
-import type { ReadModelName } from './projection';
+import type { Projection, ReadModelName } from './projection';
 
 /**
  * The projections' bookkeeping table (pk `read_model`, sk `stream_id`), three kinds of item:
@@ -62,6 +61,16 @@ export async function readActiveTable(
     : { table: baseTable, generation: 0 };
 }
 
+/** The table a projection's rows are in now: a shared table never swaps (projection.ts). */
+export async function readServingTable(
+  state: ProjectionStateStore,
+  projection: Pick<Projection, 'name' | 'sharedTable'>,
+  baseTable: string,
+): Promise<string> {
+  if (projection.sharedTable) return baseTable;
+  return (await readActiveTable(state, projection.name, baseTable)).table;
+}
+
 export async function swapActiveTable(
   state: ProjectionStateStore,
   name: ReadModelName,
@@ -79,20 +88,6 @@ export async function swapActiveTable(
       },
     }),
   );
-}
-
-/**
- * A reader's view of the active table, re-read at most every `ttlMs` (a swap reaches
- * every container within that time; the replaced table is kept for it).
- */
-export function cachedActiveTable(
-  state: ProjectionStateStore,
-  name: ReadModelName,
-  baseTable: string,
-  ttlMs = 5000,
-): () => Promise<string> {
-  const active = ttlCache(async () => (await readActiveTable(state, name, baseTable)).table, ttlMs);
-  return () => active(name);
 }
 
 export async function readCheckpoint(

@@ -1,5 +1,4 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { HOTDEAL_PURCHASE_ID_BASE } from '../catalog/catalog';
 import { NotFoundError } from '../platform/errors';
 import { decodePageCursor, toPage, type Purchase, type PurchaseHistory } from './purchase';
 
@@ -46,58 +45,37 @@ export function fromRecord(r: Record<string, unknown>): Purchase {
 }
 
 /**
- * Purchase history on DynamoDB: migrated purchases (purchase_t) and hot-deal purchases
- * (the purchase-history read model, built from order events; its table changes when a
- * replay swaps one in, hence a function). Hot-deal purchase ids start above every
- * migrated id (HOTDEAL_PURCHASE_ID_BASE), so newest first is: the read model's page,
- * then purchase_t's, both queried at once with the same cursor.
+ * Purchase history on DynamoDB, all in purchase_t: migrated purchases and hot-deal
+ * purchases (the projector writes those there, under ids above every migrated one), so a
+ * page is one Query, newest first, and one purchase one GetItem.
  */
-export function dynamoPurchaseHistory(
-  documents: DynamoDBDocumentClient,
-  table: string,
-  orderPurchaseTable?: () => Promise<string>,
-): PurchaseHistory {
-  return {
-    ...dynamoPurchaseList(documents, table, orderPurchaseTable),
-    ...dynamoPurchaseLookup(documents, table, orderPurchaseTable),
-  };
+export function dynamoPurchaseHistory(documents: DynamoDBDocumentClient, table: string): PurchaseHistory {
+  return { ...dynamoPurchaseList(documents, table), ...dynamoPurchaseLookup(documents, table) };
 }
 
 /** The list alone (its function queries, and reads no single purchase). */
 export function dynamoPurchaseList(
   documents: DynamoDBDocumentClient,
   table: string,
-  orderPurchaseTable?: () => Promise<string>,
 ): Pick<PurchaseHistory, 'listPurchases'> {
-  const query = async (TableName: string, customerId: number, before: number | undefined, limit: number) => {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName,
-        KeyConditionExpression:
-          before === undefined ? 'customer_id = :c' : 'customer_id = :c AND purchase_id < :before',
-        ExpressionAttributeValues: {
-          ':c': customerId,
-          ...(before === undefined ? {} : { ':before': before }),
-        },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return out.Items ?? [];
-  };
   return {
     async listPurchases(customerId, page) {
       const before = decodePageCursor(page.cursor);
-      const want = page.limit + 1;
-      // Below the hot-deal range the read model has nothing: skipped once the cursor is there.
-      const inOrderRange = before === undefined || before > HOTDEAL_PURCHASE_ID_BASE + 1;
-      const [orders, migrated] = await Promise.all([
-        orderPurchaseTable && inOrderRange
-          ? orderPurchaseTable().then((t) => query(t, customerId, before, want))
-          : Promise.resolve([]),
-        query(table, customerId, before, want),
-      ]);
-      const items = [...orders, ...migrated].slice(0, want);
+      const out = await documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression:
+            before === undefined ? 'customer_id = :c' : 'customer_id = :c AND purchase_id < :before',
+          ExpressionAttributeValues: {
+            ':c': customerId,
+            ...(before === undefined ? {} : { ':before': before }),
+          },
+          ScanIndexForward: false,
+          // One more than the page: whether a next page exists, without a second request.
+          Limit: page.limit + 1,
+        }),
+      );
+      const items = out.Items ?? [];
       if (items.length === 0 && before === undefined)
         throw new NotFoundError(`Customer ${customerId} has no purchases`);
       return toPage(customerId, items.map(fromRecord), page.limit);
@@ -109,17 +87,11 @@ export function dynamoPurchaseList(
 export function dynamoPurchaseLookup(
   documents: DynamoDBDocumentClient,
   table: string,
-  orderPurchaseTable?: () => Promise<string>,
 ): Pick<PurchaseHistory, 'findPurchase'> {
-  const tableFor = async (purchaseId: number) =>
-    orderPurchaseTable && purchaseId > HOTDEAL_PURCHASE_ID_BASE ? orderPurchaseTable() : table;
   return {
     async findPurchase(customerId, purchaseId) {
       const out = await documents.send(
-        new GetCommand({
-          TableName: await tableFor(purchaseId),
-          Key: { customer_id: customerId, purchase_id: purchaseId },
-        }),
+        new GetCommand({ TableName: table, Key: { customer_id: customerId, purchase_id: purchaseId } }),
       );
       if (!out.Item)
         throw new NotFoundError(`Purchase ${purchaseId} of customer ${customerId} does not exist`);

@@ -59,3 +59,6 @@ export function legacyPurchaseHistory(db: SqlDatabase): PurchaseHistory {
     },
   };
 }
+
+/** Every statement this store sends (the same text in both dialects). */
+export const LEGACY_PURCHASE_STATEMENTS = { PAGE_SQL, ONE_SQL };

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ const groupAlive = (pgid: number) => {
 describe('npm run dev, stopped with Ctrl-C', () => {
   it('stops serverless offline, the projector and the stack it started, even with its output piped', async () => {
     chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data folder
-    for (const installed of ['dynamodb-local', 'mongo-server'])
+    for (const installed of ['dynamodb-local', 'ferretdb'])
       symlinkSync(join(ROOT, '.local', installed), join(dir, installed));
     const env = {
       PATH: process.env.PATH ?? '',
@@ -89,6 +89,20 @@ describe('npm run dev, stopped with Ctrl-C', () => {
       await sleep(500);
     }
     for (const port of Object.values(PORTS).slice(0, 4)) expect(await listening(port), port).toBe(true);
+
+    // Served, seeded and migrated: the CRM report (FerretDB) for customer 1, as staff, with a
+    // token from this run's own dev issuer (its keys are under its own data folder).
+    const token = spawnSync('npm', ['run', '-s', 'token', '--', 'staff'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    expect(token.status, token.stderr).toBe(0);
+    const report = await fetch(`http://127.0.0.1:${PORTS.PORT}/crm/customers/1/service-history`, {
+      headers: { authorization: `Bearer ${token.stdout.trim()}` },
+    });
+    expect(report.status, log()).toBe(200);
+    expect(((await report.json()) as { customer: { name: string } }).customer.name).toBe('Mary Schaefer');
 
     process.kill(-dev.pid!, 'SIGINT');
 

@@ -2,7 +2,7 @@ import '../support/env';
 import { describe, expect, it } from 'vitest';
 import { config } from '#shared/platform/config';
 import { legacyServiceHistory } from '#shared/crm/sql-service-history';
-import { mongoServiceHistory } from '#shared/crm/mongo-archive';
+import { archivedCallsOf, mongoServiceHistory } from '#shared/crm/mongo-archive';
 import type { ServiceHistoryReports } from '#shared/crm/service-history';
 import { NotFoundError } from '#shared/platform/errors';
 import { CRM, MARKUP_DETAILS } from '../../scripts/lib/seed/hr';
@@ -31,6 +31,20 @@ describe('the migrated archive', () => {
   it('is indexed on CUST_ID (with CALL_DATE, the report order)', async () => {
     const indexes = await archiveCollection.indexes();
     expect(indexes.map((i) => i.key)).toContainEqual({ CUST_ID: 1, CALL_DATE: 1 });
+  });
+
+  it("answers the report's query on the local server (FerretDB) pushed down to PostgreSQL, from an index", async () => {
+    const plan = (await archivedCallsOf(archiveCollection, 1).explain()) as {
+      filterPushdown?: boolean;
+      queryPlanner?: unknown;
+      serverInfo?: { ferretdbVersion?: string };
+    };
+    expect(plan.serverInfo?.ferretdbVersion).toBe('v1.24.2');
+    expect(plan.filterPushdown).toBe(true); // the filter runs in PostgreSQL, not in FerretDB
+    // ...and PostgreSQL serves it from the containment index provisioning adds (not a Seq Scan).
+    const planText = JSON.stringify(plan.queryPlanner);
+    expect(planText).toContain('Bitmap Index Scan');
+    expect(planText).toContain('_cust_id_containment');
   });
 });
 

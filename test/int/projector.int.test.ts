@@ -10,7 +10,7 @@ import { dynamoEventStore, readAllEvents } from '#shared/events/event-store';
 import { dynamoClientConfig } from '#shared/platform/clients/dynamodb';
 import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
-import { cachedActiveTable, type Documents, type ProjectionStateStore } from '#shared/projections/state';
+import type { Documents, ProjectionStateStore } from '#shared/projections/state';
 import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
 import { runPoller } from '../../scripts/lib/projector/poller';
 import { checkReadModel } from '../../scripts/lib/projections/replay';
@@ -41,11 +41,8 @@ const baseTables = Object.fromEntries(READ_MODELS.map((m) => [m, `rm_${m}_test_$
   string
 >;
 const events = dynamoEventStore(documents, log);
-const purchaseHistory = dynamoPurchaseHistory(
-  documents,
-  config.dynamodb.purchaseTable,
-  cachedActiveTable(state, 'purchase_history', baseTables.purchase_history),
-);
+// The purchase history's rows land in the table the lookups read (purchase_t in the app).
+const purchaseHistory = dynamoPurchaseHistory(documents, baseTables.purchase_history);
 const storeWith = async (failureRate: number) => ({
   ...testHotDealPorts(redis, await testPayment({ failureRate })),
   events,

@@ -19,9 +19,7 @@ process.env.IDEMPOTENCY_TABLE = 'idempotency_test';
 process.env.EVENT_TABLE = 'order_events_test';
 process.env.CATALOG_TABLE = 'catalog_test';
 process.env.PROJECTION_STATE_TABLE = 'projection_state_test';
-process.env.RM_PURCHASE_HISTORY_TABLE = 'rm_purchase_history_test';
 process.env.RM_PRODUCT_SALES_TABLE = 'rm_product_sales_test';
-process.env.ADMIN_API_KEY = 'test-admin-key';
 // The CRM archive of the tests: its own database on the same local wire server.
 export const TEST_MONGO_DB = process.env.TEST_MONGO_DB ?? 'crm_test';
 process.env.MONGO_DB = TEST_MONGO_DB;

@@ -4,7 +4,7 @@ import { parseOrderEvent } from '#shared/hotdeals/order-events';
 import { READ_MODELS, type Projection, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { batchGetItems } from '#shared/platform/clients/dynamodb-pages';
-import { positionKey, readActiveTable } from '#shared/projections/state';
+import { positionKey, readServingTable } from '#shared/projections/state';
 import { dynamo, projectionState } from '#shared/wiring';
 import { summarizeLags, type LagSummary } from '../projector/lag';
 import { readModelChecksum, replayReadModel } from '../projections/replay';
@@ -33,7 +33,7 @@ export async function measureProjectionLag(since: string, waitMs = 30_000): Prom
   for (const name of READ_MODELS) {
     const projection = PROJECTIONS[name];
     const mine = events.filter((e) => projection.handles(e.streamId));
-    const { table } = await readActiveTable(projectionState(), name, config.readModels[name]);
+    const table = await readServingTable(projectionState(), projection, config.readModels[name]);
     const deadline = Date.now() + waitMs;
     const lags = () => (projection.immutable ? rowLagsOf(projection, table, mine) : lagsOf(table, mine));
     let seen = await lags();
@@ -113,8 +113,8 @@ export interface ReplayBench {
 export async function benchReplay(say: (line: string) => void): Promise<ReplayBench[]> {
   const out: ReplayBench[] = [];
   for (const name of READ_MODELS) {
-    const { table: live } = await readActiveTable(projectionState(), name, config.readModels[name]);
-    const before = await readModelChecksum(projectionState().documents, live);
+    const live = await readServingTable(projectionState(), PROJECTIONS[name], config.readModels[name]);
+    const before = await readModelChecksum(projectionState().documents, live, PROJECTIONS[name]);
     const r = await replayReadModel(
       { dynamodb: dynamo().dynamodb, state: projectionState(), eventTable: config.dynamodb.eventTable },
       PROJECTIONS[name],

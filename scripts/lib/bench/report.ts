@@ -44,6 +44,24 @@ export function renderReport(summary: BenchSummary): string {
     '',
     'Ratios are new / legacy: above 1 for rps means the new path serves more, below 1 for a latency means it is faster.',
   );
+  const goals = Object.entries(summary.scenarios).filter(([, s]) => s.goal);
+  if (goals.length > 0) {
+    lines.push('', '## Goals (from the workshops; reported, not thresholds)', '');
+    lines.push(row(['scenario', 'goal: new p95 / legacy p95', 'measured', 'met', 'from']));
+    lines.push(row(Array(5).fill('---')));
+    for (const [name, s] of goals)
+      lines.push(
+        row([
+          name,
+          `<= ${s.goal?.p95Ratio}`,
+          s.ratios?.p95 ?? '',
+          s.goal?.met ? 'yes' : '**no**',
+          s.goal?.source ?? '',
+        ]),
+      );
+  }
+  for (const [name, s] of Object.entries(summary.scenarios))
+    for (const note of s.notes ?? []) lines.push('', `${name}: ${note}`);
 
   const rushes = Object.entries(summary.scenarios).filter(
     ([, s]) => s.paths.new?.hotdeal || s.paths.legacy?.hotdeal,

@@ -21,6 +21,10 @@ export interface ScenarioResult {
   ceilingShare?: { http?: number; redisReserve?: number };
   /** Rush scenarios, new path: event appended -> read-model row written. */
   projectionLag?: ProjectionLag;
+  /** The issue's goal for this scenario (new p95 at most this share of legacy's), and whether it held. */
+  goal?: { p95Ratio: number; source: string; met: boolean };
+  /** What the reader needs beside the figures (e.g. the local server's plan of the query). */
+  notes?: string[];
 }
 
 /** What one `npm run bench` wrote to summary.json. */

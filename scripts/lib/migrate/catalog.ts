@@ -93,3 +93,6 @@ export function catalogMigration(deps: {
     },
   };
 }
+
+/** Every statement this migration sends to the legacy database. */
+export const CATALOG_MIGRATION_STATEMENTS = { RANGE_SQL, CUSTOMERS_SQL, PRODUCTS_SQL };

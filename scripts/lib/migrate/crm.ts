@@ -72,3 +72,6 @@ export function crmMigration(deps: {
     },
   };
 }
+
+/** Every statement this migration sends to the legacy database. */
+export const CRM_MIGRATION_STATEMENTS = { RANGE_SQL, CHUNK_SQL };

@@ -1,8 +1,8 @@
 import {
   MongoBulkWriteError,
-  type AnyBulkWriteOperation,
   type Collection,
   type Document,
+  type Filter,
   type OptionalUnlessRequiredId,
 } from 'mongodb';
 
@@ -10,8 +10,12 @@ const DUPLICATE_KEY = 11000;
 
 /**
  * Writes documents keyed by `_id`, idempotently and fast on a fresh target: one unordered
- * insertMany, then a replace (upsert) of just the documents that already existed (duplicate
- * key). On an empty collection this is about twice as fast as upserting everything.
+ * insertMany, then the documents that already existed (duplicate key) are replaced by
+ * deleting them and inserting them again: two commands, whatever their number. (A bulk of
+ * replaceOne upserts is one statement per document, and FerretDB v1 holds a PostgreSQL
+ * connection per statement until the command ends: 50 of them in flight, its pool, and it
+ * deadlocks. Between the delete and the insert a reader may miss those documents for a
+ * moment; a re-migration rewrites history, it does not serve it.)
  * Any other write error fails the chunk, and the checkpoint leaves it to the next run.
  */
 export async function insertOrReplace<T extends Document & { _id: unknown }>(
@@ -30,14 +34,7 @@ export async function insertOrReplace<T extends Document & { _id: unknown }>(
     existing = errors.map((e) => docs[e.index] as T);
   }
   if (existing.length > 0) {
-    await collection.bulkWrite(
-      existing.map(
-        (doc) =>
-          ({
-            replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
-          }) as AnyBulkWriteOperation<T>,
-      ),
-      { ordered: false },
-    );
+    await collection.deleteMany({ _id: { $in: existing.map((d) => d._id) } } as Filter<T>);
+    await collection.insertMany(existing as OptionalUnlessRequiredId<T>[], { ordered: false });
   }
 }

@@ -69,3 +69,6 @@ export function purchaseMigration(deps: {
     },
   };
 }
+
+/** Every statement this migration sends to the legacy database. */
+export const PURCHASE_MIGRATION_STATEMENTS = { RANGE_SQL, CHUNK_SQL };

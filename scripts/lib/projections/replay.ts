@@ -8,6 +8,7 @@ import { projectWithRetry, stripRevision } from '#shared/projections/runner';
 import {
   readActiveTable,
   readPositions,
+  readServingTable,
   swapActiveTable,
   type Documents,
   type ProjectionStateStore,
@@ -21,16 +22,32 @@ export interface ReplayDeps {
   eventTable: string;
 }
 
-/** Every row of a read-model table, without the runner's bookkeeping. */
-export async function readModelRows(documents: Documents, table: string): Promise<Row[]> {
-  const items = await scanAll(documents, { TableName: table, ConsistentRead: true });
+/**
+ * Every row of a read model in a table, without the runner's bookkeeping; of a table it
+ * shares (`projection.sharedTable`), only its own rows.
+ */
+export async function readModelRows(
+  documents: Documents,
+  table: string,
+  projection?: Pick<Projection, 'sharedTable'>,
+): Promise<Row[]> {
+  const own = projection?.sharedTable?.ownRowAttribute;
+  const items = await scanAll(documents, {
+    TableName: table,
+    ConsistentRead: true,
+    ...(own ? { FilterExpression: 'attribute_exists(#own)', ExpressionAttributeNames: { '#own': own } } : {}),
+  });
   return items.map(stripRevision);
 }
 
 /** An order-independent checksum of a read model's content (count + 64-bit sum). */
-export async function readModelChecksum(documents: Documents, table: string): Promise<string> {
+export async function readModelChecksum(
+  documents: Documents,
+  table: string,
+  projection?: Pick<Projection, 'sharedTable'>,
+): Promise<string> {
   const sum = new SetChecksum();
-  for (const row of await readModelRows(documents, table)) sum.add(row);
+  for (const row of await readModelRows(documents, table, projection)) sum.add(row);
   const { count, sum: hex } = sum.toJSON();
   return `${count}:${hex}`;
 }
@@ -59,6 +76,7 @@ export async function replayReadModel(
   options: { chunk?: number; onProgress?: (done: number, total: number) => void; keep?: number } = {},
 ): Promise<ReplayResult> {
   const { state } = deps;
+  if (projection.sharedTable) return replayInPlace(deps, projection, baseTable, options);
   const active = await readActiveTable(state, projection.name, baseTable);
   const generation = active.generation + 1;
   const table = `${baseTable}__g${generation}`;
@@ -95,6 +113,80 @@ export async function replayReadModel(
     checksum: await readModelChecksum(state.documents, table),
     dropped,
   };
+}
+
+/**
+ * A read model living in a shared table (immutable rows): every row the log makes is put
+ * again in place (the same row: nothing a reader sees changes), then its own rows the log
+ * does not make are deleted. No fresh table, no swap; the table stays served throughout.
+ */
+async function replayInPlace(
+  deps: ReplayDeps,
+  projection: Projection,
+  table: string,
+  options: { chunk?: number; onProgress?: (done: number, total: number) => void },
+): Promise<ReplayResult> {
+  const { state } = deps;
+  const t0 = performance.now();
+  const events = await readAllEvents(state.documents, deps.eventTable);
+  const chunk = options.chunk ?? 1000;
+  for (let i = 0; i < events.length; i += chunk) {
+    await projectWithRetry(state, projection, table, events.slice(i, i + chunk), { concurrency: 8 });
+    options.onProgress?.(Math.min(i + chunk, events.length), events.length);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+
+  // Appended meanwhile: the live projector puts those too; putting them again is harmless.
+  const seen = new Set(events.map((e) => `${e.streamId}#${e.version}`));
+  const later = (await readAllEvents(state.documents, deps.eventTable)).filter(
+    (e) => !seen.has(`${e.streamId}#${e.version}`),
+  );
+  const caughtUp = later.length ? (await projectWithRetry(state, projection, table, later)).applied : 0;
+
+  const expected = expectedRows(projection, [...events, ...later]);
+  const stray = (await readModelRows(state.documents, table, projection)).filter(
+    (row) => !expected.has(rowKeyText(projection, row)),
+  );
+  for (let i = 0; i < stray.length; i += 25)
+    await state.documents.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [table]: stray.slice(i, i + 25).map((row) => ({
+            DeleteRequest: { Key: Object.fromEntries(projection.key.map((k) => [k.name, row[k.name]])) },
+          })),
+        },
+      }),
+    );
+  return {
+    table,
+    generation: 0,
+    events: events.length,
+    seconds,
+    eventsPerSecond: events.length / Math.max(seconds, 1e-9),
+    caughtUp,
+    checksum: await readModelChecksum(state.documents, table, projection),
+    dropped: stray.length ? [`${stray.length} rows the log does not make`] : [],
+  };
+}
+
+const rowKeyText = (projection: Projection, row: Row) =>
+  canonicalJson(Object.fromEntries(projection.key.map((k) => [k.name, row[k.name]])));
+
+/** The rows the log makes: the log folded in memory with the projection's own evolve. */
+function expectedRows(projection: Projection, events: readonly StoredEvent[]): Map<string, Row> {
+  const folded = new Map<string, Row | undefined>();
+  for (const e of events) {
+    if (!projection.handles(e.streamId)) continue;
+    const parsed = parseOrderEvent(e);
+    const key = parsed && projection.rowKey(parsed);
+    if (!parsed || !key) continue;
+    const k = rowKeyText(projection, key);
+    const next = projection.evolve(folded.get(k) as never, parsed);
+    folded.set(k, next ? { ...next, ...key } : undefined);
+  }
+  const expected = new Map<string, Row>();
+  for (const [k, row] of folded) if (row) expected.set(k, row);
+  return expected;
 }
 
 /** Deletes a read-model table and its stream positions; false when it was not there. */
@@ -147,25 +239,15 @@ export async function checkReadModel(
   baseTable: string,
   events: readonly StoredEvent[],
 ): Promise<Drift> {
-  const { table } = await readActiveTable(state, projection.name, baseTable);
-  const expected = new Map<string, Row>();
-  const keyText = (row: Row) =>
-    canonicalJson(Object.fromEntries(projection.key.map((k) => [k.name, row[k.name]])));
+  const table = await readServingTable(state, projection, baseTable);
+  const keyText = (row: Row) => rowKeyText(projection, row);
   const lastVersion = new Map<string, number>();
-  const folded = new Map<string, Row | undefined>();
-  for (const e of events) {
-    if (!projection.handles(e.streamId)) continue;
-    lastVersion.set(e.streamId, Math.max(lastVersion.get(e.streamId) ?? 0, e.version));
-    const parsed = parseOrderEvent(e);
-    const key = parsed && projection.rowKey(parsed);
-    if (!parsed || !key) continue;
-    const k = keyText(key);
-    const next = projection.evolve(folded.get(k) as never, parsed);
-    folded.set(k, next ? { ...next, ...key } : undefined);
-  }
-  for (const [k, row] of folded) if (row) expected.set(k, row);
+  for (const e of events)
+    if (projection.handles(e.streamId))
+      lastVersion.set(e.streamId, Math.max(lastVersion.get(e.streamId) ?? 0, e.version));
+  const expected = expectedRows(projection, events);
 
-  const actual = await readModelRows(state.documents, table);
+  const actual = await readModelRows(state.documents, table, projection);
   const drift: Drift = {
     readModel: projection.name,
     table,

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { bindValues, toPostgres } from './binds';
-import { ServiceUnavailableError } from '../errors';
+import { legacyUnavailable } from './unavailable';
 import type { Binds, Row, SqlDatabase, SqlDatabaseOptions } from './types';
 
 // NUMERIC and BIGINT come back as strings by default; the legacy ids and prices fit a double.
@@ -25,9 +25,7 @@ function unavailable(err: unknown): never {
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e.code ?? '') ||
     /timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? '')
   ) {
-    throw new ServiceUnavailableError(
-      'The legacy database is unavailable or saturated; nothing was changed. Retry shortly.',
-    );
+    throw legacyUnavailable();
   }
   throw err;
 }
