@@ -361,6 +361,11 @@ cmd_status() {
 main() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   local cmd=${1:-status}
+  # The Python tools have a venv of their own: installed beside a stack operation.
+  [ "$cmd" = tools ] && {
+    cmd_tools
+    return
+  }
   # One stack operation at a time (dev and test may both call "up").
   exec 9>"$LOCAL_DIR/stack.lock"
   flock -w 300 9 || die "another stack operation holds $LOCAL_DIR/stack.lock"

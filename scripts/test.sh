@@ -20,12 +20,22 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
+# The local stack's servers (Debian packages, DynamoDB Local, FerretDB built from source: the
+# longest step on a fresh machine) install in the background while the test tools do.
+bash scripts/stack.sh install >"$LOG_DIR/stack-install.log" 2>&1 &
+stack_install=$!
+
 # Artillery, for the load-threshold tests: the bench's own installer (no-op when present).
 tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
   die "could not install Artillery into artillery/node_modules (see above)"
 
 # cfn-lint, schemathesis and sqlglot (PyPI), for the deploy, fuzzing and Oracle grammar checks (no-op when present).
 bash scripts/stack.sh tools || die "could not install the Python tools (see above)"
+
+stack_installed=0
+wait "$stack_install" && stack_installed=1
+cat "$LOG_DIR/stack-install.log"
+[ "$stack_installed" = 1 ] || die "the local stack could not be installed (see above)"
 
 stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
