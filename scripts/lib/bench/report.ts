@@ -211,7 +211,7 @@ export function renderReport(summary: BenchSummary): string {
   for (const f of summary.failures) lines.push(`- ${f}`);
   lines.push(
     '',
-    'Local figures: DynamoDB Local and the MongoDB wire server are Java emulators sharing two cores with',
+    'Local figures: DynamoDB Local (a Java emulator) and FerretDB share two cores with',
     'PostgreSQL, Node and Artillery; compare paths within one run, not with a cloud deployment.',
   );
   return lines.join('\n') + '\n';
