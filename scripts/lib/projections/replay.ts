@@ -83,17 +83,11 @@ export async function replayReadModel(
   await dropTable(deps, table); // left by a replay that was stopped half-way
   await ensureTable(deps.dynamodb, readModelTable(table, projection.key));
 
-  const t0 = performance.now();
-  const events = await readAllEvents(state.documents, deps.eventTable);
-  const chunk = options.chunk ?? 1000;
-  for (let i = 0; i < events.length; i += chunk) {
-    await projectWithRetry(state, projection, table, events.slice(i, i + chunk), { concurrency: 8 });
-    options.onProgress?.(Math.min(i + chunk, events.length), events.length);
-  }
-  const seconds = (performance.now() - t0) / 1000;
+  const { events, seconds } = await projectWholeLog(deps, projection, table, options);
 
   await swapActiveTable(state, projection.name, { table, generation });
   const again = await readAllEvents(state.documents, deps.eventTable);
+  const chunk = options.chunk ?? 1000;
   let caughtUp = 0;
   for (let i = 0; i < again.length; i += chunk)
     caughtUp += (await projectWithRetry(state, projection, table, again.slice(i, i + chunk))).applied;
@@ -127,14 +121,7 @@ async function replayInPlace(
   options: { chunk?: number; onProgress?: (done: number, total: number) => void },
 ): Promise<ReplayResult> {
   const { state } = deps;
-  const t0 = performance.now();
-  const events = await readAllEvents(state.documents, deps.eventTable);
-  const chunk = options.chunk ?? 1000;
-  for (let i = 0; i < events.length; i += chunk) {
-    await projectWithRetry(state, projection, table, events.slice(i, i + chunk), { concurrency: 8 });
-    options.onProgress?.(Math.min(i + chunk, events.length), events.length);
-  }
-  const seconds = (performance.now() - t0) / 1000;
+  const { events, seconds } = await projectWholeLog(deps, projection, table, options);
 
   // Appended meanwhile: the live projector puts those too; putting them again is harmless.
   const seen = new Set(events.map((e) => `${e.streamId}#${e.version}`));
@@ -167,6 +154,23 @@ async function replayInPlace(
     checksum: await readModelChecksum(state.documents, table, projection),
     dropped: stray.length ? [`${stray.length} rows the log does not make`] : [],
   };
+}
+
+/** The whole log into one table, in chunks, with progress: a replay's first pass. */
+async function projectWholeLog(
+  deps: ReplayDeps,
+  projection: Projection,
+  table: string,
+  options: { chunk?: number; onProgress?: (done: number, total: number) => void },
+): Promise<{ events: StoredEvent[]; seconds: number }> {
+  const t0 = performance.now();
+  const events = await readAllEvents(deps.state.documents, deps.eventTable);
+  const chunk = options.chunk ?? 1000;
+  for (let i = 0; i < events.length; i += chunk) {
+    await projectWithRetry(deps.state, projection, table, events.slice(i, i + chunk), { concurrency: 8 });
+    options.onProgress?.(Math.min(i + chunk, events.length), events.length);
+  }
+  return { events, seconds: (performance.now() - t0) / 1000 };
 }
 
 const rowKeyText = (projection: Projection, row: Row) =>
