@@ -4,13 +4,41 @@ import pg from 'pg';
 export const FERRETDB_DATABASE = 'ferretdb';
 
 /**
+ * Finds a collection's table in FerretDB's metadata and puts a GIN index on one field's
+ * expression. Identifiers (the database's schema, the table) cannot be bind variables, so
+ * the server quotes them (format %I, %L) from bound values; nothing is spliced into SQL
+ * on the client. A temporary function: it lives as long as this session.
+ */
+const ENSURE_CONTAINMENT_INDEX = `
+CREATE OR REPLACE FUNCTION pg_temp.oshop_containment_index(db text, collection text, field text)
+RETURNS text LANGUAGE plpgsql AS $fn$
+DECLARE
+  tbl text;
+  idx text;
+BEGIN
+  IF to_regclass(format('%I._ferretdb_database_metadata', db)) IS NULL THEN
+    RETURN NULL; -- no such database yet
+  END IF;
+  EXECUTE format('SELECT _jsonb->>''table'' FROM %I._ferretdb_database_metadata WHERE _jsonb->''_id'' = to_jsonb($1)', db)
+    INTO tbl USING collection;
+  IF tbl IS NULL THEN
+    RETURN NULL;
+  END IF;
+  idx := tbl || '_' || lower(field) || '_containment';
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L))', idx, db, tbl, field);
+  EXECUTE format('ANALYZE %I.%I', db, tbl);
+  RETURN idx;
+END
+$fn$`;
+
+/**
  * Local only. FerretDB v1 (the local MongoDB API server) pushes an equality filter down to
  * PostgreSQL as jsonb containment, `(_jsonb -> 'CUST_ID') @> '1'`, which the B-tree index it
  * builds for `{CUST_ID: 1, CALL_DATE: 1}` cannot serve: every report was a sequential scan of
  * the collection's table (about 6 ms for 4,286 calls, 0.1 ms from this index). A GIN index on
  * the same expression serves containment, so the local report reads an index as DocumentDB
- * does from cust_calldate. FerretDB names a collection's table in its metadata table; the
- * index goes with the table if the collection is dropped (provisioning makes it again).
+ * does from cust_calldate. The index goes with the table if the collection is dropped
+ * (provisioning makes it again).
  */
 export async function ensureContainmentIndex(
   connection: { host: string; port: number },
@@ -21,23 +49,12 @@ export async function ensureContainmentIndex(
   const client = new pg.Client({ ...connection, user: 'postgres', database: FERRETDB_DATABASE });
   await client.connect();
   try {
-    const schema = pg.escapeIdentifier(db);
-    const found = await client
-      .query<{ table: string }>(
-        `SELECT _jsonb->>'table' AS table FROM ${schema}._ferretdb_database_metadata WHERE _jsonb->'_id' = to_jsonb($1::text)`,
-        [collection],
-      )
-      .catch(() => ({ rows: [] as { table: string }[] })); // no such database yet
-    const table = found.rows[0]?.table;
-    if (!table) return undefined;
-    const index = `${table}_${field.toLowerCase()}_containment`;
-    // The field is an identifier of ours; as a SQL literal it is still quoted, never spliced raw.
-    await client.query(
-      `CREATE INDEX IF NOT EXISTS ${pg.escapeIdentifier(index)} ON ${schema}.${pg.escapeIdentifier(table)}` +
-        ` USING gin ((_jsonb -> ${pg.escapeLiteral(field)}))`,
+    await client.query(ENSURE_CONTAINMENT_INDEX);
+    const { rows } = await client.query<{ index: string | null }>(
+      'SELECT pg_temp.oshop_containment_index($1, $2, $3) AS index',
+      [db, collection, field],
     );
-    await client.query(`ANALYZE ${schema}.${pg.escapeIdentifier(table)}`);
-    return index;
+    return rows[0]?.index ?? undefined;
   } finally {
     await client.end();
   }
