@@ -26,7 +26,6 @@ import {
   type BenchMigration,
 } from './lib/bench/migrations';
 import { renderReport } from './lib/bench/report';
-import { describeLocalReportPlan } from './lib/bench/crm-plan';
 import { parseCommandLine } from './lib/cli';
 import { SCENARIO_NAMES, SCENARIOS, type Scenario, type ScenarioName } from './lib/bench/scenarios';
 import { ratiosOf, type BenchSummary, type ScenarioResult } from './lib/bench/summary';
@@ -204,10 +203,10 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       `${name}: new/legacy p95 ${result.ratios.p95} (goal <= ${scenario.goal.p95Ratio}: ${result.goal.met ? 'met' : 'NOT met'})`,
     );
   }
-  if (name === 'crm' && ctx.local) {
-    const plan = await describeLocalReportPlan();
-    result.notes = [plan];
-    say(`crm: ${plan}`);
+  if (scenario.localNote && ctx.local) {
+    const note = await scenario.localNote();
+    result.notes = [note];
+    say(`${name}: ${note}`);
   }
   const fresh = result.paths.new;
   if (scenario.rush && fresh) {

@@ -1,3 +1,4 @@
+import { describeLocalReportPlan } from './crm-plan';
 import { CRM_CUSTOMER_IDS, PURCHASE_IDS, type Feeder } from './feeders';
 import type { PathName } from './summary';
 
@@ -31,6 +32,8 @@ export interface Scenario {
   overrides?: Record<string, unknown>;
   /** Reported beside the ratio (not a threshold): new p95 at most this share of legacy's. */
   goal?: { p95Ratio: number; source: string };
+  /** Local runs: a line for the report beside the figures (e.g. the local server's query plan). */
+  localNote?: () => Promise<string>;
 }
 
 export const SCENARIOS = {
@@ -67,6 +70,7 @@ export const SCENARIOS = {
     paths: BOTH,
     warmUp: true,
     feeder: CRM_CUSTOMER_IDS,
+    localNote: describeLocalReportPlan,
     goal: {
       p95Ratio: 1,
       source: 'the CRM workshop: the report moved off a JOIN to an indexed document store',

@@ -141,12 +141,24 @@ export function createOracle(
   options: SqlDatabaseOptions,
   loadDriver: () => Promise<OracleDriver> = loadOracleDb,
 ): SqlDatabase {
-  let poolPromise: Promise<{ driver: OracleDriver; pool: OraclePool }> | undefined;
+  /** The driver, its pool, and the two execute options, made once (not per statement). */
+  interface Oracle {
+    driver: OracleDriver;
+    pool: OraclePool;
+    alone: Record<string, unknown>;
+    inTransaction: Record<string, unknown>;
+  }
+  let poolPromise: Promise<Oracle> | undefined;
   const getPool = () =>
     (poolPromise ??= (async () => {
       const driver = await loadDriver();
       const pool = await driver.createPool(poolAttributes(options));
-      return { driver, pool };
+      return {
+        driver,
+        pool,
+        alone: executeOptions(driver, true),
+        inTransaction: executeOptions(driver, false),
+      };
     })().catch((err: unknown) => {
       poolPromise = undefined; // the next call tries again
       throw err;
@@ -154,25 +166,23 @@ export function createOracle(
 
   const run = async <T extends Row>(
     conn: OracleConnection,
-    driver: OracleDriver,
+    oracle: Oracle,
     sql: string,
     binds: Binds,
-    autoCommit: boolean,
+    executeWith: Record<string, unknown>,
   ) => {
-    const result = await conn
-      .execute(sql, toOracleBinds(driver, binds), executeOptions(driver, autoCommit))
-      .catch(mapError);
+    const result = await conn.execute(sql, toOracleBinds(oracle.driver, binds), executeWith).catch(mapError);
     return ((result.rows ?? []) as Record<string, unknown>[]).map(
       (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v])) as T,
     );
   };
 
-  const withConnection = async <R>(fn: (conn: OracleConnection, driver: OracleDriver) => Promise<R>) => {
-    const { driver, pool } = await getPool().catch(mapError);
-    const conn = await pool.getConnection().catch(mapError);
+  const withConnection = async <R>(fn: (conn: OracleConnection, oracle: Oracle) => Promise<R>) => {
+    const oracle = await getPool().catch(mapError);
+    const conn = await oracle.pool.getConnection().catch(mapError);
     conn.callTimeout = ORACLE_CALL_TIMEOUT_MS;
     try {
-      return await fn(conn, driver);
+      return await fn(conn, oracle);
     } finally {
       await conn.close().catch(() => undefined); // a broken connection is dropped by the pool
     }
@@ -181,11 +191,13 @@ export function createOracle(
   return {
     dialect: 'oracle',
     // One statement on its own commits itself (a SELECT is unaffected).
-    query: (sql, binds = {}) => withConnection((conn, driver) => run(conn, driver, sql, binds, true)),
+    query: (sql, binds = {}) => withConnection((conn, o) => run(conn, o, sql, binds, o.alone)),
     transaction: (work) =>
-      withConnection(async (conn, driver) => {
+      withConnection(async (conn, o) => {
         try {
-          const result = await work({ query: (sql, binds = {}) => run(conn, driver, sql, binds, false) });
+          const result = await work({
+            query: (sql, binds = {}) => run(conn, o, sql, binds, o.inTransaction),
+          });
           await conn.commit().catch(mapError);
           return result;
         } catch (err) {
@@ -194,7 +206,7 @@ export function createOracle(
         }
       }),
     async ping() {
-      await withConnection((conn, driver) => run(conn, driver, ORACLE_PING, {}, false));
+      await withConnection((conn, o) => run(conn, o, ORACLE_PING, {}, o.inTransaction));
     },
     async close() {
       if (poolPromise) await (await poolPromise).pool.close(5);
