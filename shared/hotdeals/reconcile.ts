@@ -5,7 +5,7 @@ import { freshShards } from './hotdeals';
 import { slotStream, stockStream, unitStream, type OrderPlaced, type StockSet } from './order-events';
 import type { SettlementPorts } from './order-saga';
 import { resolveOrder } from './sweeper';
-import type { ShardState } from './stock';
+import type { LogShardView, ShardState } from './stock';
 
 /** Where one unit of a setting stands in the log. */
 export interface UnitState {
@@ -113,6 +113,19 @@ export function shardsFromLog(
   });
 }
 
+/** Per shard, what the log says of its units, for a merge into Redis (LogShardView). */
+export function logViews(s: StockSet, units: UnitState[], buyers: Record<string, number[]>): LogShardView[] {
+  return freshShards(s).map((fresh, k) => {
+    const mine = units.slice(fresh.next - 1, fresh.last).filter((u) => u.version > 0);
+    return {
+      setting: s.setting,
+      next: mine.length ? Math.max(...mine.map((u) => u.unit)) + 1 : fresh.next,
+      units: mine.map((u) => `${u.unit}:${u.version}:${u.state === 'free' ? 1 : 0}`),
+      buyers: k === 0 ? buyers : {},
+    };
+  });
+}
+
 /** Units a shard state offers, as `unit:version`. */
 const offered = (shard: ShardState | null) =>
   shard
@@ -142,10 +155,12 @@ export interface ReconcileReport {
 /**
  * Brings Redis back to what the log says of the setting on sale: after a failover or a
  * restart that forgot writes, or whenever a claim found a unit held (the sweeper runs it
- * then, and every minute). The log decides: Redis is rewritten when it lost the setting or
- * offers a unit the log says is held (or at a version the log has passed). Orders the log
- * shows unfinished past `pendingMs` are finished as the sweeper finishes them, which gives
- * back what they held.
+ * then, and every minute), while sales may be going on. The log decides: Redis is written
+ * whole when it lost the setting; otherwise the log as read is merged in, atomically with the
+ * sales, so a unit Redis offers at a version the log has passed is dropped and nothing handed
+ * out or given back since the read is undone (a periodic check during a sale must not lose
+ * a unit a declined order just gave back). Orders the log shows unfinished past `pendingMs`
+ * are finished as the sweeper finishes them, which gives back what they held.
  */
 export async function reconcileHotDealStock(
   ports: SettlementPorts,
@@ -176,39 +191,41 @@ export async function reconcileHotDealStock(
   }
   const settled = resolved > 0 ? await readUnits(events, s) : units;
 
-  // Reservations handed out within the bound and not yet claimed stay held.
-  const recent = await stock.pending(productId, Number.POSITIVE_INFINITY);
-  const held = new Set(
-    recent.flatMap((p) => {
-      const [, setting, unit] = p.orderId.split('-').map(Number);
-      return setting === s.setting && now - p.at < options.pendingMs && unit ? [unit] : [];
-    }),
-  );
-  const wanted = shardsFromLog(s, settled, await readBuyers(events, s, settled), held);
-  // Redis is read after the log: a unit the log holds was handed out before it was claimed,
-  // so a Redis that offers it now has forgotten the handout (sales going on meanwhile never
-  // make a held unit free again). What Redis holds back that the log has free is left to
-  // the sweeper: an order or a reservation in flight, finished and given back from the log.
+  const buyers = await readBuyers(events, s, settled);
   const inRedis = await stock.read(productId);
   const redisOffers = inRedis.flatMap(offered);
-  const logOffers = wanted.flatMap(offered);
-  const freeAt = new Map(logOffers.map((o) => o.split(':') as [string, string]));
-  const offersHeld = redisOffers.some((o) => {
-    const [unit, version] = o.split(':') as [string, string];
-    return freeAt.get(unit) !== version && !held.has(Number(unit));
-  });
-  const behind =
-    inRedis.some((r) => !r || r.setting < s.setting) || (inRedis[0]?.setting === s.setting && offersHeld);
   let rewritten = false;
-  if (behind && !inRedis.some((r) => r && r.setting > s.setting)) {
+  let logOffers: string[];
+  if (inRedis.some((r) => r && r.setting > s.setting)) {
+    // A newer setting is on sale than the one just read: not ours to judge.
+    logOffers = shardsFromLog(s, settled, buyers).flatMap(offered);
+  } else if (inRedis.some((r) => !r || r.setting < s.setting)) {
+    // Redis lost the setting (or never got it): written whole from the log. Reservations
+    // handed out within the bound and not yet claimed stay held.
+    const recent = await stock.pending(productId, Number.POSITIVE_INFINITY);
+    const held = new Set(
+      recent.flatMap((p) => {
+        const [, setting, unit] = p.orderId.split('-').map(Number);
+        return setting === s.setting && now - p.at < options.pendingMs && unit ? [unit] : [];
+      }),
+    );
+    const wanted = shardsFromLog(s, settled, buyers, held);
+    logOffers = wanted.flatMap(offered);
     rewritten = await stock.write(productId, wanted);
+  } else {
+    // Sales may be going on: the log as read is merged into Redis atomically with them, so
+    // a unit given back or handed out since the read keeps its newer state (see MERGE_FROM_LOG).
+    logOffers = shardsFromLog(s, settled, buyers).flatMap(offered);
+    const merged = await stock.merge(productId, logViews(s, settled, buyers));
+    rewritten = merged.some((m) => m?.changed);
+  }
+  if (rewritten)
     logger.warn('Redis rewritten from the order log', {
       productId,
       setting: s.setting,
       redisOffered: redisOffers.length,
       logOffers: logOffers.length,
     });
-  }
   return {
     productId,
     setting: s.setting,

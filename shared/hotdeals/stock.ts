@@ -137,10 +137,90 @@ for i = 7, 6 + nFree do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 for i = 7 + nFree, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return 1`;
 
+/**
+ * Merges what the log said of a setting (read moments ago, while sales went on) into a
+ * shard, atomically with those sales, so a rewrite never undoes a handout or a give-back
+ * that happened after the log was read. Versions only grow, so per unit the later of the
+ * two wins: a unit Redis offers at a version the log has passed (Redis forgot the handout)
+ * is dropped, or offered at the log's version where the log has it free; a unit Redis offers
+ * at a version the log had not reached yet (given back since) stays; fresh units Redis
+ * offers below the log's next are the log's to judge. A unit Redis does not offer is never
+ * added (it is handed out now, or sold; the sweeper finishes what is handed out). Slots:
+ * the higher version of each. Returns {changed, offered before, offered after}, or {-1}
+ * when the shard holds another setting.
+ * KEYS: stock, free, buyers. ARGV: setting, the log's next, nUnits, `unit:version:free`
+ * (units the log has touched; free 1 or 0)..., then customer/slots pairs.
+ */
+const MERGE_FROM_LOG = `${SLOTS_LUA}
+local s = redis.call('HMGET', KEYS[1], 'setting', 'next', 'last', 'limit')
+if not s[1] or tonumber(s[1]) ~= tonumber(ARGV[1]) then return {-1} end
+local nxt, last, limit = tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
+local log = {}
+local nUnits = tonumber(ARGV[3])
+for i = 4, 3 + nUnits do
+  local u, v, f = string.match(ARGV[i], '^(%d+):(%d+):(%d)$')
+  log[tonumber(u)] = {tonumber(v), f == '1'}
+end
+local function judge(u, v)
+  local l = log[u]
+  if not l or v > l[1] or (v == l[1] and l[2]) then return v end
+  if l[2] then return l[1] end
+  return nil
+end
+local changed, order, best = 0, {}, {}
+local function offer(u, v)
+  if v == nil then changed = 1; return end
+  if best[u] == nil then order[#order + 1] = u; best[u] = v; return end
+  changed = 1
+  if v > best[u] then best[u] = v end
+end
+local free = redis.call('LRANGE', KEYS[2], 0, -1)
+for _, e in ipairs(free) do
+  local sep = string.find(e, ':')
+  local u, v = tonumber(string.sub(e, 1, sep - 1)), tonumber(string.sub(e, sep + 1))
+  local w = judge(u, v)
+  if w ~= nil and w ~= v then changed = 1 end
+  offer(u, w)
+end
+local before = #free + math.max(0, last - nxt + 1)
+local logNext = tonumber(ARGV[2])
+if logNext > nxt then
+  for u = nxt, math.min(logNext - 1, last) do
+    local w = judge(u, 0)
+    if w ~= nil then offer(u, w) else changed = 1 end
+  end
+  nxt = math.min(logNext, last + 1)
+  changed = 1
+end
+for i = 4 + nUnits, #ARGV, 2 do
+  local mine = slots_of(redis.call('HGET', KEYS[3], ARGV[i]), limit)
+  local theirs = slots_of(ARGV[i + 1], limit)
+  local differs = false
+  for k = 1, limit do
+    if theirs[k] > mine[k] then mine[k] = theirs[k]; differs = true end
+  end
+  if differs then
+    redis.call('HSET', KEYS[3], ARGV[i], table.concat(mine, ','))
+    changed = 1
+  end
+end
+if changed == 1 then
+  redis.call('HSET', KEYS[1], 'next', nxt)
+  redis.call('DEL', KEYS[2])
+  local batch = {}
+  for _, u in ipairs(order) do
+    batch[#batch + 1] = u .. ':' .. best[u]
+    if #batch == 1000 then redis.call('RPUSH', KEYS[2], unpack(batch)); batch = {} end
+  end
+  if #batch > 0 then redis.call('RPUSH', KEYS[2], unpack(batch)) end
+end
+return {changed, before, #order + math.max(0, last - nxt + 1)}`;
+
 type ScriptRedis = RedisClient & {
   reserveHotDealUnit(...args: (string | number)[]): Promise<number[]>;
   releaseHotDealUnit(...args: (string | number)[]): Promise<number>;
   writeHotDealSetting(...args: (string | number)[]): Promise<number>;
+  mergeHotDealLog(...args: (string | number)[]): Promise<number[]>;
 };
 
 /** Registers the scripts once per client (EVALSHA, with EVAL on a new connection). */
@@ -150,6 +230,7 @@ function withHotDealScripts(redis: RedisClient): ScriptRedis {
     redis.defineCommand('reserveHotDealUnit', { numberOfKeys: 5, lua: RESERVE_SCRIPT });
     redis.defineCommand('releaseHotDealUnit', { numberOfKeys: 6, lua: RELEASE });
     redis.defineCommand('writeHotDealSetting', { numberOfKeys: 3, lua: WRITE_SETTING });
+    redis.defineCommand('mergeHotDealLog', { numberOfKeys: 3, lua: MERGE_FROM_LOG });
     scripted.add(redis);
   }
   return redis as ScriptRedis;
@@ -209,6 +290,25 @@ export interface ShardState {
   buyers: Record<string, number[]>;
 }
 
+/**
+ * What the log said of one shard's units (read while sales may go on): the setting, the
+ * next unit after the last one it has touched, each touched unit as `unit:version:free`
+ * (free 1: given back or never claimed; 0: held), and (shard 0) the buyers' slot versions.
+ */
+export interface LogShardView {
+  setting: number;
+  next: number;
+  units: string[];
+  buyers: Record<string, number[]>;
+}
+
+/** What a merge did to one shard: changed it, and the units offered before and after. */
+export interface MergeResult {
+  changed: boolean;
+  offeredBefore: number;
+  offeredAfter: number;
+}
+
 /** A pending entry: an order id and when its unit was handed out. */
 export interface PendingEntry {
   orderId: string;
@@ -236,6 +336,11 @@ export interface UnitStock {
   remaining(productId: number): Promise<number>;
   /** Writes a setting to each shard; false where a newer setting is already there. */
   write(productId: number, states: ShardState[]): Promise<boolean>;
+  /**
+   * Merges a view of the log into each shard of the same setting, atomically with the sales
+   * going on (MERGE_FROM_LOG); null for a shard holding another setting.
+   */
+  merge(productId: number, views: LogShardView[]): Promise<(MergeResult | null)[]>;
   /** What each shard holds (null where nothing was ever set). */
   read(productId: number): Promise<(ShardState | null)[]>;
   /** Pending entries handed out before `before` (ms), every shard. */
@@ -376,6 +481,30 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
         ),
       );
       return written.every((w) => w === 1);
+    },
+
+    async merge(productId, views) {
+      return onRedis(
+        Promise.all(
+          views.map(async (v, k) => {
+            const { stock, free, buyers } = shardKeys(productId, k);
+            const pairs = Object.entries(v.buyers).flatMap(([c, slots]) => [c, slots.join(',')]);
+            const [changed = -1, before = 0, after = 0] = await scripts.mergeHotDealLog(
+              stock,
+              free,
+              buyers,
+              v.setting,
+              v.next,
+              v.units.length,
+              ...v.units,
+              ...pairs,
+            );
+            return changed < 0
+              ? null
+              : { changed: changed === 1, offeredBefore: before, offeredAfter: after };
+          }),
+        ),
+      );
     },
 
     async read(productId) {

@@ -9,7 +9,7 @@ import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
 import { idempotentOrders } from '#shared/hotdeals/idempotency';
 import { findHotDealOrder } from '#shared/hotdeals/order-status';
 import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
-import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
+import { reconcileHotDealStock, type ReconcileReport } from '#shared/hotdeals/reconcile';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { redisStock, stockKey } from '#shared/hotdeals/stock';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
@@ -47,11 +47,26 @@ describe('hot deals on Redis and the order log (new path)', () => {
     expect(await soldInLog(productId)).toEqual({ confirmed: 1000, pending: 0, maxPerUnit: 1 });
   });
 
-  it('with payments declined at random: no unit lost, none sold twice, every decline cancelled and released', async () => {
+  it('with payments declined at random and the periodic reconcile running: no unit lost, none sold twice, every decline cancelled and released', async () => {
     const productId = freshProduct();
     const d = deals(await testPayment({ failureRate: 0.3 }));
     await d.setStock(productId, { quantity: 1000 });
+    // The sweeper checks Redis against the log while sales go on (every minute in AWS; here
+    // every 250 ms): a check that read the log before a decline gave its unit back must not
+    // take that unit off sale, nor put back one handed out since.
+    let selling = true;
+    const reconciles: ReconcileReport[] = [];
+    const checking = (async () => {
+      while (selling) {
+        reconciles.push(await reconcileHotDealStock(ports(), productId, { pendingMs: 30_000 }));
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
     const r = await rush(d, productId);
+    selling = false;
+    await checking;
+    expect(reconciles.length).toBeGreaterThan(1);
+    expect(reconciles.filter((c) => c.rewritten)).toEqual([]);
     const declines = r.other.filter((e) => e instanceof PaymentDeclinedError).length;
     expect(declines).toBeGreaterThan(100);
     expect(r.other.length).toBe(declines);

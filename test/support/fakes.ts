@@ -129,6 +129,57 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
       stock.set(productId, structuredClone(states));
       return true;
     },
+    // The same rule as the MERGE_FROM_LOG script, on the fake's state.
+    async merge(productId, views) {
+      return views.map((view, k) => {
+        const s = stock.get(productId)?.[k];
+        if (!s || s.setting !== view.setting) return null;
+        const log = new Map(
+          view.units.map((u) => {
+            const [unit, version, free] = u.split(':').map(Number) as [number, number, number];
+            return [unit, { version, free: free === 1 }];
+          }),
+        );
+        const judge = (unit: number, v: number) => {
+          const l = log.get(unit);
+          if (!l || v > l.version || (v === l.version && l.free)) return v;
+          return l.free ? l.version : undefined;
+        };
+        const before = left(s);
+        const best = new Map<number, number>();
+        let changed = false;
+        const offer = (unit: number, v: number | undefined) => {
+          if (v === undefined) changed = true;
+          else if (!best.has(unit)) best.set(unit, v);
+          else {
+            changed = true;
+            best.set(unit, Math.max(v, best.get(unit)!));
+          }
+        };
+        for (const e of s.free) {
+          const [unit, v] = e.split(':').map(Number) as [number, number];
+          const w = judge(unit, v);
+          if (w !== undefined && w !== v) changed = true;
+          offer(unit, w);
+        }
+        if (view.next > s.next) {
+          for (let unit = s.next; unit < Math.min(view.next, s.last + 1); unit++) offer(unit, judge(unit, 0));
+          s.next = Math.min(view.next, s.last + 1);
+          changed = true;
+        }
+        for (const [customer, theirs] of Object.entries(view.buyers)) {
+          const mine = (s.buyers[customer] ??= Array.from({ length: s.limit }, () => 0));
+          theirs.forEach((v, i) => {
+            if (v > (mine[i] ?? 0)) {
+              mine[i] = v;
+              changed = true;
+            }
+          });
+        }
+        if (changed) s.free = [...best].map(([unit, v]) => `${unit}:${v}`);
+        return { changed, offeredBefore: before, offeredAfter: left(s) };
+      });
+    },
     read: async (productId) =>
       structuredClone(stock.get(productId) ?? Array.from({ length: shards }, () => null)),
     pending: async (productId, before) =>

@@ -138,6 +138,44 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
     expect(await ports.stock.remaining(P)).toBe(1);
   });
 
+  it('given a reconcile that read the log before a declined order gave its unit back, then the unit stays on sale (no rewrite from the older read)', async () => {
+    const { ports, deals } = await given({ stock: 3 });
+    await deals.placeOrder({ productId: P, customerId: 1 });
+    // An order whose payment is still running when the periodic reconcile reads the log...
+    const declining = fakePayment(() => true);
+    let pay!: () => void;
+    const paying = new Promise<void>((r) => (pay = r));
+    const slow = eventSourcedHotDeals({
+      ...ports,
+      payment: { ...declining, charge: async (o) => paying.then(() => declining.charge(o)) },
+    });
+    const order = slow.placeOrder({ productId: P, customerId: 2 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 5));
+    // ...and is declined, its unit given back, after the log is read and before Redis is.
+    let readRedis!: () => void;
+    const redisRead = new Promise<void>((r) => (readRedis = r));
+    const reconciling = reconcileHotDealStock(
+      {
+        ...ports,
+        stock: {
+          ...ports.stock,
+          read: async (p) => redisRead.then(() => ports.stock.read(p)),
+          pending: async (p, before) => redisRead.then(() => ports.stock.pending(p, before)),
+        },
+      },
+      P,
+      { pendingMs: 60_000 },
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    pay();
+    expect(await order).toMatchObject({ statusCode: 402 });
+    expect(await ports.stock.remaining(P)).toBe(2);
+    readRedis();
+    expect(await reconciling).toMatchObject({ sold: 1, rewritten: false });
+    expect(await ports.stock.remaining(P)).toBe(2);
+    expect(ports.stock.state(P)[0]).toMatchObject({ next: 3, free: ['2:3'] });
+  });
+
   it('given a decline and Redis down for the release, then the release is on record and the sweeper gives the unit back once', async () => {
     const { ports, orderEvents } = await given({ stock: 2, decline: true });
     const deals = eventSourcedHotDeals({
