@@ -20,18 +20,37 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
-# The local stack's servers (Debian packages, DynamoDB Local, FerretDB built from source: the
-# longest step on a fresh machine) install in the background while the test tools do.
+# While the checks below run, what the tests need installs in the background: the local
+# stack's servers (Debian packages, DynamoDB Local, FerretDB built from source: the longest
+# step on a fresh machine), and the test tools (Artillery from npm; cfn-lint, schemathesis
+# and sqlglot from PyPI). Each is a no-op when present; their output follows the checks.
 bash scripts/stack.sh install >"$LOG_DIR/stack-install.log" 2>&1 &
 stack_install=$!
+{
+  tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
+    { echo "could not install Artillery into artillery/node_modules (see above)"; exit 1; }
+  bash scripts/stack.sh tools || { echo "could not install the Python tools (see above)"; exit 1; }
+} >"$LOG_DIR/test-tools.log" 2>&1 &
+tools_install=$!
 
-# Artillery, for the load-threshold tests: the bench's own installer (no-op when present).
-tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
-  die "could not install Artillery into artillery/node_modules (see above)"
+failed_steps=()
+step() {
+  local name=$1
+  shift
+  say "$name ($((SECONDS - t0)) s in)"
+  "$@" || failed_steps+=("$name")
+}
 
-# cfn-lint, schemathesis and sqlglot (PyPI), for the deploy, fuzzing and Oracle grammar checks (no-op when present).
-bash scripts/stack.sh tools || die "could not install the Python tools (see above)"
+step "lint (eslint)" eslint . --max-warnings 0
+step "format (prettier --check)" prettier --check . --log-level warn
+step "typecheck (tsc, strict)" tsc --noEmit
+step "layers (dependency-cruiser: no circle, no import up a layer)" depcruise functions shared scripts test --config .dependency-cruiser.cjs
 
+say "waiting for the background installs ($((SECONDS - t0)) s in)"
+tools_installed=0
+wait "$tools_install" && tools_installed=1
+cat "$LOG_DIR/test-tools.log"
+[ "$tools_installed" = 1 ] || die "the test tools could not be installed (see above)"
 stack_installed=0
 wait "$stack_install" && stack_installed=1
 cat "$LOG_DIR/stack-install.log"
@@ -42,19 +61,6 @@ bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
 bash scripts/stack.sh up >/dev/null || die "the local stack did not start (see above)"
 cleanup() { [ "$stack_was_up" = 0 ] && bash scripts/stack.sh down >/dev/null 2>&1; }
 trap cleanup EXIT
-
-failed_steps=()
-step() {
-  local name=$1
-  shift
-  say "$name"
-  "$@" || failed_steps+=("$name")
-}
-
-step "lint (eslint)" eslint . --max-warnings 0
-step "format (prettier --check)" prettier --check . --log-level warn
-step "typecheck (tsc, strict)" tsc --noEmit
-step "layers (dependency-cruiser: no circle, no import up a layer)" depcruise functions shared scripts test --config .dependency-cruiser.cjs
 
 results="$LOCAL_DIR/test-results.json"
 rm -f "$results"

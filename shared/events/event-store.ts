@@ -187,25 +187,15 @@ const toItem = (e: StoredEvent): EventItem => ({
   schema_version: e.schemaVersion,
 });
 
-/**
- * The whole event log, in log order (a parallel scan, strongly consistent); or only the
- * events about one product (their payload names it). For replay, drift checks and tests.
- */
+/** The whole event log, in log order (a parallel scan, strongly consistent). For replay, drift checks and the bench. */
 export async function readAllEvents(
   documents: Pick<DynamoDBDocumentClient, 'send'>,
   eventTable: string,
-  options: { segments?: number; productId?: number } = {},
+  options: { segments?: number } = {},
 ): Promise<StoredEvent[]> {
-  const filter =
-    options.productId === undefined
-      ? {}
-      : {
-          FilterExpression: 'payload.productId = :p',
-          ExpressionAttributeValues: { ':p': options.productId },
-        };
   const items = await scanAll(
     documents,
-    { TableName: eventTable, ConsistentRead: true, ...filter },
+    { TableName: eventTable, ConsistentRead: true },
     options.segments ?? 4,
   );
   return items.map(toStoredEvent).sort(logOrder);

@@ -72,8 +72,8 @@ describe('npm run migrate -- crm', () => {
   });
 
   it('refuses bad arguments with usage and exit code 2', async () => {
-    for (const args of [['--cutoff', '2019-02-30'], ['--cutoff', 'soon'], ['--chunk', '-5'], ['--bogus']]) {
-      const run = await migrate(args);
+    const bad = [['--cutoff', '2019-02-30'], ['--cutoff', 'soon'], ['--chunk', '-5'], ['--bogus']];
+    for (const run of await Promise.all(bad.map((args) => migrate(args)))) {
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/must be|usage/);
     }

@@ -91,8 +91,8 @@ describe('npm run migrate -- purchases', () => {
   });
 
   it('refuses bad arguments with usage and exit code 2', async () => {
-    for (const args of [['--chunk', '0'], ['--concurrency', 'many'], ['--bogus']]) {
-      const run = await migrate(args);
+    const bad = [['--chunk', '0'], ['--concurrency', 'many'], ['--bogus']];
+    for (const run of await Promise.all(bad.map((args) => migrate(args)))) {
       expect(run.code).not.toBe(0);
       expect(run.stderr).toMatch(/usage|must be|Unknown option/i);
     }

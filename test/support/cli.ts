@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 export interface CliRun {
   code: number | null;
@@ -8,7 +11,7 @@ export interface CliRun {
 }
 
 /**
- * Runs one of the project's CLIs (`npx tsx scripts/...`) as a user would, with extra env,
+ * Runs one of the project's CLIs (`tsx scripts/...`, as `npm run` does) as a user would, with extra env,
  * optionally killing it (SIGKILL, whole process group) once `killWhen` holds.
  */
 export function runCli(
@@ -17,7 +20,8 @@ export function runCli(
   killWhen?: () => boolean,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', ...args], {
+    // tsx itself, not through npx (which costs a third of a second of npm per run).
+    const child = spawn(TSX, args, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group: a kill reaches node, not just the npx wrapper

@@ -1,10 +1,16 @@
 import { dynamoCatalog } from '#shared/catalog/catalog';
-import { readAllEvents, type StoredEvent } from '#shared/events/event-store';
+import { logOrder, type StoredEvent } from '#shared/events/event-store';
 import { eventSourcedHotDeals, type HotDealPorts } from '#shared/hotdeals/hotdeals';
-import type { OrderPlaced } from '#shared/hotdeals/order-events';
+import {
+  slotStream,
+  stockStream,
+  unitStream,
+  type OrderPlaced,
+  type StockSet,
+} from '#shared/hotdeals/order-events';
 import { simulatedPayment, type Payment } from '#shared/hotdeals/payment';
 import { dynamoPurchaseIdBlocks } from '#shared/hotdeals/purchase-ids';
-import { readSetting, readUnits, type UnitState } from '#shared/hotdeals/reconcile';
+import { readSetting, readStreams, readUnits, type UnitState } from '#shared/hotdeals/reconcile';
 import { redisStock } from '#shared/hotdeals/stock';
 import type { RedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
@@ -37,9 +43,36 @@ export const testHotDealPorts = (stockRedis: RedisClient, payment: Payment, shar
 export const testHotDeals = (stockRedis: RedisClient, payment: Payment, shards = 1) =>
   eventSourcedHotDeals(testHotDealPorts(stockRedis, payment, shards));
 
-/** Every event about one product (its stock stream and its units' streams), in log order. */
-export const productEvents = (productId: number): Promise<StoredEvent[]> =>
-  readAllEvents(dynamo().documents, config.dynamodb.eventTable, { productId });
+/**
+ * Every event about one product, in log order: its stock stream, then each setting's unit
+ * streams and its buyers' slot streams, read by key (batched), not by scanning the log
+ * (which grows with every run on the test tables).
+ */
+export async function productEvents(productId: number): Promise<StoredEvent[]> {
+  const stock = await testEvents.readStream(stockStream(productId));
+  const settings = stock.filter((e) => e.type === 'StockSet').map((e) => e.payload as StockSet);
+  const units = await readStreams(
+    testEvents,
+    settings.flatMap((s) =>
+      Array.from({ length: s.quantity }, (_, i) => unitStream(productId, s.setting, i + 1)),
+    ),
+  );
+  const unitEvents = [...units.values()].flat();
+  const slots = await readStreams(
+    testEvents,
+    settings.flatMap((s) => {
+      const buyers = new Set(
+        unitEvents
+          .filter((e) => e.type === 'OrderPlaced' && (e.payload as OrderPlaced).setting === s.setting)
+          .map((e) => (e.payload as OrderPlaced).customerId),
+      );
+      return [...buyers].flatMap((c) =>
+        Array.from({ length: s.perCustomerLimit ?? 0 }, (_, k) => slotStream(productId, s.setting, c, k + 1)),
+      );
+    }),
+  );
+  return [...stock, ...unitEvents, ...[...slots.values()].flat()].sort(logOrder);
+}
 
 /** Each unit of the product's current setting, as the log has it. */
 export async function unitsOf(productId: number): Promise<UnitState[]> {

@@ -36,7 +36,8 @@ const BROKEN: Record<string, string> = {
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-describe('layer rules (dependency-cruiser)', () => {
+// Each test spawns dependency-cruiser (a few seconds; more beside other test files).
+describe('layer rules (dependency-cruiser)', { timeout: 30_000 }, () => {
   it('hold for the house as it is: no circle, no import up a layer, no CLI imported', () => {
     const r = depcruise(ROOT, ['functions', 'shared', 'scripts', 'test']);
     expect(r.stdout + r.stderr).toMatch(/no dependency violations found/);
