@@ -52,9 +52,10 @@ install_debian_packages() {
     die "missing Debian packages: $pkgs. Run: sudo apt-get update && sudo apt-get install -y $pkgs"
   fi
   say "installing Debian packages: $pkgs"
-  apt-get update -qq >"$LOG_DIR/apt.log" 2>&1 || die "apt-get update failed (see $LOG_DIR/apt.log)"
+  # Lock timeout: npm test may install Chromium at the same time (dpkg takes one at a time).
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >"$LOG_DIR/apt.log" 2>&1 || die "apt-get update failed (see $LOG_DIR/apt.log)"
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >>"$LOG_DIR/apt.log" 2>&1 ||
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $pkgs >>"$LOG_DIR/apt.log" 2>&1 ||
     die "apt-get install $pkgs failed (see $LOG_DIR/apt.log)"
 }
 
@@ -100,8 +101,11 @@ install_ferretdb() {
 cmd_install() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   install_debian_packages
-  install_dynamodb_local
+  # DynamoDB Local's download runs beside FerretDB's build (network beside CPU).
+  install_dynamodb_local &
+  local ddb=$!
   install_ferretdb
+  wait "$ddb" || die "DynamoDB Local could not be installed (see above)"
 }
 
 # ---------------------------------------------------------------- per service

@@ -8,24 +8,29 @@ cd "$ROOT"
 t0=$SECONDS
 mkdir -p "$LOG_DIR" # install logs go here before the stack script creates anything
 
+# The local stack's servers install in the background from the start (Debian packages,
+# DynamoDB Local from Maven Central, FerretDB built from the Go module proxy: the longest
+# step on a fresh machine, mostly compiling), beside npm ci and the checks below. A no-op
+# when present; its output follows the checks.
+bash scripts/stack.sh install >"$LOG_DIR/stack-install.log" 2>&1 &
+stack_install=$!
+
 ensure_node_modules
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if is_root && command -v apt-get >/dev/null; then
     say "installing Debian chromium for the browser tests"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$LOG_DIR/apt-chromium.log" 2>&1 ||
+    # (The stack's own Debian packages may be installing beside it: wait for dpkg's lock.)
+    { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium; } >"$LOG_DIR/apt-chromium.log" 2>&1 ||
       die "apt-get install chromium failed (see $LOG_DIR/apt-chromium.log)"
   else
     die "Chromium is missing: sudo apt-get install chromium (or set CHROMIUM_PATH)"
   fi
 fi
 
-# While the checks below run, what the tests need installs in the background: the local
-# stack's servers (Debian packages, DynamoDB Local, FerretDB built from source: the longest
-# step on a fresh machine), and the test tools (Artillery from npm; cfn-lint, schemathesis
-# and sqlglot from PyPI). Each is a no-op when present; their output follows the checks.
-bash scripts/stack.sh install >"$LOG_DIR/stack-install.log" 2>&1 &
-stack_install=$!
+# The test tools install in the background too (Artillery from npm; cfn-lint, schemathesis
+# and sqlglot from PyPI), while the checks below run.
 {
   tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
     { echo "could not install Artillery into artillery/node_modules (see above)"; exit 1; }
