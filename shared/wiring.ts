@@ -20,7 +20,8 @@ import { simulatedPayment } from './hotdeals/payment';
 import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
 import { legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
 import { redisStock } from './hotdeals/stock';
-import { createDynamoClients } from './platform/clients/dynamodb';
+import { createDynamoClients, dynamoReadTarget } from './platform/clients/dynamodb';
+import { httpGetItem, httpQuery } from './platform/clients/dynamodb-reads';
 import { createMongoClient } from './platform/clients/mongo';
 import { connectRedis } from './platform/clients/redis';
 import { config } from './platform/config';
@@ -74,10 +75,10 @@ export const projectionState = /* @__PURE__ */ once((): ProjectionStateStore => 
 
 /** Purchase history on DynamoDB (migrated and hot-deal purchases, one table): the list, one purchase. */
 export const purchaseList = /* @__PURE__ */ once(() =>
-  dynamoPurchaseList(dynamo().documents, config.dynamodb.purchaseTable),
+  dynamoPurchaseList(httpQuery(dynamoReadTarget(config)), config.dynamodb.purchaseTable),
 );
 export const purchaseLookup = /* @__PURE__ */ once(() =>
-  dynamoPurchaseLookup(dynamo().documents, config.dynamodb.purchaseTable),
+  dynamoPurchaseLookup(httpGetItem(dynamoReadTarget(config)), config.dynamodb.purchaseTable),
 );
 
 export const legacyPurchases = /* @__PURE__ */ once(async () => legacyPurchaseHistory(await legacyDb()));

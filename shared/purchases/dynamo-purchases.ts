@@ -1,4 +1,10 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  httpGetItem,
+  httpQuery,
+  type DynamoReadTarget,
+  type GetItem,
+  type QueryItems,
+} from '../platform/clients/dynamodb-reads';
 import { NotFoundError } from '../platform/errors';
 import { decodePageCursor, toPage, type Purchase, type PurchaseHistory } from './purchase';
 
@@ -47,35 +53,25 @@ export function fromRecord(r: Record<string, unknown>): Purchase {
 /**
  * Purchase history on DynamoDB, all in purchase_t: migrated purchases and hot-deal
  * purchases (the projector writes those there, under ids above every migrated one), so a
- * page is one Query, newest first, and one purchase one GetItem.
+ * page is one Query, newest first, and one purchase one GetItem. Each function holds only
+ * the read it sends (../platform/clients/dynamodb-reads: the SDK-free reads).
  */
-export function dynamoPurchaseHistory(documents: DynamoDBDocumentClient, table: string): PurchaseHistory {
-  return { ...dynamoPurchaseList(documents, table), ...dynamoPurchaseLookup(documents, table) };
-}
-
-/** The list alone (its function queries, and reads no single purchase). */
-export function dynamoPurchaseList(
-  documents: DynamoDBDocumentClient,
-  table: string,
-): Pick<PurchaseHistory, 'listPurchases'> {
+export function dynamoPurchaseList(query: QueryItems, table: string): Pick<PurchaseHistory, 'listPurchases'> {
   return {
     async listPurchases(customerId, page) {
       const before = decodePageCursor(page.cursor);
-      const out = await documents.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression:
-            before === undefined ? 'customer_id = :c' : 'customer_id = :c AND purchase_id < :before',
-          ExpressionAttributeValues: {
-            ':c': customerId,
-            ...(before === undefined ? {} : { ':before': before }),
-          },
-          ScanIndexForward: false,
-          // One more than the page: whether a next page exists, without a second request.
-          Limit: page.limit + 1,
-        }),
-      );
-      const items = out.Items ?? [];
+      const items = await query({
+        TableName: table,
+        KeyConditionExpression:
+          before === undefined ? 'customer_id = :c' : 'customer_id = :c AND purchase_id < :before',
+        ExpressionAttributeValues: {
+          ':c': customerId,
+          ...(before === undefined ? {} : { ':before': before }),
+        },
+        ScanIndexForward: false,
+        // One more than the page: whether a next page exists, without a second request.
+        Limit: page.limit + 1,
+      });
       if (items.length === 0 && before === undefined)
         throw new NotFoundError(`Customer ${customerId} has no purchases`);
       return toPage(customerId, items.map(fromRecord), page.limit);
@@ -83,19 +79,24 @@ export function dynamoPurchaseList(
   };
 }
 
+/** Both reads, for what needs the whole history (tests, the projector's checks). */
+export function dynamoPurchaseHistory(target: DynamoReadTarget, table: string): PurchaseHistory {
+  return {
+    ...dynamoPurchaseList(httpQuery(target), table),
+    ...dynamoPurchaseLookup(httpGetItem(target), table),
+  };
+}
+
 /** One purchase alone (its function gets one item). */
-export function dynamoPurchaseLookup(
-  documents: DynamoDBDocumentClient,
-  table: string,
-): Pick<PurchaseHistory, 'findPurchase'> {
+export function dynamoPurchaseLookup(getItem: GetItem, table: string): Pick<PurchaseHistory, 'findPurchase'> {
   return {
     async findPurchase(customerId, purchaseId) {
-      const out = await documents.send(
-        new GetCommand({ TableName: table, Key: { customer_id: customerId, purchase_id: purchaseId } }),
-      );
-      if (!out.Item)
-        throw new NotFoundError(`Purchase ${purchaseId} of customer ${customerId} does not exist`);
-      return fromRecord(out.Item);
+      const item = await getItem({
+        TableName: table,
+        Key: { customer_id: customerId, purchase_id: purchaseId },
+      });
+      if (!item) throw new NotFoundError(`Purchase ${purchaseId} of customer ${customerId} does not exist`);
+      return fromRecord(item);
     },
   };
 }

@@ -12,6 +12,7 @@ import { READ_MODELS, type ReadModelName } from '#shared/projections/projection'
 import { PROJECTIONS } from '#shared/projections/read-models';
 import type { Documents, ProjectionStateStore } from '#shared/projections/state';
 import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
+import { dynamoReadTarget } from '#shared/platform/clients/dynamodb';
 import { runPoller } from '../../scripts/lib/projector/poller';
 import { checkReadModel } from '../../scripts/lib/projections/replay';
 import {
@@ -42,7 +43,7 @@ const baseTables = Object.fromEntries(READ_MODELS.map((m) => [m, `rm_${m}_test_$
 >;
 const events = dynamoEventStore(documents, log);
 // The purchase history's rows land in the table the lookups read (purchase_t in the app).
-const purchaseHistory = dynamoPurchaseHistory(documents, baseTables.purchase_history);
+const purchaseHistory = dynamoPurchaseHistory(dynamoReadTarget(config), baseTables.purchase_history);
 const storeWith = async (failureRate: number) => ({
   ...testHotDealPorts(redis, await testPayment({ failureRate })),
   events,

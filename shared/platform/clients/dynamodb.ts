@@ -1,20 +1,46 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
+import type { Credentials, DynamoReadTarget } from './dynamodb-reads';
+
+/** DynamoDB Local accepts any signature, but a request must be signed with something. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Where any DynamoDB-family client (tables, streams) connects: the configured endpoint
- * and region; locally, DynamoDB Local, which accepts any signature but still needs
- * credentials to sign with. The one place those stand-in credentials are written.
+ * and region; locally, DynamoDB Local, with the stand-in credentials (written only here).
  */
 export function dynamoClientConfig(config: Pick<Config, 'region' | 'isLocal' | 'dynamodb'>) {
   const { endpoint } = config.dynamodb;
   return {
     region: config.region,
     endpoint,
-    ...(endpoint && config.isLocal
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(endpoint && config.isLocal ? { credentials: LOCAL_CREDENTIALS } : {}),
+  };
+}
+
+/**
+ * Where the lookups' SDK-free reads go (./dynamodb-reads) and what they sign with: the
+ * stand-in credentials locally; in Lambda, the function role's, which Lambda puts in the
+ * environment of every execution environment (read per request: always the current ones).
+ */
+export function dynamoReadTarget(config: Pick<Config, 'region' | 'isLocal' | 'dynamodb'>): DynamoReadTarget {
+  const { endpoint } = config.dynamodb;
+  const local = endpoint && config.isLocal;
+  return {
+    region: config.region,
+    endpoint,
+    credentials: (): Credentials => {
+      if (local) return LOCAL_CREDENTIALS;
+      const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
+      if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY)
+        throw new Error('no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)');
+      return {
+        accessKeyId: AWS_ACCESS_KEY_ID,
+        secretAccessKey: AWS_SECRET_ACCESS_KEY,
+        ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
+      };
+    },
   };
 }
 
