@@ -30,7 +30,8 @@ async function main(): Promise<void> {
       if (o.checked || r.rewritten)
         console.log(
           `[sweeper] ${o.checked} pending: ${o.confirmed} confirmed, ${o.cancelled} cancelled, ${o.abandoned} abandoned reservations released, ` +
-            `${o.released + o.finished + o.void} tidied; Redis rewritten for ${r.rewritten} of ${r.reconciled} products checked`,
+            `${o.released + o.finished + o.void} tidied; Redis rewritten for ${r.rewritten} of ${r.reconciled} products checked` +
+            (r.settled ? ` (${r.settled} sold out for good, skipped)` : ''),
         );
     } catch (err) {
       console.error(

@@ -150,6 +150,13 @@ export interface ReconcileReport {
   rewritten: boolean;
   /** Orders the log showed unfinished past the bound, finished now. */
   resolved: number;
+  /**
+   * Every unit of the setting is confirmed (sold for good, which no later write undoes):
+   * the setting is marked settled, and periodic checks skip it from then on.
+   */
+  settled: boolean;
+  /** This check was skipped: the setting had been found settled (`skipSettled`). */
+  skipped: boolean;
 }
 
 /**
@@ -165,12 +172,28 @@ export interface ReconcileReport {
 export async function reconcileHotDealStock(
   ports: SettlementPorts,
   productId: number,
-  options: { pendingMs: number; now?: number } = { pendingMs: 30_000 },
+  options: { pendingMs: number; now?: number; skipSettled?: boolean } = { pendingMs: 30_000 },
 ): Promise<ReconcileReport> {
   const { events, stock } = ports;
   const now = options.now ?? Date.now();
   const s = await readSetting(events, productId);
   if (!s) throw new NotFoundError(`Product ${productId} is not a hot deal`);
+  // The periodic check walks every product ever put on sale: a setting sold out for good
+  // is not read again (a deal of 10,000 units is about 20,000 item reads a minute).
+  if (options.skipSettled && (await stock.settledSetting(productId)) === s.setting)
+    return {
+      productId,
+      setting: s.setting,
+      quantity: s.quantity,
+      sold: s.quantity,
+      pending: 0,
+      remaining: 0,
+      redisRemaining: 0,
+      rewritten: false,
+      resolved: 0,
+      settled: true,
+      skipped: true,
+    };
   const units = await readUnits(events, s);
 
   // Finish what the log shows unfinished past the bound (Redis may have forgotten it).
@@ -226,16 +249,23 @@ export async function reconcileHotDealStock(
       redisOffered: redisOffers.length,
       logOffers: logOffers.length,
     });
+  const sold = settled.filter((u) => u.state === 'confirmed').length;
+  // Marked after Redis agrees with the log (merged above): a Redis restored from a snapshot
+  // taken before the mark has no mark, and is checked again.
+  const soldOut = sold === s.quantity && inRedis[0]?.setting === s.setting;
+  if (soldOut) await stock.markSettled(productId, s.setting);
   return {
     productId,
     setting: s.setting,
     quantity: s.quantity,
-    sold: settled.filter((u) => u.state === 'confirmed').length,
+    sold,
     pending: settled.filter((u) => u.state === 'pending').length,
     remaining: logOffers.length,
     redisRemaining: redisOffers.length,
     rewritten,
     resolved,
+    settled: soldOut,
+    skipped: false,
   };
 }
 

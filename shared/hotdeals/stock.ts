@@ -345,6 +345,9 @@ export interface UnitStock {
   read(productId: number): Promise<(ShardState | null)[]>;
   /** Pending entries handed out before `before` (ms), every shard. */
   pending(productId: number, before: number): Promise<PendingEntry[]>;
+  /** The setting last found sold out for good by reconcile (null: none), and the mark. */
+  settledSetting(productId: number): Promise<number | null>;
+  markSettled(productId: number, setting: number): Promise<void>;
   /** Marks a product for reconcile, or lists and clears the marks. */
   suspect(productId: number): Promise<void>;
   takeSuspects(): Promise<number[]>;
@@ -557,6 +560,16 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
         ),
       );
       return entries.flat();
+    },
+
+    // A field of shard 0's stock hash: a new setting (WRITE_SETTING) leaves it naming the old one.
+    async settledSetting(productId) {
+      const v = await onRedis(redis.hget(shardKeys(productId, 0).stock, 'settled'));
+      return v === null ? null : Number(v);
+    },
+
+    async markSettled(productId, setting) {
+      await onRedis(redis.hset(shardKeys(productId, 0).stock, 'settled', setting));
     },
 
     async suspect(productId) {

@@ -9,6 +9,8 @@ export interface SweepAllResult {
   orders: SweepResult;
   /** Reconciles run (a claim found Redis behind the log, or the periodic check), and the rewrites. */
   reconciled: number;
+  /** Products the periodic check skipped: their setting sold out for good. */
+  settled: number;
   rewritten: number;
 }
 
@@ -28,13 +30,19 @@ export async function sweepHotDeals(
     products: products.length,
     orders: { checked: 0, confirmed: 0, cancelled: 0, released: 0, abandoned: 0, finished: 0, void: 0 },
     reconciled: 0,
+    settled: 0,
     rewritten: 0,
   };
   for (const productId of products) {
     try {
       if (options.reconcile || suspects.has(productId)) {
-        const r: ReconcileReport = await reconcileHotDealStock(ports, productId, options);
-        result.reconciled++;
+        // A product a claim marked is checked whole; the periodic check skips settled settings.
+        const r: ReconcileReport = await reconcileHotDealStock(ports, productId, {
+          ...options,
+          skipSettled: !suspects.has(productId),
+        });
+        if (r.skipped) result.settled++;
+        else result.reconciled++;
         if (r.rewritten) result.rewritten++;
       }
       const swept = await sweepPendingOrders(ports, productId, options.pendingMs, options.now);

@@ -63,6 +63,7 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
   const pending = new Map<string, PendingEntry>();
   const released = new Set<string>();
   const suspects = new Set<number>();
+  const settled = new Map<number, number>();
   const shardsOf = (productId: number) => {
     const s = stock.get(productId);
     if (!s) throw new NotFoundError(`Product ${productId} is not a hot deal`);
@@ -184,6 +185,10 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
       structuredClone(stock.get(productId) ?? Array.from({ length: shards }, () => null)),
     pending: async (productId, before) =>
       [...pending.values()].filter((p) => p.orderId.startsWith(`${productId}-`) && p.at <= before),
+    settledSetting: async (productId) => settled.get(productId) ?? null,
+    async markSettled(productId, setting) {
+      settled.set(productId, setting);
+    },
     async suspect(productId) {
       suspects.add(productId);
     },

@@ -176,6 +176,34 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
     expect(ports.stock.state(P)[0]).toMatchObject({ next: 3, free: ['2:3'] });
   });
 
+  it('given a setting sold out for good, then the periodic check marks it settled and skips it; a new setting is checked again', async () => {
+    const { ports, deals } = await given({ stock: 2 });
+    await deals.placeOrder({ productId: P, customerId: 1 });
+    const periodic = () => reconcileHotDealStock(ports, P, { pendingMs: 0, skipSettled: true });
+    expect(await periodic()).toMatchObject({ sold: 1, settled: false, skipped: false });
+    await deals.placeOrder({ productId: P, customerId: 2 });
+    expect(await periodic()).toMatchObject({ sold: 2, settled: true, skipped: false });
+    let reads = 0;
+    const counted = {
+      ...ports,
+      events: {
+        ...ports.events,
+        readAt: (p: Parameters<typeof ports.events.readAt>[0]) => (reads++, ports.events.readAt(p)),
+      },
+    };
+    expect(await reconcileHotDealStock(counted, P, { pendingMs: 0, skipSettled: true })).toMatchObject({
+      skipped: true,
+    });
+    expect(reads).toBe(0); // not one unit read
+    // A claim that finds Redis behind the log asks for a whole check, settled or not.
+    expect(await reconcileHotDealStock(counted, P, { pendingMs: 0 })).toMatchObject({
+      skipped: false,
+      settled: true,
+    });
+    await deals.setStock(P, { quantity: 3 });
+    expect(await periodic()).toMatchObject({ setting: 2, sold: 0, settled: false, skipped: false });
+  });
+
   it('given a decline and Redis down for the release, then the release is on record and the sweeper gives the unit back once', async () => {
     const { ports, orderEvents } = await given({ stock: 2, decline: true });
     const deals = eventSourcedHotDeals({
