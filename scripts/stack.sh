@@ -283,14 +283,19 @@ cmd_cluster_down() {
 MOTO_PORT="${OSHOP_MOTO_PORT:-15050}"
 MOTO_VERSION=5.2.5
 
+install_moto() {
+  local venv="$LOCAL_DIR/venv"
+  [ -x "$venv/bin/moto_server" ] && return 0
+  command -v python3 >/dev/null || die "python3 is missing: apt-get install python3 python3-venv"
+  say "installing moto[server] $MOTO_VERSION from PyPI into $venv"
+  mkdir -p "$LOG_DIR"
+  { python3 -m venv "$venv" && "$venv/bin/pip" install -q "moto[server]==$MOTO_VERSION"; } >"$LOG_DIR/moto-install.log" 2>&1 ||
+    die "could not install moto (see $LOG_DIR/moto-install.log; Debian needs python3-venv)"
+}
+
 cmd_moto_up() {
   local venv="$LOCAL_DIR/venv"
-  if [ ! -x "$venv/bin/moto_server" ]; then
-    command -v python3 >/dev/null || die "python3 is missing: apt-get install python3 python3-venv"
-    say "installing moto[server] $MOTO_VERSION from PyPI into $venv"
-    { python3 -m venv "$venv" && "$venv/bin/pip" install -q "moto[server]==$MOTO_VERSION"; } >"$LOG_DIR/moto-install.log" 2>&1 ||
-      die "could not install moto (see $LOG_DIR/moto-install.log; Debian needs python3-venv)"
-  fi
+  install_moto
   if pid_of moto >/dev/null && port_open "$MOTO_PORT"; then return 0; fi
   port_open "$MOTO_PORT" && die "port $MOTO_PORT is taken: set OSHOP_MOTO_PORT"
   nohup setsid "$venv/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" >"$LOG_DIR/moto.log" 2>&1 </dev/null 9>&- &
@@ -309,6 +314,9 @@ SCHEMATHESIS_VERSION=4.32.5
 SQLGLOT_VERSION=30.30.0
 
 cmd_tools() {
+  # moto too (the ElastiCache and Secrets Manager tests start it): installed here, beside
+  # the stack's build, not inside a test.
+  install_moto
   local stamp="$TOOLS_VENV/.oshop-$CFN_LINT_VERSION-$SCHEMATHESIS_VERSION-$SQLGLOT_VERSION"
   [ -f "$stamp" ] && return 0
   command -v python3 >/dev/null || die "python3 is missing: apt-get install python3 python3-venv"

@@ -34,7 +34,8 @@ stack_install=$!
 tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
   die "could not install Artillery into artillery/node_modules (see above)"
 
-# cfn-lint, schemathesis and sqlglot (PyPI), for the deploy, fuzzing and Oracle grammar checks (no-op when present).
+# cfn-lint, schemathesis and sqlglot (PyPI), for the deploy, fuzzing and Oracle grammar checks, and moto
+# (the AWS API emulator of the ElastiCache and Secrets Manager tests); no-op when present.
 bash scripts/stack.sh tools || die "could not install the Python tools (see above)"
 
 stack_installed=0
