@@ -218,11 +218,10 @@ export async function reconcileHotDealStock(
   const inRedis = await stock.read(productId);
   const redisOffers = inRedis.flatMap(offered);
   let rewritten = false;
-  let logOffers: string[];
-  if (inRedis.some((r) => r && r.setting > s.setting)) {
-    // A newer setting is on sale than the one just read: not ours to judge.
-    logOffers = shardsFromLog(s, settled, buyers).flatMap(offered);
-  } else if (inRedis.some((r) => !r || r.setting < s.setting)) {
+  let logOffers = shardsFromLog(s, settled, buyers).flatMap(offered);
+  // A newer setting on sale than the one just read is not ours to judge.
+  const newerOnSale = inRedis.some((r) => r && r.setting > s.setting);
+  if (!newerOnSale && inRedis.some((r) => !r || r.setting < s.setting)) {
     // Redis lost the setting (or never got it): written whole from the log. Reservations
     // handed out within the bound and not yet claimed stay held.
     const recent = await stock.pending(productId, Number.POSITIVE_INFINITY);
@@ -235,12 +234,11 @@ export async function reconcileHotDealStock(
     const wanted = shardsFromLog(s, settled, buyers, held);
     logOffers = wanted.flatMap(offered);
     rewritten = await stock.write(productId, wanted);
-  } else {
+  } else if (!newerOnSale) {
     // Sales may be going on: the log as read is merged into Redis atomically with them, so
     // a unit given back or handed out since the read keeps its newer state (see MERGE_FROM_LOG).
-    logOffers = shardsFromLog(s, settled, buyers).flatMap(offered);
     const merged = await stock.merge(productId, logViews(s, settled, buyers));
-    rewritten = merged.some((m) => m?.changed);
+    rewritten = merged.some((changed) => changed === true);
   }
   if (rewritten)
     logger.warn('Redis rewritten from the order log', {

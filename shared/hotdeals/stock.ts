@@ -146,8 +146,8 @@ return 1`;
  * at a version the log had not reached yet (given back since) stays; fresh units Redis
  * offers below the log's next are the log's to judge. A unit Redis does not offer is never
  * added (it is handed out now, or sold; the sweeper finishes what is handed out). Slots:
- * the higher version of each. Returns {changed, offered before, offered after}, or {-1}
- * when the shard holds another setting.
+ * the higher version of each. Returns 1 when it changed the shard, 0 when not, -1 when
+ * the shard holds another setting.
  * KEYS: stock, free, buyers. ARGV: setting, the log's next, nUnits, `unit:version:free`
  * (units the log has touched; free 1 or 0)..., then customer/slots pairs.
  */
@@ -182,7 +182,6 @@ for _, e in ipairs(free) do
   if w ~= nil and w ~= v then changed = 1 end
   offer(u, w)
 end
-local before = #free + math.max(0, last - nxt + 1)
 local logNext = tonumber(ARGV[2])
 if logNext > nxt then
   for u = nxt, math.min(logNext - 1, last) do
@@ -214,13 +213,13 @@ if changed == 1 then
   end
   if #batch > 0 then redis.call('RPUSH', KEYS[2], unpack(batch)) end
 end
-return {changed, before, #order + math.max(0, last - nxt + 1)}`;
+return changed`;
 
 type ScriptRedis = RedisClient & {
   reserveHotDealUnit(...args: (string | number)[]): Promise<number[]>;
   releaseHotDealUnit(...args: (string | number)[]): Promise<number>;
   writeHotDealSetting(...args: (string | number)[]): Promise<number>;
-  mergeHotDealLog(...args: (string | number)[]): Promise<number[]>;
+  mergeHotDealLog(...args: (string | number)[]): Promise<number>;
 };
 
 /** Registers the scripts once per client (EVALSHA, with EVAL on a new connection). */
@@ -302,13 +301,6 @@ export interface LogShardView {
   buyers: Record<string, number[]>;
 }
 
-/** What a merge did to one shard: changed it, and the units offered before and after. */
-export interface MergeResult {
-  changed: boolean;
-  offeredBefore: number;
-  offeredAfter: number;
-}
-
 /** A pending entry: an order id and when its unit was handed out. */
 export interface PendingEntry {
   orderId: string;
@@ -338,9 +330,9 @@ export interface UnitStock {
   write(productId: number, states: ShardState[]): Promise<boolean>;
   /**
    * Merges a view of the log into each shard of the same setting, atomically with the sales
-   * going on (MERGE_FROM_LOG); null for a shard holding another setting.
+   * going on (MERGE_FROM_LOG): per shard whether it changed, null where it holds another setting.
    */
-  merge(productId: number, views: LogShardView[]): Promise<(MergeResult | null)[]>;
+  merge(productId: number, views: LogShardView[]): Promise<(boolean | null)[]>;
   /** What each shard holds (null where nothing was ever set). */
   read(productId: number): Promise<(ShardState | null)[]>;
   /** Pending entries handed out before `before` (ms), every shard. */
@@ -492,7 +484,7 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
           views.map(async (v, k) => {
             const { stock, free, buyers } = shardKeys(productId, k);
             const pairs = Object.entries(v.buyers).flatMap(([c, slots]) => [c, slots.join(',')]);
-            const [changed = -1, before = 0, after = 0] = await scripts.mergeHotDealLog(
+            const changed = await scripts.mergeHotDealLog(
               stock,
               free,
               buyers,
@@ -502,9 +494,7 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
               ...v.units,
               ...pairs,
             );
-            return changed < 0
-              ? null
-              : { changed: changed === 1, offeredBefore: before, offeredAfter: after };
+            return changed < 0 ? null : changed === 1;
           }),
         ),
       );

@@ -146,7 +146,6 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
           if (!l || v > l.version || (v === l.version && l.free)) return v;
           return l.free ? l.version : undefined;
         };
-        const before = left(s);
         const best = new Map<number, number>();
         let changed = false;
         const offer = (unit: number, v: number | undefined) => {
@@ -178,7 +177,7 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
           });
         }
         if (changed) s.free = [...best].map(([unit, v]) => `${unit}:${v}`);
-        return { changed, offeredBefore: before, offeredAfter: left(s) };
+        return changed;
       });
     },
     read: async (productId) =>

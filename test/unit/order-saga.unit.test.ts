@@ -29,6 +29,19 @@ async function given(options: { stock?: number; limit?: number; shards?: number;
       .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.version - b.version);
   return { ports, deals, orderEvents };
 }
+/** An order whose payment waits for `pay()`, then is declined: its claim is on record meanwhile. */
+async function declineOnCue(ports: ReturnType<typeof fakeHotDealPorts>, customerId: number) {
+  const declining = fakePayment(() => true);
+  let pay!: () => void;
+  const paying = new Promise<void>((r) => (pay = r));
+  const slow = eventSourcedHotDeals({
+    ...ports,
+    payment: { ...declining, charge: async (o) => paying.then(() => declining.charge(o)) },
+  });
+  const order = slow.placeOrder({ productId: P, customerId }).catch((e: unknown) => e);
+  await new Promise((r) => setTimeout(r, 5));
+  return { order, pay };
+}
 const shape = (events: StoredEvent[]) => events.map((e) => [e.streamId, e.version, e.type]);
 const sweep = (ports: ReturnType<typeof fakeHotDealPorts>) => sweepPendingOrders(ports, P, 0, Date.now() + 1);
 
@@ -142,15 +155,7 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
     const { ports, deals } = await given({ stock: 3 });
     await deals.placeOrder({ productId: P, customerId: 1 });
     // An order whose payment is still running when the periodic reconcile reads the log...
-    const declining = fakePayment(() => true);
-    let pay!: () => void;
-    const paying = new Promise<void>((r) => (pay = r));
-    const slow = eventSourcedHotDeals({
-      ...ports,
-      payment: { ...declining, charge: async (o) => paying.then(() => declining.charge(o)) },
-    });
-    const order = slow.placeOrder({ productId: P, customerId: 2 }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 5));
+    const { order, pay } = await declineOnCue(ports, 2);
     // ...and is declined, its unit given back, after the log is read and before Redis is.
     let readRedis!: () => void;
     const redisRead = new Promise<void>((r) => (readRedis = r));
@@ -226,15 +231,7 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
 
   it('given a stock reset, when an order of the old setting is declined, then its unit does not go to the new setting', async () => {
     const { ports, deals } = await given({ stock: 5 });
-    const declining = fakePayment(() => true);
-    let pay!: () => void;
-    const paying = new Promise<void>((r) => (pay = r));
-    const slow = eventSourcedHotDeals({
-      ...ports,
-      payment: { ...declining, charge: async (o) => paying.then(() => declining.charge(o)) },
-    });
-    const order = slow.placeOrder({ productId: P, customerId: 1 }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 5));
+    const { order, pay } = await declineOnCue(ports, 1);
     await deals.setStock(P, { quantity: 10 });
     pay();
     expect(await order).toMatchObject({ statusCode: 402 });
