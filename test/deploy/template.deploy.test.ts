@@ -3,12 +3,12 @@
  * CloudFormation template it makes linted by cfn-lint (PyPI), and that template read for
  * least privilege, secrets and the security settings issue 7 asks for.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteSpec } from '#shared/api/routes';
 import { REDIS_USERS } from '#shared/platform/clients/redis-users';
@@ -26,10 +26,30 @@ let prod: PackagedStage;
 const resources = (t: CfnTemplate, type: string): [string, Resource][] =>
   Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 
+/** cfn-lint's findings on a template (W3005, a DependsOn also implied by GetAtt, is how
+ * serverless-iam-roles-per-function writes every role; it changes nothing). */
+const cfnLint = (template: string) =>
+  new Promise<{ status: number | null; out: string }>((resolve) => {
+    const lint = spawn(CFN_LINT, ['--ignore-checks', 'W3005', '--', template]);
+    let out = '';
+    lint.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    lint.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    lint.on('error', (err) => resolve({ status: null, out: `${out}${err.message}` }));
+    lint.on('close', (status) => resolve({ status, out }));
+  });
+const lints: Record<string, ReturnType<typeof cfnLint>> = {};
+let bundles: Promise<Map<string, string>>;
+
 beforeAll(async () => {
-  // One at a time: serverless package shares state between runs in one service folder.
+  // Each template is linted (Python) while the next builds (Node), and the bundles are read
+  // meanwhile too. The packages one at a time: serverless package shares state between runs
+  // in one service folder.
+  bundles = readableBundles();
+  bundles.catch(() => undefined); // awaited by its test
   dev = await packageStage('dev');
+  if (existsSync(CFN_LINT)) lints.dev = cfnLint(dev.templatePath);
   prod = await packageStage('prod');
+  if (existsSync(CFN_LINT)) lints.prod = cfnLint(prod.templatePath);
 }, 180_000);
 
 describe('serverless package', () => {
@@ -87,13 +107,10 @@ describe('serverless package', () => {
     }
   });
 
-  it.each(['dev', 'prod'])('cfn-lint finds nothing on the %s template', (stage) => {
+  it.each(['dev', 'prod'])('cfn-lint finds nothing on the %s template', async (stage) => {
     expect(existsSync(CFN_LINT), 'cfn-lint is missing: bash scripts/stack.sh tools').toBe(true);
-    const template = stage === 'dev' ? dev.templatePath : prod.templatePath;
-    // W3005 (a DependsOn also implied by GetAtt) is how serverless-iam-roles-per-function
-    // writes every role; it changes nothing.
-    const lint = spawnSync(CFN_LINT, ['--ignore-checks', 'W3005', '--', template], { encoding: 'utf8' });
-    expect(lint.stdout + lint.stderr).toBe('');
+    const lint = await lints[stage]!;
+    expect(lint.out).toBe('');
     expect(lint.status).toBe(0);
   });
 });
@@ -125,14 +142,14 @@ const HANDLERS = new Map(
 );
 
 /**
- * A function's bundle as the deploy builds it (esbuild: the SDK left to the runtime, tree
- * shaken, one SQL driver), but not minified, so the SDK's names stay readable.
+ * Each function's bundle as the deploy builds it (esbuild: the SDK left to the runtime, tree
+ * shaken, one SQL driver), but not minified, so the SDK's names stay readable. One build of
+ * every entry (each still bundled on its own), keyed by function name.
  */
-async function readableBundle(fn: string): Promise<string> {
-  const entry = HANDLERS.get(fn);
-  if (!entry) throw new Error(`no handler for ${fn} in serverless.yml`);
+async function readableBundles(): Promise<Map<string, string>> {
   const out = await build({
-    entryPoints: [entry],
+    entryPoints: Object.fromEntries(HANDLERS),
+    outdir: join(ROOT, '.local/readable-bundles'),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -143,8 +160,13 @@ async function readableBundle(fn: string): Promise<string> {
     define: { 'process.env.OSHOP_BUNDLE_DIALECT': '"oracle"' },
     alias: { 'whatwg-url': join(ROOT, 'shared/platform/shims/whatwg-url.ts') },
   });
-  return out.outputFiles[0]!.text;
+  return new Map(out.outputFiles.map((f) => [basename(f.path, '.js'), f.text]));
 }
+const readableBundle = async (fn: string): Promise<string> => {
+  const text = (await bundles).get(fn);
+  if (text === undefined) throw new Error(`no handler for ${fn} in serverless.yml`);
+  return text;
+};
 
 /**
  * The DynamoDB commands a bundle can send: those it imports from the SDK the runtime

@@ -48,18 +48,22 @@ async function startRedis(): Promise<void> {
     ],
     { stdio: 'ignore' },
   );
-  const probe = createRedisClient({ url: `redis://127.0.0.1:${PORT}`, cluster: false });
-  probe.on('error', () => undefined);
+  // A new probe each try: a client whose connect failed goes on reconnecting by itself, and
+  // a second connect() on it throws until then (the loop used to sit out its 5 s that way).
   for (let i = 0; i < 100; i++) {
+    const probe = createRedisClient({ url: `redis://127.0.0.1:${PORT}`, cluster: false });
+    probe.on('error', () => undefined);
     try {
       await probe.connect();
       await probe.ping();
-      break;
+      return;
     } catch {
       await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      probe.disconnect();
     }
   }
-  probe.disconnect();
+  throw new Error(`redis-server did not start on port ${PORT}`);
 }
 
 async function stopRedis(): Promise<void> {

@@ -10,7 +10,7 @@ import {
 } from '#shared/hotdeals/order-events';
 import { simulatedPayment, type Payment } from '#shared/hotdeals/payment';
 import { dynamoPurchaseIdBlocks } from '#shared/hotdeals/purchase-ids';
-import { readSetting, readStreams, readUnits, type UnitState } from '#shared/hotdeals/reconcile';
+import { readSetting, readStreams, readUnits, unitState, type UnitState } from '#shared/hotdeals/reconcile';
 import { redisStock } from '#shared/hotdeals/stock';
 import type { RedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
@@ -88,15 +88,23 @@ export async function unitsOf(productId: number): Promise<UnitState[]> {
 export async function soldInLog(
   productId: number,
 ): Promise<{ confirmed: number; pending: number; maxPerUnit: number }> {
-  const events = await productEvents(productId);
-  const setting = (await readSetting(testEvents, productId))?.setting;
+  const [events, setting] = await Promise.all([productEvents(productId), readSetting(testEvents, productId)]);
+  if (!setting) throw new Error(`product ${productId} has no setting`);
   const perUnit = new Map<number, number>();
-  for (const e of events)
-    if (e.type === 'OrderConfirmed' && (e.payload as OrderPlaced).setting === setting) {
+  const streams = new Map<string, StoredEvent[]>();
+  for (const e of events) {
+    const stream = streams.get(e.streamId) ?? [];
+    streams.set(e.streamId, stream);
+    stream.push(e);
+    if (e.type === 'OrderConfirmed' && (e.payload as OrderPlaced).setting === setting.setting) {
       const unit = (e.payload as OrderPlaced).unit;
       perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
     }
-  const units = await unitsOf(productId);
+  }
+  // The units' states from the same read (each unit's stream in version order).
+  const units = Array.from({ length: setting.quantity }, (_, i) =>
+    unitState(i + 1, streams.get(unitStream(productId, setting.setting, i + 1)) ?? []),
+  );
   return {
     confirmed: units.filter((u) => u.state === 'confirmed').length,
     pending: units.filter((u) => u.state === 'pending').length,

@@ -67,13 +67,20 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
     });
   });
 
-  it('given no unit left, then SOLD_OUT and nothing on record', async () => {
-    const { deals, orderEvents } = await given({ stock: 0 });
-    await expect(deals.placeOrder({ productId: P, customerId: 1 })).rejects.toMatchObject({
+  it('given no unit left, then SOLD_OUT, nothing on record and no reference data read', async () => {
+    const { ports, orderEvents } = await given({ stock: 0 });
+    let snapshots = 0;
+    const counting = eventSourcedHotDeals({
+      ...ports,
+      catalog: { snapshot: (c, p) => (snapshots++, ports.catalog.snapshot(c, p)) },
+    });
+    await expect(counting.placeOrder({ productId: P, customerId: 1 })).rejects.toMatchObject({
       statusCode: 409,
       code: 'SOLD_OUT',
     });
     expect(orderEvents()).toEqual([]);
+    // Most orders of a rush end here: a sold-out answer costs Redis alone, no DynamoDB read.
+    expect(snapshots).toBe(0);
   });
 
   it('given a product never put on sale, then 404 and nothing on record', async () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -54,12 +54,28 @@ export interface ArtilleryOptions {
   timeoutMs?: number;
 }
 
-/** Runs one scenario file (under artillery/) with the project's Artillery. */
-export function runArtillery(file: string, options: ArtilleryOptions): ArtilleryRun {
+const artilleryArgs = (file: string, options: ArtilleryOptions): string[] => {
   const args = [ARTILLERY_BIN, 'run', '--target', options.target, '--output', options.output];
   if (options.variables) args.push('--variables', JSON.stringify(options.variables));
   if (options.overrides) args.push('--overrides', JSON.stringify(options.overrides));
-  const r = spawnSync(process.execPath, [...args, join(ARTILLERY_DIR, file)], {
+  return [...args, join(ARTILLERY_DIR, file)];
+};
+
+/** The run's log beside its report, and the report's aggregate (empty if it never wrote one). */
+function finishRun(options: ArtilleryOptions, exitCode: number, output: string): ArtilleryRun {
+  writeFileSync(options.output.replace(/\.json$/, '.log'), output);
+  let aggregate: Aggregate = { counters: {}, summaries: {}, firstMetricAt: 0, lastMetricAt: 0 };
+  try {
+    aggregate = (JSON.parse(readFileSync(options.output, 'utf8')) as { aggregate: Aggregate }).aggregate;
+  } catch {
+    // killed or crashed before it wrote a report: the exit code says so
+  }
+  return { exitCode, output, aggregate };
+}
+
+/** Runs one scenario file (under artillery/) with the project's Artillery, alone (a measurement). */
+export function runArtillery(file: string, options: ArtilleryOptions): ArtilleryRun {
+  const r = spawnSync(process.execPath, artilleryArgs(file, options), {
     cwd: ARTILLERY_DIR,
     env: benchEnv,
     encoding: 'utf8',
@@ -67,15 +83,32 @@ export function runArtillery(file: string, options: ArtilleryOptions): Artillery
     killSignal: 'SIGKILL',
   });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}\n` : ''}`;
-  writeFileSync(options.output.replace(/\.json$/, '.log'), output);
-  const empty: Aggregate = { counters: {}, summaries: {}, firstMetricAt: 0, lastMetricAt: 0 };
-  let aggregate = empty;
-  try {
-    aggregate = (JSON.parse(readFileSync(options.output, 'utf8')) as { aggregate: Aggregate }).aggregate;
-  } catch {
-    // killed or crashed before it wrote a report: the exit code says so
-  }
-  return { exitCode: r.status ?? 1, output, aggregate };
+  return finishRun(options, r.status ?? 1, output);
+}
+
+/** The same, without blocking: for checks that may run beside one another (not measurements). */
+export function startArtillery(file: string, options: ArtilleryOptions): Promise<ArtilleryRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, artilleryArgs(file, options), {
+      cwd: ARTILLERY_DIR,
+      env: benchEnv,
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    const timer = setTimeout(
+      () => {
+        output += `\nkilled after ${options.timeoutMs ?? 5 * 60_000} ms\n`;
+        child.kill('SIGKILL');
+      },
+      options.timeoutMs ?? 5 * 60_000,
+    );
+    child.on('error', (err) => (output += `\n${err.message}\n`));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(finishRun(options, code ?? 1, output));
+    });
+  });
 }
 
 /** One path's figures from one run. */
