@@ -8,6 +8,14 @@ cd "$ROOT"
 t0=$SECONDS
 mkdir -p "$LOG_DIR" # install logs go here before the stack script creates anything
 
+# The local stack's servers (Debian packages, DynamoDB Local, FerretDB built from source: the
+# longest step on a fresh machine, about 165 s of CPU) install in the background from the
+# start, while npm, apt and PyPI download what the tests need; the checks below run after,
+# not beside the compile (measured: run beside it on two cores, the checks and the build
+# each took two to four times as long).
+bash scripts/stack.sh install >"$LOG_DIR/stack-install.log" 2>&1 &
+stack_install=$!
+
 ensure_node_modules
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
@@ -22,22 +30,16 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
-# The local stack's servers (Debian packages, DynamoDB Local, FerretDB built from source: the
-# longest step on a fresh machine, about 150 s of compiling) install in the background while
-# the test tools download; the checks below run after, not beside the compile (measured:
-# run beside it on two cores, npm ci, the checks and the build each took two to four times
-# as long, and the tests started at 338 s instead of 205 s).
-bash scripts/stack.sh install >"$LOG_DIR/stack-install.log" 2>&1 &
-stack_install=$!
-
-# Artillery, for the load-threshold tests: the bench's own installer (no-op when present).
-tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
-  die "could not install Artillery into artillery/node_modules (see above)"
-
-# cfn-lint, schemathesis and sqlglot (PyPI), for the deploy, fuzzing and Oracle grammar checks, and moto
-# (the AWS API emulator of the ElastiCache and Secrets Manager tests); no-op when present.
+# Artillery, for the load-threshold tests: the bench's own installer (no-op when present);
+# beside it, from PyPI, cfn-lint, schemathesis and sqlglot for the deploy, fuzzing and Oracle
+# grammar checks, and moto (the AWS API emulator of the ElastiCache and Secrets Manager
+# tests); no-op when present. Both mostly download.
+tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" &
+artillery_install=$!
 bash scripts/stack.sh tools || die "could not install the Python tools (see above)"
+wait "$artillery_install" || die "could not install Artillery into artillery/node_modules (see above)"
 
+say "waiting for the local stack's install ($((SECONDS - t0)) s in)"
 stack_installed=0
 wait "$stack_install" && stack_installed=1
 cat "$LOG_DIR/stack-install.log"
