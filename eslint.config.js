@@ -6,11 +6,8 @@ export default tseslint.config(
     ignores: [
       'node_modules',
       '.local',
-      '.esbuild',
-      '.esbuild-test',
-      '.esbuild-bench',
-      '.esbuild-dev-test',
-      '.esbuild-package-*',
+      // serverless-esbuild's work folders: .esbuild and .esbuild-<run> (OSHOP_ESBUILD_DIR)
+      '.esbuild*',
       '.schemathesis',
       '.serverless',
       'bench/results',
