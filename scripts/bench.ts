@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureArtillery, pathResult, ROOT, runArtillery, type PathResult } from './lib/bench/artillery';
+import { machineCpuMs } from './lib/bench/cpu';
 import { measureRedisCeiling } from './lib/bench/ceilings';
 import { renderChart } from './lib/bench/chart';
 import { feederPath, writeFeeder, type Feeder } from './lib/bench/feeders';
@@ -138,13 +139,17 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const since = new Date().toISOString();
       const legacyWritesBefore =
         scenario.rush && ctx.local && path.name === 'legacy' ? await legacyRowWrites() : 0;
+      const cpuBefore = ctx.local ? machineCpuMs() : undefined;
       const run = runArtillery(scenario.file, {
         target,
         output: join(ctx.dir, `${name}-${path.name}.json`),
         variables: { prefix: path.prefix },
         ...(scenario.overrides ? { overrides: scenario.overrides } : {}),
       });
+      const cpuAfter = cpuBefore === undefined ? undefined : machineCpuMs();
       const r: PathResult = pathResult(run, scenario.expected);
+      if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests > 0)
+        r.cpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) / r.requests) * 100) / 100;
       if (run.exitCode !== 0)
         ctx.summary.failures.push(
           `${name} ${path.name}: Artillery exited ${run.exitCode} (${brokenChecks(run.output) || `see ${name}-${path.name}.log`})`,

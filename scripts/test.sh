@@ -15,6 +15,11 @@ mkdir -p "$LOG_DIR" # install logs go here before the stack script creates anyth
 # each took two to four times as long).
 bash scripts/stack.sh install >"$LOG_DIR/stack-install.log" 2>&1 &
 stack_install=$!
+# From PyPI, beside it (they need only python3): cfn-lint, schemathesis and sqlglot for the
+# deploy, fuzzing and Oracle grammar checks, and moto (the AWS API emulator of the
+# ElastiCache and Secrets Manager tests); no-op when present.
+bash scripts/stack.sh tools >"$LOG_DIR/tools.log" 2>&1 &
+tools_install=$!
 
 ensure_node_modules
 
@@ -30,14 +35,14 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
-# Artillery, for the load-threshold tests: the bench's own installer (no-op when present);
-# beside it, from PyPI, cfn-lint, schemathesis and sqlglot for the deploy, fuzzing and Oracle
-# grammar checks, and moto (the AWS API emulator of the ElastiCache and Secrets Manager
-# tests); no-op when present. Both mostly download.
-tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" &
-artillery_install=$!
-bash scripts/stack.sh tools || die "could not install the Python tools (see above)"
-wait "$artillery_install" || die "could not install Artillery into artillery/node_modules (see above)"
+# Artillery, for the load-threshold tests: the bench's own installer (no-op when present).
+tsx --eval "import('./scripts/lib/bench/artillery.ts').then((a) => a.ensureArtillery((l) => console.log('[oshop] ' + l)))" ||
+  die "could not install Artillery into artillery/node_modules (see above)"
+
+tools_installed=0
+wait "$tools_install" && tools_installed=1
+cat "$LOG_DIR/tools.log"
+[ "$tools_installed" = 1 ] || die "could not install the Python tools (see above)"
 
 say "waiting for the local stack's install ($((SECONDS - t0)) s in)"
 stack_installed=0

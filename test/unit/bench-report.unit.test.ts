@@ -126,6 +126,18 @@ describe('the report (report.md)', () => {
     expect(md).toContain('Result: every threshold and check held.');
   });
 
+  it("shows what a request cost the machine's CPU on each path, where both were measured", () => {
+    const s = summary();
+    expect(renderReport(s)).not.toContain('## CPU per request');
+    s.scenarios.crm!.paths.legacy!.cpuMsPerRequest = 8;
+    s.scenarios.crm!.paths.new!.cpuMsPerRequest = 10;
+    const md = renderReport(s);
+    expect(md).toContain('## CPU per request (this machine, every process)');
+    expect(md).toContain('| crm | 8 | 10 | 1.25 |');
+    const section = md.slice(md.indexOf('## CPU per request')).split('\n## ')[0];
+    expect(section).not.toContain('| todos |'); // new only: no pair to compare
+  });
+
   it('says FAILED and why when a check broke', () => {
     const s = summary();
     s.failures.push('hotdeal new: sold 1001 of 1000, 0 left, oversold 1');

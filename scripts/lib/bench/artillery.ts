@@ -123,6 +123,8 @@ export interface PathResult {
   exitCode: number;
   /** First request to last answer, as ab reports "Time taken for tests". */
   seconds?: number;
+  /** Local runs: the machine's CPU time during the run (every process) per request, ms. */
+  cpuMsPerRequest?: number;
   /** Hot deal only: the stock before the rush, units sold (201s), left afterwards, oversold. */
   hotdeal?: {
     stock: number;

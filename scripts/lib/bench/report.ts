@@ -63,6 +63,25 @@ export function renderReport(summary: BenchSummary): string {
   for (const [name, s] of Object.entries(summary.scenarios))
     for (const note of s.notes ?? []) lines.push('', `${name}: ${note}`);
 
+  const costed = Object.entries(summary.scenarios).flatMap(([name, s]) => {
+    const l = s.paths.legacy?.cpuMsPerRequest;
+    const n = s.paths.new?.cpuMsPerRequest;
+    return l === undefined || n === undefined ? [] : [{ name, l, n }];
+  });
+  if (costed.length > 0) {
+    lines.push(
+      '',
+      '## CPU per request (this machine, every process)',
+      '',
+      "The machine's CPU time during each measured run (/proc/stat: the API, the stores, Artillery), divided by the run's requests. A percentile also says what queued behind what; this says what a request costs on these cores.",
+      '',
+      row(['scenario', 'legacy ms', 'new ms', 'new/legacy']),
+      row(Array(4).fill('---')),
+    );
+    for (const { name, l, n } of costed)
+      lines.push(row([name, l, n, l > 0 ? Math.round((n / l) * 100) / 100 : '']));
+  }
+
   const rushes = Object.entries(summary.scenarios).filter(
     ([, s]) => s.paths.new?.hotdeal || s.paths.legacy?.hotdeal,
   );
