@@ -1,45 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { E2E_BASE_URL, E2E_LAMBDA_PORT, E2E_PORT } from './env';
+import { spawn } from 'node:child_process';
+import { E2E_BASE_URL } from './env';
+import { startOffline, stopOffline } from './offline-server';
 
 /**
- * Serves the API with `serverless offline` on a test port (the fast in-process mode) for
- * the e2e tier, with the projector beside it, and stops both afterwards. Their
- * environment points at the test tables.
+ * Serves the API with `serverless offline` on a test port (./offline-server) for the e2e
+ * tier, with the projector beside it, and stops both afterwards. Their environment points
+ * at the test tables.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const child: ChildProcess = spawn(
-    'npx',
-    [
-      'serverless',
-      'offline',
-      'start',
-      '--httpPort',
-      String(E2E_PORT),
-      '--lambdaPort',
-      String(E2E_LAMBDA_PORT),
-      '--useInProcess',
-      '--noTimeout',
-    ],
-    {
-      env: { ...process.env, LOG_LEVEL: 'WARN', OSHOP_ESBUILD_DIR: '.esbuild-test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const { child, output } = startOffline(); // started already by the stack's setup, as a rule
 
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`serverless offline exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`serverless offline exited early:\n${output()}`);
     try {
       const res = await fetch(`${E2E_BASE_URL}/health`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`serverless offline did not start in 120 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`serverless offline did not start in 120 s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 
@@ -52,7 +32,7 @@ export default async function setup(): Promise<() => Promise<void>> {
 
   return async () => {
     if (projector.pid) process.kill(-projector.pid, 'SIGTERM');
-    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    stopOffline();
     await new Promise((r) => setTimeout(r, 300));
   };
 }

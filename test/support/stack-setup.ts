@@ -1,8 +1,12 @@
 import { TEST_SCALE } from './env';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-export default async function setup(): Promise<() => Promise<void>> {
+import type { TestProject } from 'vitest/node';
+import { startOffline, stopOffline } from './offline-server';
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   execFileSync('bash', ['scripts/stack.sh', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // A run with e2e tests: their API starts now, beside the seeding (./offline-server).
+  if (project.vitest.projects.some((p) => p.name === 'e2e')) startOffline();
   const { provisionDynamo, provisionLegacy, provisionMongo } = await import('../../scripts/lib/provision');
   const { seedCrm, seedHotDeal, seedShop } = await import('../../scripts/lib/seed/data-sets');
   const { runMigration } = await import('../../scripts/lib/migrate/engine');
@@ -34,6 +38,9 @@ export default async function setup(): Promise<() => Promise<void>> {
       if (result.verification && !result.verification.ok)
         throw new Error(`test data migration ${name} did not verify`);
     }
+  } catch (err) {
+    stopOffline(); // no e2e setup will run to stop it
+    throw err;
   } finally {
     console.log = log;
   }
