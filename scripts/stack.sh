@@ -318,7 +318,8 @@ SQLGLOT_VERSION=30.30.0
 
 # pip --no-compile: pip compiles every module it installs (sympy, networkx, botocore: tens of
 # thousands), more than half the CPU of these installs (measured: 81 s, 35 without); Python
-# compiles the few a run imports when it imports them (a linted template took as long).
+# compiles the few a run imports, and caches them unless PYTHONDONTWRITEBYTECODE is set
+# (npm test unsets it).
 cmd_tools() {
   # moto too (the ElastiCache and Secrets Manager tests start it): installed here, beside
   # the stack's build, not inside a test.
