@@ -98,7 +98,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
     // DynamoDB Local needs a while to settle after the bulk load npm run dev just did
     // (seen: p95 390 ms right after, 20 ms later): an unrecorded pass first.
     say('warm-up: 15 s unrecorded purchase lookups on the new path (the stack was just loaded)');
-    runArtillery(scenario.file, {
+    await runArtillery(scenario.file, {
       target: ctx.target,
       output: join(ctx.dir, 'purchases-settle.json'),
       variables: { prefix: '' },
@@ -114,7 +114,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       // PostgreSQL's caches) would otherwise measure their warm-up, not the path.
       say(`${name}: ${WARMUP_SECONDS} s unrecorded warm-up on each path`);
       for (const path of scenario.paths)
-        runArtillery(scenario.file, {
+        await runArtillery(scenario.file, {
           target,
           output: join(ctx.dir, `${name}-${path.name}-warmup.json`),
           variables: { prefix: path.prefix },
@@ -127,7 +127,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       // clients connected instead of measuring 150 cold starts on two cores.
       say(`${name}: priming each path (150 callers, a product not on sale, unrecorded)`);
       for (const path of scenario.paths)
-        runArtillery(scenario.file, {
+        await runArtillery(scenario.file, {
           target,
           output: join(ctx.dir, `${name}-${path.name}-prime.json`),
           variables: { prefix: path.prefix, productId: NOT_ON_SALE },
@@ -140,7 +140,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const legacyWritesBefore =
         scenario.rush && ctx.local && path.name === 'legacy' ? await legacyRowWrites() : 0;
       const cpuBefore = ctx.local ? machineCpuMs() : undefined;
-      const run = runArtillery(scenario.file, {
+      const run = await runArtillery(scenario.file, {
         target,
         output: join(ctx.dir, `${name}-${path.name}.json`),
         variables: { prefix: path.prefix },
@@ -265,11 +265,11 @@ async function main(): Promise<number> {
       // the same do-nothing handler shape with (GET /auth/me) and without (GET /ping) one.
       say('ceiling: GET /ping (a do-nothing handler, no token), the rush shape, same generator');
       summary.ceilings.http = pathResult(
-        runArtillery('ceiling.yml', { target, output: join(dir, 'ceiling.json') }),
+        await runArtillery('ceiling.yml', { target, output: join(dir, 'ceiling.json') }),
       );
       say('verification: GET /auth/me (verifies a bearer token, nothing else), the same shape');
       summary.ceilings.verify = pathResult(
-        runArtillery('verify.yml', { target, output: join(dir, 'verify.json') }),
+        await runArtillery('verify.yml', { target, output: join(dir, 'verify.json') }),
       );
       const { http, verify } = summary.ceilings;
       say(

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureArtillery,
   pathResult,
-  startArtillery,
+  runArtillery,
   type ArtilleryRun,
 } from '../../scripts/lib/bench/artillery';
 import { CRM_CUSTOMER_IDS, writeFeeder } from '../../scripts/lib/bench/feeders';
@@ -24,7 +24,7 @@ const run = (
   file: string,
   options: { target?: string; prefix?: string; config?: Record<string, unknown> } = {},
 ) =>
-  startArtillery(file, {
+  runArtillery(file, {
     target: options.target ?? E2E_BASE_URL,
     output: join(dir, `run-${++n}.json`),
     variables: { prefix: options.prefix ?? '' },

@@ -44,11 +44,11 @@ export const testHotDeals = (stockRedis: RedisClient, payment: Payment, shards =
   eventSourcedHotDeals(testHotDealPorts(stockRedis, payment, shards));
 
 /**
- * Every event about one product, in log order: its stock stream, then each setting's unit
- * streams and its buyers' slot streams, read by key (batched), not by scanning the log
- * (which grows with every run on the test tables).
+ * One product's streams as the log has them: its stock stream, each setting's unit streams
+ * and its buyers' slot streams, read by key (batched), not by scanning the log (which grows
+ * with every run on the test tables).
  */
-export async function productEvents(productId: number): Promise<StoredEvent[]> {
+async function productStreams(productId: number) {
   const stock = await testEvents.readStream(stockStream(productId));
   const settings = stock.filter((e) => e.type === 'StockSet').map((e) => e.payload as StockSet);
   const units = await readStreams(
@@ -71,7 +71,13 @@ export async function productEvents(productId: number): Promise<StoredEvent[]> {
       );
     }),
   );
-  return [...stock, ...unitEvents, ...[...slots.values()].flat()].sort(logOrder);
+  return { stock, setting: settings.at(-1), units, slots };
+}
+
+/** Every event about one product, in log order (its streams, as productStreams reads them). */
+export async function productEvents(productId: number): Promise<StoredEvent[]> {
+  const { stock, units, slots } = await productStreams(productId);
+  return [...stock, ...[...units.values()].flat(), ...[...slots.values()].flat()].sort(logOrder);
 }
 
 /** Each unit of the product's current setting, as the log has it. */
@@ -88,20 +94,15 @@ export async function unitsOf(productId: number): Promise<UnitState[]> {
 export async function soldInLog(
   productId: number,
 ): Promise<{ confirmed: number; pending: number; maxPerUnit: number }> {
-  const [events, setting] = await Promise.all([productEvents(productId), readSetting(testEvents, productId)]);
+  const { setting, units: streams } = await productStreams(productId);
   if (!setting) throw new Error(`product ${productId} has no setting`);
   const perUnit = new Map<number, number>();
-  const streams = new Map<string, StoredEvent[]>();
-  for (const e of events) {
-    const stream = streams.get(e.streamId) ?? [];
-    streams.set(e.streamId, stream);
-    stream.push(e);
+  for (const e of [...streams.values()].flat())
     if (e.type === 'OrderConfirmed' && (e.payload as OrderPlaced).setting === setting.setting) {
       const unit = (e.payload as OrderPlaced).unit;
       perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
     }
-  }
-  // The units' states from the same read (each unit's stream in version order).
+  // The units' states from the same read.
   const units = Array.from({ length: setting.quantity }, (_, i) =>
     unitState(i + 1, streams.get(unitStream(productId, setting.setting, i + 1)) ?? []),
   );

@@ -73,21 +73,8 @@ function finishRun(options: ArtilleryOptions, exitCode: number, output: string):
   return { exitCode, output, aggregate };
 }
 
-/** Runs one scenario file (under artillery/) with the project's Artillery, alone (a measurement). */
-export function runArtillery(file: string, options: ArtilleryOptions): ArtilleryRun {
-  const r = spawnSync(process.execPath, artilleryArgs(file, options), {
-    cwd: ARTILLERY_DIR,
-    env: benchEnv,
-    encoding: 'utf8',
-    timeout: options.timeoutMs ?? 5 * 60_000,
-    killSignal: 'SIGKILL',
-  });
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}\n` : ''}`;
-  return finishRun(options, r.status ?? 1, output);
-}
-
-/** The same, without blocking: for checks that may run beside one another (not measurements). */
-export function startArtillery(file: string, options: ArtilleryOptions): Promise<ArtilleryRun> {
+/** Runs one scenario file (under artillery/) with the project's Artillery; a run past timeoutMs is killed. */
+export function runArtillery(file: string, options: ArtilleryOptions): Promise<ArtilleryRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, artilleryArgs(file, options), {
       cwd: ARTILLERY_DIR,
