@@ -1,0 +1,272 @@
+import '../support/env';
+import { randomInt, randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EventStore } from '#shared/events/event-store';
+import { eventSourcedHotDeals, freshShards } from '#shared/hotdeals/hotdeals';
+import { findHotDealOrder } from '#shared/hotdeals/order-status';
+import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
+import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
+import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
+import { closeAll, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
+import { soldInLog, testEvents, testHotDealPorts, testPayment } from '../support/order-events';
+
+/**
+ * Issue 23: the hot-deal promises under retries, timeouts and lost answers, on the real
+ * stack (DynamoDB Local, redis-server, PostgreSQL). Each case is one a flash-sale buyer
+ * meets: the function times out after the charge, the buyer retries; a 402 or 409, then a
+ * retry; a store error after the reserve under a per-customer limit.
+ */
+const freshProduct = () => randomInt(100_000, 2_000_000_000);
+const redis = await connectRedis();
+const legacyDb = await connectLegacyDb();
+const paid = await testPayment();
+const declined = await testPayment({ failureRate: 1 });
+const ports = (payment: Payment = paid) => testHotDealPorts(redis, payment);
+const deals = (payment: Payment = paid) => eventSourcedHotDeals(ports(payment));
+const never = () => new Promise<never>(() => undefined);
+const key = () => `retry-${randomUUID()}`;
+const sweep = (productId: number) => sweepPendingOrders(ports(), productId, 0, Date.now() + 1);
+
+/** A payment that counts its charges (the ledger stays the real one: idempotent by order id). */
+function countingPayment(after: () => Promise<void> = async () => undefined) {
+  const charged: string[] = [];
+  const payment: Payment = {
+    async charge(order) {
+      charged.push(order.orderId);
+      await paid.charge(order);
+      await after();
+    },
+    settle: (orderId) => paid.settle(orderId),
+  };
+  return { payment, charged };
+}
+
+afterAll(closeAll);
+
+describe('Idempotency-Key on the new path: the key is decided once, in the claim', () => {
+  it('a first call that stalls after its charge past the function timeout, then a retry: one unit sold, one charge, the retry names the first order', async () => {
+    const productId = freshProduct();
+    await deals().setStock(productId, { quantity: 10 });
+    const k = key();
+    const stalling = countingPayment(never); // charged, then the function runs out of time
+    void deals(stalling.payment).placeOrder({ productId, customerId: 7 }, k);
+    await expect.poll(() => stalling.charged.length).toBe(1);
+
+    const retrying = countingPayment();
+    const retry = await deals(retrying.payment).placeOrder({ productId, customerId: 7 }, k);
+    expect(retry).toMatchObject({ orderId: stalling.charged[0], status: 'pending', remaining: 9 });
+    expect(retrying.charged).toEqual([]);
+
+    // The sweeper finds the charge and confirms; a later retry learns it, still one order.
+    expect(await sweep(productId)).toMatchObject({ confirmed: 1 });
+    const later = await deals(retrying.payment).placeOrder({ productId, customerId: 7 }, k);
+    expect(later).toMatchObject({
+      orderId: retry.orderId,
+      purchaseId: retry.purchaseId,
+      status: 'confirmed',
+    });
+    expect(await soldInLog(productId)).toEqual({ confirmed: 1, pending: 0, maxPerUnit: 1 });
+    expect((await deals().remaining(productId)).remaining).toBe(9);
+    expect(retrying.charged).toEqual([]);
+  });
+
+  it('a retry after a 402 answers 402 again and buys nothing, though payments now pass', async () => {
+    const productId = freshProduct();
+    await deals().setStock(productId, { quantity: 10 });
+    const k = key();
+    await expect(deals(declined).placeOrder({ productId, customerId: 7 }, k)).rejects.toBeInstanceOf(
+      PaymentDeclinedError,
+    );
+    await expect(deals(paid).placeOrder({ productId, customerId: 7 }, k)).rejects.toBeInstanceOf(
+      PaymentDeclinedError,
+    );
+    expect((await deals().remaining(productId)).remaining).toBe(10);
+    expect(await soldInLog(productId)).toMatchObject({ confirmed: 0, pending: 0 });
+  });
+
+  it('a retry after a 409 answers the same 409, even once units are on sale again', async () => {
+    const productId = freshProduct();
+    const d = deals();
+    await d.setStock(productId, { quantity: 1 });
+    await d.placeOrder({ productId, customerId: 1 });
+    const k = key();
+    await expect(d.placeOrder({ productId, customerId: 7 }, k)).rejects.toMatchObject({ code: 'SOLD_OUT' });
+    await d.setStock(productId, { quantity: 5 });
+    await expect(d.placeOrder({ productId, customerId: 7 }, k)).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'SOLD_OUT',
+    });
+    expect((await d.remaining(productId)).remaining).toBe(5);
+    // A new key buys.
+    expect(await d.placeOrder({ productId, customerId: 7 }, key())).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('a retry after the order ended learns its final status (pending at first, confirmed once swept)', async () => {
+    const productId = freshProduct();
+    await deals().setStock(productId, { quantity: 10 });
+    const k = key();
+    // The provider took the charge but its answer was lost: the order is answered pending.
+    const lost: Payment = {
+      charge: async (o) => {
+        await paid.charge(o);
+        throw new Error('socket hang up');
+      },
+      settle: paid.settle,
+    };
+    const first = await deals(lost).placeOrder({ productId, customerId: 7 }, k);
+    expect(first.status).toBe('pending');
+    expect(await deals().placeOrder({ productId, customerId: 7 }, k)).toMatchObject({
+      orderId: first.orderId,
+      status: 'pending',
+    });
+    await sweep(productId);
+    expect(await deals().placeOrder({ productId, customerId: 7 }, k)).toEqual({
+      ...first,
+      status: 'confirmed',
+    });
+    expect(await findHotDealOrder(testEvents, productId, first.orderId)).toMatchObject({
+      status: 'confirmed',
+    });
+  });
+
+  it('concurrent calls with one key buy one unit, and every one answers that order', async () => {
+    const productId = freshProduct();
+    const d = deals();
+    await d.setStock(productId, { quantity: 10 });
+    const k = key();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => d.placeOrder({ productId, customerId: 7 }, k)),
+    );
+    expect(new Set(answers.map((a) => a.orderId)).size).toBe(1);
+    await sweep(productId);
+    expect((await d.remaining(productId)).remaining).toBe(9);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 1, pending: 0, maxPerUnit: 1 });
+  });
+
+  it('refuses a key reused for another product with 422, and scopes keys by customer', async () => {
+    const [a, b] = [freshProduct(), freshProduct()];
+    const d = deals();
+    await d.setStock(a, { quantity: 10 });
+    await d.setStock(b, { quantity: 10 });
+    const k = key();
+    await d.placeOrder({ productId: a, customerId: 7 }, k);
+    await expect(d.placeOrder({ productId: b, customerId: 7 }, k)).rejects.toMatchObject({
+      statusCode: 422,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    // Another customer's same key is their own: it buys.
+    expect(await d.placeOrder({ productId: b, customerId: 8 }, k)).toMatchObject({ status: 'confirmed' });
+    expect((await d.remaining(b)).remaining).toBe(9);
+  });
+});
+
+describe('perCustomerLimit: a refused or failed order leaves the customer’s limit untouched', () => {
+  it('a claim refused because Redis forgot the unit was sold: the customer still buys their one unit', async () => {
+    const productId = freshProduct();
+    const p = ports();
+    const d = eventSourcedHotDeals(p);
+    await d.setStock(productId, { quantity: 5, perCustomerLimit: 1 });
+    await d.placeOrder({ productId, customerId: 1 }); // unit 1, sold
+    // Redis forgets: the setting as it was before the sale (a failover to a stale replica).
+    const [setting] = await p.stock.read(productId);
+    await p.stock.write(
+      productId,
+      freshShards({ ...setting!, quantity: 5, perCustomerLimit: 1, shards: 1, setting: setting!.setting }),
+    );
+    // Customer 2 is handed unit 1 again: the claim is refused, and the slot must come back.
+    expect(await d.placeOrder({ productId, customerId: 2 })).toMatchObject({ status: 'confirmed' });
+    expect(await soldInLog(productId)).toEqual({ confirmed: 2, pending: 0, maxPerUnit: 1 });
+  });
+
+  it('a store error after the reserve (the claim not recorded): a 503, and the customer still buys their one unit at once', async () => {
+    const productId = freshProduct();
+    const p = ports();
+    await eventSourcedHotDeals(p).setStock(productId, { quantity: 5, perCustomerLimit: 1 });
+    let failNext = true;
+    const flaky: EventStore = {
+      ...p.events,
+      appendAll: async (appends) => {
+        if (!failNext) return p.events.appendAll(appends);
+        failNext = false;
+        throw new Error('connect ETIMEDOUT');
+      },
+    };
+    const d = eventSourcedHotDeals({ ...p, events: flaky });
+    await expect(d.placeOrder({ productId, customerId: 2 })).rejects.toMatchObject({ statusCode: 503 });
+    expect((await d.remaining(productId)).remaining).toBe(5);
+    expect(await d.placeOrder({ productId, customerId: 2 })).toMatchObject({ status: 'confirmed' });
+    expect(await sweep(productId)).toMatchObject({ checked: 0 });
+    expect(await soldInLog(productId)).toEqual({ confirmed: 1, pending: 0, maxPerUnit: 1 });
+  });
+
+  it('a claim whose answer was lost is read back and the order goes on (no 503, no second unit)', async () => {
+    const productId = freshProduct();
+    const p = ports();
+    await eventSourcedHotDeals(p).setStock(productId, { quantity: 5, perCustomerLimit: 1 });
+    let loseNext = true;
+    const lossy: EventStore = {
+      ...p.events,
+      appendAll: async (appends) => {
+        const stored = await p.events.appendAll(appends);
+        if (loseNext) {
+          loseNext = false;
+          throw new Error('socket hang up');
+        }
+        return stored;
+      },
+    };
+    const order = await eventSourcedHotDeals({ ...p, events: lossy }).placeOrder({
+      productId,
+      customerId: 2,
+    });
+    expect(order).toMatchObject({ status: 'confirmed', remaining: 4 });
+    expect(await soldInLog(productId)).toEqual({ confirmed: 1, pending: 0, maxPerUnit: 1 });
+  });
+});
+
+describe('Idempotency-Key on the legacy path: the key is decided in the order’s transaction', () => {
+  it('a retry while the first call still holds the row lock waits, then answers the first order: one unit, one charge', async () => {
+    const productId = freshProduct();
+    let release: () => void = () => undefined;
+    const slow = countingPayment(() => new Promise<void>((r) => (release = r)));
+    const legacy = sqlHotDeals(legacyDb, slow.payment);
+    await legacy.setStock(productId, { quantity: 10 });
+    const k = key();
+    const first = legacy.placeOrder({ productId, customerId: 7 }, k);
+    await expect.poll(() => slow.charged.length).toBe(1);
+    const retry = sqlHotDeals(legacyDb, paid).placeOrder({ productId, customerId: 7 }, k);
+    release();
+    const [a, b] = await Promise.all([first, retry]);
+    expect(b).toEqual({ ...a, remaining: 9 });
+    expect(slow.charged.length).toBe(1);
+    expect((await legacy.remaining(productId)).remaining).toBe(9);
+  });
+
+  it('a retry after a 402 or a 409 answers it again and buys nothing', async () => {
+    const productId = freshProduct();
+    const legacy = sqlHotDeals(legacyDb, paid);
+    await legacy.setStock(productId, { quantity: 1 });
+    const k402 = key();
+    await expect(
+      sqlHotDeals(legacyDb, declined).placeOrder({ productId, customerId: 7 }, k402),
+    ).rejects.toBeInstanceOf(PaymentDeclinedError);
+    await expect(legacy.placeOrder({ productId, customerId: 7 }, k402)).rejects.toBeInstanceOf(
+      PaymentDeclinedError,
+    );
+    await legacy.placeOrder({ productId, customerId: 1 });
+    const k409 = key();
+    await expect(legacy.placeOrder({ productId, customerId: 7 }, k409)).rejects.toMatchObject({
+      code: 'SOLD_OUT',
+    });
+    await legacy.setStock(productId, { quantity: 5 });
+    await expect(legacy.placeOrder({ productId, customerId: 7 }, k409)).rejects.toMatchObject({
+      code: 'SOLD_OUT',
+    });
+    const other = freshProduct();
+    await legacy.setStock(other, { quantity: 5 });
+    await expect(legacy.placeOrder({ productId: other, customerId: 7 }, k409)).rejects.toMatchObject({
+      statusCode: 422,
+    });
+    expect((await legacy.remaining(productId)).remaining).toBe(5);
+  });
+});
