@@ -15,7 +15,6 @@ import { mongoServiceHistory, type ArchivedCallDocument } from './crm/mongo-arch
 import { legacyServiceHistory } from './crm/sql-service-history';
 import { storeProbes } from './health/probes';
 import { eventSourcedHotDeals, type HotDealPorts, type StockSettingPorts } from './hotdeals/hotdeals';
-import { idempotentOrders } from './hotdeals/idempotency';
 import { simulatedPayment } from './hotdeals/payment';
 import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
 import { legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
@@ -141,25 +140,9 @@ export const sweeperPorts = /* @__PURE__ */ once(async () => ({
 /** The new hot-deal path: Redis for the race, the event log for the record. */
 export const hotDeals = /* @__PURE__ */ once(async () => eventSourcedHotDeals(await hotDealPorts()));
 
-export const hotDealOrders = /* @__PURE__ */ once(async () =>
-  idempotentOrders((await hotDeals()).placeOrder, {
-    dynamodb: dynamo().dynamodb,
-    table: config.dynamodb.idempotencyTable,
-    scope: 'hotdeal',
-  }),
-);
-
 /** The legacy hot-deal path (row lock on the RDBMS). */
 export const legacyHotDeals = /* @__PURE__ */ once(async () =>
   sqlHotDeals(await legacyDb(), await payment()),
-);
-
-export const legacyHotDealOrders = /* @__PURE__ */ once(async () =>
-  idempotentOrders((await legacyHotDeals()).placeOrder, {
-    dynamodb: dynamo().dynamodb,
-    table: config.dynamodb.idempotencyTable,
-    scope: 'legacy-hotdeal',
-  }),
 );
 
 // ---------------------------------------------------------------- read side, operations

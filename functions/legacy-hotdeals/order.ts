@@ -1,5 +1,5 @@
 import { orderHandler } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { legacyHotDealOrders } from '#shared/wiring';
+import { legacyHotDeals } from '#shared/wiring';
 
-export const handler = orderHandler(routes.orderLegacyHotDeal, legacyHotDealOrders);
+export const handler = orderHandler(routes.orderLegacyHotDeal, legacyHotDeals);

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { IdempotentPlaceOrder } from '../hotdeals/idempotency';
+import type { HotDeals } from '../hotdeals/hotdeal';
 import { ForbiddenError, type Identity } from '../platform/auth/identity';
 import { heldToSelf, isRoleGuard, requireSelf } from '../platform/http/guards';
 import type { Guard, HeaderSpec, RouteSpec } from '../platform/http/route';
@@ -86,14 +86,13 @@ function successOf(responses: RouteSpec['responses']): [number, RouteSpec['respo
 /** POST .../hotdeals/{productId}/orders, the same for the new and the legacy path. */
 export const orderHandler = (
   route: (typeof routes)['orderHotDeal' | 'orderLegacyHotDeal'],
-  orders: () => Promise<IdempotentPlaceOrder>,
+  deals: () => Promise<HotDeals>,
 ) =>
-  respond(route, orders, (placeOrder, { params, caller, headers, context }) =>
-    placeOrder(
+  respond(route, deals, (d, { params, caller, headers }) =>
+    d.placeOrder(
       // The buyer is the token's customer (the guard checked a body customerId against it).
       { productId: params.productId, customerId: buyerOf(caller) },
       headers['idempotency-key'],
-      context,
     ),
   );
 

@@ -50,14 +50,15 @@ const notFound = (what: string) => ({ 404: err(`${what} not found`) });
 const orderErrors = {
   402: err('PAYMENT_DECLINED: nothing was bought'),
   409: err(
-    'SOLD_OUT; LIMIT_REACHED (the customer holds as many units as the setting allows); or REQUEST_IN_PROGRESS for a retry while the first call runs',
+    "SOLD_OUT; LIMIT_REACHED (the customer holds as many units as the setting allows); under an Idempotency-Key, a retry answers the first call's refusal again",
   ),
-  422: err('IDEMPOTENCY_KEY_REUSED: the key was used for another order'),
+  422: err('IDEMPOTENCY_KEY_REUSED: the key was used for another product'),
 };
 const idempotencyHeader = {
   'idempotency-key': {
     schema: idempotencyKey,
-    description: 'A retry with the same key returns the first answer and buys nothing twice',
+    description:
+      "A retry with the same key, however late, answers the first call's order as it stands now (or its refusal) and buys nothing twice",
   },
 };
 

@@ -47,5 +47,9 @@ export interface StockSetting {
 export interface HotDeals {
   remaining(productId: number): Promise<HotDealStock>;
   setStock(productId: number, setting: StockSetting): Promise<HotDealStock>;
-  placeOrder(order: OrderRequest): Promise<HotDealOrder>;
+  /**
+   * One order. With an Idempotency-Key, what the key decided first (its order or its
+   * refusal) is the answer to every call with it, however late; never a second order.
+   */
+  placeOrder(order: OrderRequest, idempotencyKey?: string): Promise<HotDealOrder>;
 }

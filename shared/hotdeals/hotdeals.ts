@@ -71,6 +71,6 @@ export function eventSourcedHotDeals(ports: HotDealPorts): HotDeals {
 
     setStock: (productId, setting) => setHotDealStock(ports, productId, setting),
 
-    placeOrder: (order) => placeHotDealOrder(ports, order),
+    placeOrder: (order, idempotencyKey) => placeHotDealOrder(ports, order, idempotencyKey),
   };
 }

@@ -26,6 +26,14 @@ export const unitStream = (productId: number, setting: number, unit: number) =>
   `unit-${productId}-${setting}-${unit}`;
 export const slotStream = (productId: number, setting: number, customerId: number, slot: number) =>
   `slot-${productId}-${setting}-${customerId}-${slot}`;
+/**
+ * `key-<customerId>-<Idempotency-Key>`: what one buyer's Idempotency-Key decided, once and
+ * for good: the order it claimed (OrderKeyed, appended in the claim's own transaction, so a
+ * key can never claim twice) or the refusal it got (OrderRefused). A retry, however late,
+ * reads version 1 and answers from it.
+ */
+export const orderKeyStream = (customerId: number, idempotencyKey: string) =>
+  `key-${customerId}-${idempotencyKey}`;
 export const isUnitStream = (streamId: string) => streamId.startsWith('unit-');
 export const isStockStream = (streamId: string) => streamId.startsWith('stock-');
 
@@ -103,6 +111,19 @@ export const SlotTaken = z.object({
   slot: id,
 });
 export const SlotFreed = SlotTaken;
+/** An Idempotency-Key's order: the claim it made (in the claim's transaction). */
+export const OrderKeyed = z.object({
+  orderId: z.string().regex(ORDER_ID_PATTERN),
+  productId: id,
+  customerId: id,
+});
+/** An Idempotency-Key's refusal (409: SOLD_OUT or LIMIT_REACHED), replayed to every retry. */
+export const OrderRefused = z.object({
+  productId: id,
+  customerId: id,
+  code: z.enum(['SOLD_OUT', 'LIMIT_REACHED']),
+  message: z.string().max(200),
+});
 /**
  * An admin stock setting. `purchaseIdBase`: hot-deal purchase ids of this setting are the
  * base plus the unit number, a block taken from a counter when the stock is set (never
@@ -123,6 +144,8 @@ export type OrderCancelled = z.infer<typeof OrderCancelled>;
 export type UnitReleased = z.infer<typeof UnitReleased>;
 export type SlotTaken = z.infer<typeof SlotTaken>;
 export type StockSet = z.infer<typeof StockSet>;
+export type OrderKeyed = z.infer<typeof OrderKeyed>;
+export type OrderRefused = z.infer<typeof OrderRefused>;
 
 const payloads = {
   OrderPlaced,
@@ -132,6 +155,8 @@ const payloads = {
   SlotTaken,
   SlotFreed,
   StockSet,
+  OrderKeyed,
+  OrderRefused,
 } as const;
 type Payloads = { [K in keyof typeof payloads]: z.infer<(typeof payloads)[K]> };
 

@@ -6,11 +6,14 @@ import type { HotDealOrder, OrderRequest } from './hotdeal';
 import {
   newEvent,
   orderIdOf,
+  orderKeyStream,
+  parseOrderEvent,
   slotStream,
   unitStream,
   type OrderCancelled,
   type OrderPlaced,
 } from './order-events';
+import { readOrder } from './order-status';
 import { PaymentDeclinedError, type Payment } from './payment';
 import type { Reservation, UnitStock } from './stock';
 
@@ -36,16 +39,50 @@ const warn = (what: string) => (err: unknown) => logger.warn(what, { reason: Str
  * One hot-deal order, the new path:
  * 1. Redis hands out a unit (and, under a limit, a slot of the customer's);
  * 2. the claim: OrderPlaced (pending) appended to the unit's stream at the version Redis
- *    named, with SlotTaken under a limit: the one durable write that makes the sale, and
- *    the one that refuses a second holder if Redis forgot it had handed the unit out;
+ *    named, with SlotTaken under a limit and OrderKeyed under an Idempotency-Key: the one
+ *    durable write that makes the sale, and the one that refuses a second holder if Redis
+ *    forgot it had handed the unit out, or a second order for one key;
  * 3. the payment (idempotent by order id);
  * 4. OrderConfirmed, or on a decline OrderCancelled, SlotFreed, UnitReleased and the unit
  *    back to Redis (exactly once, to the setting it came from).
  * Whatever dies between the steps, the sweeper (./sweeper.ts) finishes from the log.
+ *
+ * With an Idempotency-Key, what the key decided first is its answer for good: a retry,
+ * however late and whatever the first call's fate, answers the key's order as it stands
+ * now (402 when its payment was declined), or the key's refusal (409); never a second order.
  */
 export async function placeHotDealOrder(
   ports: OrderSagaPorts,
+  order: OrderRequest,
+  idempotencyKey?: string,
+): Promise<HotDealOrder> {
+  const key = idempotencyKey ? orderKeyStream(order.customerId, idempotencyKey) : undefined;
+  if (!key) return placeNewOrder(ports, order);
+  const earlier = await keyAnswer(ports, order, key);
+  if (earlier) return earlier;
+  try {
+    return await placeNewOrder(ports, order, key);
+  } catch (err) {
+    if (err instanceof KeyDecidedError) return (await keyAnswer(ports, order, key)) ?? raise(err);
+    if (err instanceof ConflictError && (err.code === 'SOLD_OUT' || err.code === 'LIMIT_REACHED')) {
+      const refused = await recordRefusal(ports.events, key, order, err.code, err.message);
+      if (!refused) return (await keyAnswer(ports, order, key)) ?? raise(err);
+    }
+    throw err;
+  }
+}
+
+/** The claim found the order's Idempotency-Key already decided (by a concurrent or earlier call). */
+class KeyDecidedError extends Error {}
+
+const raise = (err: unknown): never => {
+  throw err;
+};
+
+async function placeNewOrder(
+  ports: OrderSagaPorts,
   { productId, customerId }: OrderRequest,
+  key?: string,
 ): Promise<HotDealOrder> {
   // The snapshot is read once a unit is ours, not beside the reserve: in a rush most orders
   // find the stock sold out, and each would pay a read for nothing (one Redis round trip
@@ -54,12 +91,55 @@ export async function placeHotDealOrder(
   for (let attempt = 1; ; attempt++) {
     const reservation = await ports.stock.reserve(productId, customerId);
     snapshotting ??= ports.catalog.snapshot(customerId, productId);
-    const placed = await claimUnit(ports, reservation, snapshotting);
+    const placed = await claimUnit(ports, reservation, snapshotting, key);
     if (placed) return settle(ports, reservation, placed);
     if (attempt >= CLAIM_ATTEMPTS)
       throw new ServiceUnavailableError(
         'The hot-deal stock is being reconciled with the order log; nothing was bought. Retry shortly.',
       );
+  }
+}
+
+/**
+ * What an Idempotency-Key decided, as a retry's answer: undefined when nothing yet; the
+ * key's order as it stands now; its refusal again; 422 for a key used for another product.
+ */
+async function keyAnswer(
+  ports: OrderSagaPorts,
+  { productId }: OrderRequest,
+  key: string,
+): Promise<HotDealOrder | undefined> {
+  const [first] = await ports.events.readStream(key).catch((e: unknown) => raise(unavailable(e)));
+  const decided = first && parseOrderEvent(first);
+  if (!decided) return undefined;
+  if (decided.payload.productId !== productId)
+    throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different order');
+  if (decided.type === 'OrderRefused') throw new ConflictError(decided.payload.code, decided.payload.message);
+  if (decided.type !== 'OrderKeyed') return undefined;
+  const [standing, remaining] = await Promise.all([
+    readOrder(ports.events, productId, decided.payload.orderId),
+    ports.stock.remaining(productId),
+  ]).catch((e: unknown) => raise(unavailable(e)));
+  if (!standing) throw unavailable(new Error(`the key's order ${decided.payload.orderId} has no claim`));
+  if (standing.cancelledFor === 'PAYMENT_DECLINED') throw new PaymentDeclinedError();
+  const { orderId, purchaseId, status } = standing;
+  return { orderId, productId, purchaseId, status, remaining };
+}
+
+/** Records a key's 409 (false: the key was decided meanwhile; its decision stands). */
+async function recordRefusal(
+  events: EventStore,
+  key: string,
+  { productId, customerId }: OrderRequest,
+  code: 'SOLD_OUT' | 'LIMIT_REACHED',
+  message: string,
+): Promise<boolean> {
+  try {
+    await events.append(key, 0, [newEvent('OrderRefused', { productId, customerId, code, message })]);
+    return true;
+  } catch (err) {
+    if (err instanceof WrongExpectedVersionError) return false;
+    throw unavailable(err);
   }
 }
 
@@ -71,16 +151,21 @@ async function claimUnit(
   ports: OrderSagaPorts,
   r: Reservation,
   snapshotting: Promise<OrderSnapshot>,
+  key?: string,
 ): Promise<StoredEvent | undefined> {
   const { events, stock } = ports;
   const ref = { productId: r.productId, setting: r.setting, unit: r.unit, version: r.version + 1 };
   const orderId = orderIdOf(ref);
+  /** Nothing of this reservation is on record: the unit (unit 0: none) and slot go back as they were. */
+  const giveBack = (what: Partial<Reservation> = {}) =>
+    stock
+      .release({ ...r, ...what, orderId, durable: false })
+      .catch(warn('could not give back a reserved unit'));
   let snapshot: OrderSnapshot;
   try {
     snapshot = await snapshotting;
   } catch (err) {
-    // Nothing is written yet: the unit goes straight back.
-    await stock.release({ ...r, orderId, durable: false }).catch(warn('could not give back a reserved unit'));
+    await giveBack();
     throw unavailable(err);
   }
   const { customer, product } = snapshot;
@@ -112,6 +197,15 @@ async function claimUnit(
           },
         ]
       : [];
+    const keyAppend = key
+      ? [
+          {
+            streamId: key,
+            expectedVersion: 0,
+            events: [newEvent('OrderKeyed', { orderId, productId: r.productId, customerId: r.customerId })],
+          },
+        ]
+      : [];
     // Redis hands out a version only once the log holds it: the tail is known to exist.
     const [stored] = await events.appendAll([
       {
@@ -121,13 +215,19 @@ async function claimUnit(
         tailKnown: true,
       },
       ...slotAppend,
+      ...keyAppend,
     ]);
     return stored;
   };
   try {
     return await claim(r.slot, r.slotVersion);
   } catch (err) {
-    if (!(err instanceof WrongExpectedVersionError)) throw unavailable(err);
+    if (!(err instanceof WrongExpectedVersionError)) return claimOutcome(ports, r, orderId, err);
+    if (err.streamId === key) {
+      // The key has its order (or refusal) already: this reservation goes back untouched.
+      await giveBack();
+      throw new KeyDecidedError();
+    }
     if (err.streamId === unit) {
       // Held by another claim (our own, landed on a retried attempt, the store recognises).
       logger.warn('Redis handed out a unit the order log says is held: reconcile due', {
@@ -135,9 +235,10 @@ async function claimUnit(
         setting: r.setting,
         unit: r.unit,
       });
+      // The unit stays off sale (the log holds it); the customer's slot goes back.
       await Promise.all([
         stock.suspect(r.productId).catch(warn('could not mark the product for reconcile')),
-        stock.finish(r.productId, r.shard, orderId).catch(warn('could not forget a void reservation')),
+        giveBack({ unit: 0 }),
       ]);
       return undefined;
     }
@@ -149,16 +250,84 @@ async function claimUnit(
       try {
         return await claim(free.slot, free.version);
       } catch (again) {
-        if (!(again instanceof WrongExpectedVersionError)) throw unavailable(again);
+        if (!(again instanceof WrongExpectedVersionError)) return claimOutcome(ports, r, orderId, again);
+        if (again.streamId === key) {
+          await giveBack({ slot: 0 });
+          throw new KeyDecidedError();
+        }
       }
     }
     await stock.suspect(r.productId).catch(warn('could not mark the product for reconcile'));
     // Nothing was written: the unit goes back as it was; the slot stays held (it is).
-    await stock
-      .release({ ...r, slot: 0, orderId, durable: false })
-      .catch(warn('could not give back a reserved unit'));
+    await giveBack({ slot: 0 });
     throw new ConflictError('LIMIT_REACHED', `Customer ${r.customerId} has bought the most this sale allows`);
   }
+}
+
+/**
+ * A claim whose answer was an error other than a refusal (a store timeout, a lost answer):
+ * it may have landed. Read back: landed, it is ours and the order goes on; not landed, the
+ * unit is released on record at the claim's version (a late landing now fails) and, with
+ * the customer's slot, given back at once, then a clean 503. Where even that fails, the
+ * sweeper does it within its bound (the pending entry stays for it).
+ */
+async function claimOutcome(
+  ports: OrderSagaPorts,
+  r: Reservation,
+  orderId: string,
+  err: unknown,
+): Promise<StoredEvent> {
+  logger.warn('claim outcome unknown; reading it back', { orderId, reason: String(err) });
+  const unit = { streamId: unitStream(r.productId, r.setting, r.unit), version: r.version + 1 };
+  try {
+    const [there] = await ports.events.readAt([unit]);
+    if (there?.type === 'OrderPlaced' && there.payload.orderId === orderId) return there;
+    if (there) {
+      // Another order holds the unit (Redis handed it to two): only the slot is ours to give back.
+      await ports.stock.release({ ...r, unit: 0, orderId, durable: false });
+    } else {
+      await releaseUnclaimed(ports, { ...r, orderId }, 'CLAIM_NOT_RECORDED');
+    }
+  } catch (e) {
+    logger.warn('could not settle an unknown claim; the sweeper will', { orderId, reason: String(e) });
+  }
+  throw unavailable(err);
+}
+
+/**
+ * A unit handed out whose claim never landed: released on record at the version the claim
+ * would have taken (so a claim landing late fails: WrongExpectedVersionError here when it
+ * already has), then given back with the customer's slot (the slot was never taken on
+ * record). The order path after an unknown claim, and the sweeper for a function that died.
+ */
+export async function releaseUnclaimed(
+  ports: SettlementPorts,
+  r: Pick<
+    Reservation,
+    'productId' | 'customerId' | 'shard' | 'setting' | 'unit' | 'version' | 'slot' | 'slotVersion'
+  > & {
+    orderId: string;
+  },
+  reason: string,
+): Promise<void> {
+  await ports.events.appendAll([
+    {
+      streamId: unitStream(r.productId, r.setting, r.unit),
+      expectedVersion: r.version,
+      tailKnown: true,
+      events: [
+        newEvent('UnitReleased', {
+          orderId: r.orderId,
+          productId: r.productId,
+          setting: r.setting,
+          unit: r.unit,
+          shard: r.shard,
+          reason,
+        }),
+      ],
+    },
+  ]);
+  await ports.stock.release({ ...r, version: r.version + 1, durable: true });
 }
 
 /** The identity fields a slot event repeats. */

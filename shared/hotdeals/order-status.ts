@@ -1,34 +1,52 @@
 import type { EventReader } from '../events/event';
 import { NotFoundError } from '../platform/errors';
 import type { HotDealOrderState } from './hotdeal';
-import { parseOrderId, unitStream, type OrderPlaced } from './order-events';
+import { parseOrderId, unitStream, type OrderCancelled, type OrderPlaced } from './order-events';
+
+/** Where an order stands, and (cancelled) why: the saga's reason, e.g. PAYMENT_DECLINED. */
+export interface OrderStanding extends HotDealOrderState {
+  cancelledFor?: string;
+}
 
 /**
  * Where an order stands, from its unit's stream (one query): its claim names it, and what
- * followed for it says pending, confirmed or cancelled. An id that names no claim of this
- * product is a 404.
+ * followed for it says pending, confirmed or cancelled. Undefined for an id that names no
+ * claim of this product.
  */
-export async function findHotDealOrder(
+export async function readOrder(
   events: EventReader,
   productId: number,
   orderId: string,
-): Promise<HotDealOrderState> {
+): Promise<OrderStanding | undefined> {
   const ref = parseOrderId(orderId);
-  const notFound = new NotFoundError(`Order ${orderId} of product ${productId} does not exist`);
-  if (!ref || ref.productId !== productId) throw notFound;
+  if (!ref || ref.productId !== productId) return undefined;
   const stream = await events.readStream(unitStream(ref.productId, ref.setting, ref.unit), ref.version);
   const [claim] = stream;
   if (claim?.version !== ref.version || claim.type !== 'OrderPlaced' || claim.payload.orderId !== orderId)
-    throw notFound;
+    return undefined;
   const placed = claim.payload as OrderPlaced;
   const outcome = stream.findLast(
     (e) => e.payload.orderId === orderId && (e.type === 'OrderConfirmed' || e.type === 'OrderCancelled'),
   );
-  return {
+  const standing: OrderStanding = {
     orderId,
     productId,
     customerId: placed.customerId,
     purchaseId: placed.purchaseId,
     status: outcome?.type === 'OrderConfirmed' ? 'confirmed' : outcome ? 'cancelled' : 'pending',
   };
+  if (outcome?.type === 'OrderCancelled') standing.cancelledFor = (outcome.payload as OrderCancelled).reason;
+  return standing;
+}
+
+/** GET /hotdeals/{productId}/orders/{orderId}: an order's state; an unknown id is a 404. */
+export async function findHotDealOrder(
+  events: EventReader,
+  productId: number,
+  orderId: string,
+): Promise<HotDealOrderState> {
+  const standing = await readOrder(events, productId, orderId);
+  if (!standing) throw new NotFoundError(`Order ${orderId} of product ${productId} does not exist`);
+  const { cancelledFor: _, ...state } = standing;
+  return state;
 }

@@ -1,7 +1,13 @@
 import { WrongExpectedVersionError } from '../events/event';
 import { logger } from '../platform/logger';
-import { newEvent, parseOrderId, unitStream, type OrderPlaced } from './order-events';
-import { cancelOrder, confirmOrder, finishCancellation, type SettlementPorts } from './order-saga';
+import { parseOrderId, unitStream, type OrderPlaced } from './order-events';
+import {
+  cancelOrder,
+  confirmOrder,
+  finishCancellation,
+  releaseUnclaimed,
+  type SettlementPorts,
+} from './order-saga';
 import type { PendingEntry } from './stock';
 
 /** What the sweeper did with one order or reservation. */
@@ -82,40 +88,22 @@ export async function resolveOrder(
     if (at > ref.version - 1) return finish('void');
     // Never claimed: release the unit on record at the claim's version (a late claim now fails).
     try {
-      await events.appendAll([
+      await releaseUnclaimed(
+        ports,
         {
-          streamId,
-          expectedVersion: ref.version - 1,
-          tailKnown: true,
-          events: [
-            newEvent('UnitReleased', {
-              orderId: entry.orderId,
-              productId: ref.productId,
-              setting: ref.setting,
-              unit: ref.unit,
-              shard: entry.shard,
-              reason: 'RESERVATION_ABANDONED',
-            }),
-          ],
+          ...entry,
+          productId: ref.productId,
+          setting: ref.setting,
+          unit: ref.unit,
+          version: ref.version - 1,
         },
-      ]);
+        'RESERVATION_ABANDONED',
+      );
     } catch (err) {
       // The claim landed after all (a slow function): resolve it as a claim.
       if (err instanceof WrongExpectedVersionError && !retried) return resolveOrder(ports, entry, true);
       throw err;
     }
-    await stock.release({
-      productId: ref.productId,
-      customerId: entry.customerId,
-      shard: entry.shard,
-      setting: ref.setting,
-      unit: ref.unit,
-      version: ref.version,
-      slot: entry.slot,
-      slotVersion: entry.slotVersion, // the slot was never taken on record
-      orderId: entry.orderId,
-      durable: true,
-    });
     return 'abandoned';
   }
   if (claim.type !== 'OrderPlaced' || claim.payload.orderId !== entry.orderId) return finish('void');

@@ -31,7 +31,6 @@ const schema = z.object({
   TODO_TABLE: z.string().trim().min(3).default('TodoTable'),
   COUNTER_TABLE: z.string().trim().min(3).default('oshop_counters'),
   PURCHASE_TABLE: z.string().trim().min(3).default('purchase_t'),
-  IDEMPOTENCY_TABLE: z.string().trim().min(3).default('idempotency'),
   /** Event sourcing (README: Orders as events): the log, the catalog orders snapshot, the read models. */
   EVENT_TABLE: z.string().trim().min(3).default('order_events'),
   CATALOG_TABLE: z.string().trim().min(3).default('catalog'),
@@ -123,7 +122,6 @@ export interface Config {
     todoTable: string;
     counterTable: string;
     purchaseTable: string;
-    idempotencyTable: string;
     eventTable: string;
     catalogTable: string;
     projectionStateTable: string;
@@ -202,7 +200,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       todoTable: e.TODO_TABLE,
       counterTable: e.COUNTER_TABLE,
       purchaseTable: e.PURCHASE_TABLE,
-      idempotencyTable: e.IDEMPOTENCY_TABLE,
       eventTable: e.EVENT_TABLE,
       catalogTable: e.CATALOG_TABLE,
       projectionStateTable: e.PROJECTION_STATE_TABLE,

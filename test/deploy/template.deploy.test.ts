@@ -361,14 +361,13 @@ describe('secrets', () => {
 });
 
 describe('stores as deployed', () => {
-  it('DynamoDB: on demand, encrypted, point-in-time recovery (except the 24 h idempotency records)', () => {
+  it('DynamoDB: on demand, encrypted, point-in-time recovery on every table', () => {
     for (const [name, table] of resources(dev.template, 'AWS::DynamoDB::Table')) {
       expect(table.Properties?.BillingMode, name).toBe('PAY_PER_REQUEST');
       expect(table.Properties?.SSESpecification, name).toEqual({ SSEEnabled: true });
-      if (name !== 'IdempotencyTable')
-        expect(table.Properties?.PointInTimeRecoverySpecification, name).toEqual({
-          PointInTimeRecoveryEnabled: true,
-        });
+      expect(table.Properties?.PointInTimeRecoverySpecification, name).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
     }
     // prod keeps its data when the stack goes.
     expect(prod.template.Resources.PurchaseTable?.DeletionPolicy).toBe('Retain');

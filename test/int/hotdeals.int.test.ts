@@ -2,11 +2,9 @@ import '../support/env';
 import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '#shared/events/event-store';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
-import { idempotentOrders } from '#shared/hotdeals/idempotency';
 import { findHotDealOrder } from '#shared/hotdeals/order-status';
 import { parseOrderId, unitStream } from '#shared/hotdeals/order-events';
 import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
@@ -15,7 +13,7 @@ import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { redisStock, stockKey } from '#shared/hotdeals/stock';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
 import { config } from '#shared/platform/config';
-import { AppError, NotFoundError } from '#shared/platform/errors';
+import { NotFoundError } from '#shared/platform/errors';
 import { closeAll, dynamo, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
 import { productEvents, soldInLog, testHotDealPorts, testPayment, unitsOf } from '../support/order-events';
 import { rush } from '../support/rush';
@@ -321,71 +319,6 @@ describe('the sweeper, on the real stack', () => {
     const r = await rush(d, productId, 20, 4);
     expect(r.sold).toBe(10);
     expect(r.orders.every((o) => o.orderId.startsWith(`${productId}-2-`))).toBe(true);
-  });
-});
-
-describe('Idempotency-Key (Powertools, DynamoDB persistence)', () => {
-  const d = deals();
-  const place = idempotentOrders(d.placeOrder, {
-    dynamodb: dynamo().dynamodb,
-    table: config.dynamodb.idempotencyTable,
-    scope: 'test',
-  });
-  const context = (ms: number) => ({ getRemainingTimeInMillis: () => ms }) as Context;
-
-  it('answers a retry with the first answer and buys nothing twice', async () => {
-    const productId = freshProduct();
-    await d.setStock(productId, { quantity: 10 });
-    const key = `key-${productId}`;
-    const first = await place({ productId, customerId: 7 }, key, context(5000));
-    const again = await place({ productId, customerId: 7 }, key, context(5000));
-    expect(again).toEqual(first);
-    expect((await d.remaining(productId)).remaining).toBe(9);
-  });
-
-  it('refuses a key reused for another order with 422', async () => {
-    const productId = freshProduct();
-    await d.setStock(productId, { quantity: 10 });
-    const key = `key-${productId}`;
-    await place({ productId, customerId: 7 }, key, context(5000));
-    const reuse = place({ productId, customerId: 8 }, key, context(5000));
-    await expect(reuse).rejects.toBeInstanceOf(AppError);
-    await expect(reuse).rejects.toMatchObject({ statusCode: 422 });
-    expect((await d.remaining(productId)).remaining).toBe(9);
-  });
-
-  it('lets concurrent retries of one key buy one unit', async () => {
-    const productId = freshProduct();
-    await d.setStock(productId, { quantity: 10 });
-    const key = `key-${productId}`;
-    const results = await Promise.allSettled(
-      Array.from({ length: 10 }, () => place({ productId, customerId: 7 }, key, context(5000))),
-    );
-    const ok = results.filter((r) => r.status === 'fulfilled');
-    expect(ok.length).toBeGreaterThanOrEqual(1);
-    for (const r of results)
-      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'REQUEST_IN_PROGRESS' });
-    expect((await d.remaining(productId)).remaining).toBe(9);
-  });
-
-  it('lets a retry through once the first call’s invocation has timed out (its record expires with it)', async () => {
-    const productId = freshProduct();
-    await d.setStock(productId, { quantity: 10 });
-    const stuck = idempotentOrders(
-      eventSourcedHotDeals({ ...ports(), catalog: { snapshot: () => new Promise(() => undefined) } })
-        .placeOrder,
-      { dynamodb: dynamo().dynamodb, table: config.dynamodb.idempotencyTable, scope: 'test' },
-    );
-    const key = `key-${productId}`;
-    void stuck({ productId, customerId: 7 }, key, context(300)); // dies with its invocation
-    await new Promise((r) => setTimeout(r, 100));
-    await expect(place({ productId, customerId: 7 }, key, context(5000))).rejects.toMatchObject({
-      code: 'REQUEST_IN_PROGRESS',
-    });
-    await new Promise((r) => setTimeout(r, 400));
-    expect(await place({ productId, customerId: 7 }, key, context(5000))).toMatchObject({
-      status: 'confirmed',
-    });
   });
 });
 

@@ -15,7 +15,6 @@ process.env.STAGE ??= 'local';
 process.env.TODO_TABLE = TEST_TODO_TABLE;
 process.env.COUNTER_TABLE = TEST_COUNTER_TABLE;
 process.env.PURCHASE_TABLE = TEST_PURCHASE_TABLE;
-process.env.IDEMPOTENCY_TABLE = 'idempotency_test';
 process.env.EVENT_TABLE = 'order_events_test';
 process.env.CATALOG_TABLE = 'catalog_test';
 process.env.PROJECTION_STATE_TABLE = 'projection_state_test';

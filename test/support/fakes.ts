@@ -116,7 +116,7 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
       released.add(marker);
       const s = stock.get(r.productId)?.[r.shard];
       if (!s || s.setting !== r.setting) return;
-      s.free.push(`${r.unit}:${r.version}`);
+      if (r.unit) s.free.push(`${r.unit}:${r.version}`);
       const slots = s.buyers[r.customerId];
       if (r.slot && slots && slots[r.slot - 1]! % 2 === 1) slots[r.slot - 1] = r.slotVersion;
     },

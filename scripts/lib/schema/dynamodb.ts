@@ -93,14 +93,6 @@ export const readModelTable = (
   KeySchema: key.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
 });
 
-/** Powertools Idempotency records (key `id`; expiry in `expiration`). */
-export const idempotencyTable = (name: string): CreateTableCommandInput => ({
-  TableName: name,
-  BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-});
-
 /** Creates the table unless it exists; returns true when it created it. */
 export async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {
   try {

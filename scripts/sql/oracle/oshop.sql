@@ -48,5 +48,16 @@ CREATE TABLE order_history (
 CREATE INDEX order_history_prod_ix ON order_history (prod_id);
 CREATE INDEX order_history_buyer_ix ON order_history (prod_id, setting, customer_id);
 
+-- What each buyer's Idempotency-Key decided: its order, or its refusal. Written in the
+-- order's own transaction under the stock row's lock, so one key never buys twice.
+CREATE TABLE order_key (
+  customer_id      NUMBER(10)    NOT NULL,
+  idempotency_key  VARCHAR2(128) NOT NULL,
+  prod_id          NUMBER(10)    NOT NULL,
+  order_id         VARCHAR2(36),
+  refusal          VARCHAR2(20),
+  PRIMARY KEY (customer_id, idempotency_key)
+);
+
 -- Hot-deal purchase ids: above every seeded purchase, below the new path's (1,000,000,001).
 CREATE SEQUENCE hotdeal_purchase_seq START WITH 500000001 CACHE 100;

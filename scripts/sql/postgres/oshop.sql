@@ -55,3 +55,13 @@ ALTER TABLE oshop.order_history ADD COLUMN IF NOT EXISTS purchase_id integer;
 CREATE INDEX IF NOT EXISTS order_history_buyer_ix ON oshop.order_history (prod_id, setting, customer_id);
 -- Hot-deal purchase ids: above every seeded purchase, below the new path's (1,000,000,001).
 CREATE SEQUENCE IF NOT EXISTS oshop.hotdeal_purchase_seq START 500000001;
+-- What each buyer's Idempotency-Key decided (issue 23): its order, or its refusal. Written in
+-- the order's own transaction under the stock row's lock, so one key never buys twice.
+CREATE TABLE IF NOT EXISTS oshop.order_key (
+  customer_id      integer      NOT NULL,
+  idempotency_key  varchar(128) NOT NULL,
+  prod_id          integer      NOT NULL,
+  order_id         varchar(36),
+  refusal          varchar(20),
+  PRIMARY KEY (customer_id, idempotency_key)
+);
