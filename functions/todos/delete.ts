@@ -1,8 +1,8 @@
-import { respond } from '#shared/api/handlers';
+import { ownerOf, respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
 import { deleteTodo } from '#shared/todos/todos';
 import { todoStore } from '#shared/wiring';
 
-export const handler = respond(routes.deleteTodo, todoStore, (store, { params }) =>
-  deleteTodo(store, params.id),
+export const handler = respond(routes.deleteTodo, todoStore, (store, { params, caller }) =>
+  deleteTodo(store, ownerOf(caller), params.id),
 );

@@ -96,6 +96,12 @@ export const orderHandler = (
     ),
   );
 
+/** Whose todos: the signed-in caller's token subject (the route admits signed-in users only). */
+export function ownerOf(caller: Identity | undefined): string {
+  if (!caller?.subject) throw new ForbiddenError('This token names no subject');
+  return caller.subject;
+}
+
 /** The customer a buyer's token names (the route admits customers only). */
 function buyerOf(caller: Identity | undefined): number {
   if (caller?.customerId === undefined) throw new ForbiddenError('This token names no customer');

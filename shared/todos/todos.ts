@@ -3,16 +3,22 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  ScanCommand,
+  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
-import { NotFoundError } from '../platform/errors';
+import { NotFoundError, ValidationError } from '../platform/errors';
 import type { NewTodo, Todo, TodoChanges, TodoPage } from './todo';
 
-/** Where todos live: the document client and the two tables it uses. */
+/**
+ * Where todos live: the document client and the two tables it uses. A todo belongs to the
+ * signed-in user who created it (`owner`, the token's subject): every read and write is
+ * conditional on it, and another user's todo answers 404 like a missing one (ids are
+ * numbers, easy to guess). A user's list is a Query of the table's `owner-index` (owner,
+ * then id), never a Scan.
+ */
 export interface TodoStore {
   documents: DynamoDBDocumentClient;
   todoTable: string;
@@ -20,7 +26,12 @@ export interface TodoStore {
 }
 
 const COUNTER_NAME = 'todo-id';
-const cursorKey = z.object({ id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
+/** The list's index (serverless/resources.yml and scripts/lib/schema/dynamodb.ts declare it). */
+export const TODO_OWNER_INDEX = 'owner-index';
+const cursorKey = z
+  .object({ id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), owner: z.string().min(1) })
+  .strict();
+const notFound = (id: number) => new NotFoundError(`Todo ${id} does not exist`);
 
 /** Allocates the next todo id with an atomic counter: concurrent creators never share one. */
 export async function allocateTodoId(store: TodoStore): Promise<number> {
@@ -37,7 +48,12 @@ export async function allocateTodoId(store: TodoStore): Promise<number> {
   return Number(out.Attributes?.value);
 }
 
-export async function createTodo(store: TodoStore, input: NewTodo, now: Date = new Date()): Promise<Todo> {
+export async function createTodo(
+  store: TodoStore,
+  owner: string,
+  input: NewTodo,
+  now: Date = new Date(),
+): Promise<Todo> {
   const todo: Todo = {
     id: await allocateTodoId(store),
     title: input.title,
@@ -47,7 +63,7 @@ export async function createTodo(store: TodoStore, input: NewTodo, now: Date = n
   await store.documents.send(
     new PutCommand({
       TableName: store.todoTable,
-      Item: todo,
+      Item: { ...todo, owner },
       // Belt and braces: an id is never reused even if the counter were reset.
       ConditionExpression: 'attribute_not_exists(id)',
     }),
@@ -55,21 +71,34 @@ export async function createTodo(store: TodoStore, input: NewTodo, now: Date = n
   return todo;
 }
 
-export async function findTodo(store: TodoStore, id: number): Promise<Todo> {
+export async function findTodo(store: TodoStore, owner: string, id: number): Promise<Todo> {
   const out = await store.documents.send(new GetCommand({ TableName: store.todoTable, Key: { id } }));
-  if (!out.Item) throw new NotFoundError(`Todo ${id} does not exist`);
+  if (out.Item?.owner !== owner) throw notFound(id);
   return toTodo(out.Item);
 }
 
+/** The caller's own todos, by id; a cursor from another user's list is a 400. */
 export async function listTodos(
   store: TodoStore,
+  owner: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<TodoPage> {
+  const start = decodeCursor(page.cursor, cursorKey);
+  if (start && start.owner !== owner)
+    throw new ValidationError(
+      'Invalid request: query cursor: not from this list',
+      undefined,
+      'INVALID_CURSOR',
+    );
   const out = await store.documents.send(
-    new ScanCommand({
+    new QueryCommand({
       TableName: store.todoTable,
+      IndexName: TODO_OWNER_INDEX,
+      KeyConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': owner },
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, cursorKey),
+      ExclusiveStartKey: start,
     }),
   );
   const cursor = encodeCursor(out.LastEvaluatedKey);
@@ -77,9 +106,14 @@ export async function listTodos(
 }
 
 /** Changes an existing todo; an unknown id is a 404, never an upsert. */
-export async function updateTodo(store: TodoStore, id: number, changes: TodoChanges): Promise<Todo> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
+export async function updateTodo(
+  store: TodoStore,
+  owner: string,
+  id: number,
+  changes: TodoChanges,
+): Promise<Todo> {
+  const names: Record<string, string> = { '#owner': 'owner' };
+  const values: Record<string, unknown> = { ':owner': owner };
   const sets: string[] = [];
   for (const field of ['title', 'completed'] as const) {
     if (changes[field] === undefined) continue;
@@ -93,7 +127,7 @@ export async function updateTodo(store: TodoStore, id: number, changes: TodoChan
         TableName: store.todoTable,
         Key: { id },
         UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_exists(id)',
+        ConditionExpression: 'attribute_exists(id) AND #owner = :owner',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -101,22 +135,24 @@ export async function updateTodo(store: TodoStore, id: number, changes: TodoChan
     );
     return toTodo(out.Attributes ?? {});
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new NotFoundError(`Todo ${id} does not exist`);
+    if (err instanceof ConditionalCheckFailedException) throw notFound(id);
     throw err;
   }
 }
 
-export async function deleteTodo(store: TodoStore, id: number): Promise<void> {
+export async function deleteTodo(store: TodoStore, owner: string, id: number): Promise<void> {
   try {
     await store.documents.send(
       new DeleteCommand({
         TableName: store.todoTable,
         Key: { id },
-        ConditionExpression: 'attribute_exists(id)',
+        ConditionExpression: 'attribute_exists(id) AND #owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
       }),
     );
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new NotFoundError(`Todo ${id} does not exist`);
+    if (err instanceof ConditionalCheckFailedException) throw notFound(id);
     throw err;
   }
 }

@@ -3,7 +3,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Todo } from '#shared/todos/todo';
 import { api as anonymous, apiAs, type ErrorBody } from '../support/http';
-import { customerToken } from '../support/tokens';
+import { customerToken, staffToken } from '../support/tokens';
 
 /** Todos are for any signed-in user. */
 const api = apiAs(await customerToken(7));
@@ -76,6 +76,24 @@ describe('todos through serverless offline', () => {
     expect(del.status).toBe(204);
     expectError(await api('GET', `/todos/${id}`), 404, 'NOT_FOUND');
     expectError(await api('DELETE', `/todos/${id}`), 404, 'NOT_FOUND');
+  });
+
+  it("keeps a todo its owner's: customer 2 gets 404 on GET, PATCH and DELETE of customer 1's, and never lists it", async () => {
+    const one = apiAs(await customerToken(1));
+    const two = apiAs(await customerToken(2));
+    const staff = apiAs(await staffToken());
+    const mine = await one<Todo>('POST', '/todos', { title: 'customer 1 only' });
+    const id = mine.body.id;
+    for (const other of [two, staff]) {
+      expectError(await other('GET', `/todos/${id}`), 404, 'NOT_FOUND');
+      expectError(await other('PATCH', `/todos/${id}`, { completed: true }), 404, 'NOT_FOUND');
+      expectError(await other('DELETE', `/todos/${id}`), 404, 'NOT_FOUND');
+      const listed = await other<{ items: Todo[] }>('GET', '/todos?limit=100');
+      expect(listed.body.items.map((t) => t.id)).not.toContain(id);
+    }
+    expect((await one<Todo>('GET', `/todos/${id}`)).body).toEqual(mine.body);
+    const own = await one<{ items: Todo[] }>('GET', '/todos?limit=100');
+    expect(own.body.items.map((t) => t.id)).toContain(id);
   });
 
   it('creates a completed todo when asked', async () => {

@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   waitUntilTableExists,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -12,8 +13,22 @@ import {
 export const todoTable = (name: string): CreateTableCommandInput => ({
   TableName: name,
   BillingMode: 'PAY_PER_REQUEST',
-  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+  AttributeDefinitions: [
+    { AttributeName: 'id', AttributeType: 'N' },
+    { AttributeName: 'owner', AttributeType: 'S' },
+  ],
   KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  // A user's own todos, by id (shared/todos/todos.ts: TODO_OWNER_INDEX).
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: 'owner-index',
+      KeySchema: [
+        { AttributeName: 'owner', KeyType: 'HASH' },
+        { AttributeName: 'id', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
 });
 
 /** Atomic counters (todo ids, order ids): one item per counter name. */
@@ -93,10 +108,24 @@ export const readModelTable = (
   KeySchema: key.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
 });
 
-/** Creates the table unless it exists; returns true when it created it. */
+/**
+ * Creates the table unless it exists; returns true when it created it. An existing table
+ * gains the indexes its definition has and it lacks (a table made by an earlier version).
+ */
 export async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of input.GlobalSecondaryIndexes ?? []) {
+      if (have.has(index.IndexName)) continue;
+      await client.send(
+        new UpdateTableCommand({
+          TableName: input.TableName,
+          AttributeDefinitions: input.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    }
     return false;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;

@@ -22,6 +22,8 @@ export const DATA_SETS = ['todos', 'shop', 'crm', 'hotdeal'] as const;
 export type DataSet = (typeof DATA_SETS)[number];
 
 const TODO_COUNT = 12;
+/** Whose the seed todos are: the dev issuer's subject for customer 1 (a todo has an owner). */
+const SEED_TODO_OWNER = 'customer-1';
 
 export async function seedTodoTable(): Promise<void> {
   const store = todoStore();
@@ -32,8 +34,9 @@ export async function seedTodoTable(): Promise<void> {
     console.log(`  todos     already seeded (next id after ${String(counter.Item.value)})`);
     return;
   }
-  for (const todo of seedTodos(TODO_COUNT)) await createTodo(store, todo, new Date('2026-01-01T09:00:00Z'));
-  console.log(`  todos     ${TODO_COUNT} seeded`);
+  for (const todo of seedTodos(TODO_COUNT))
+    await createTodo(store, SEED_TODO_OWNER, todo, new Date('2026-01-01T09:00:00Z'));
+  console.log(`  todos     ${TODO_COUNT} seeded, for ${SEED_TODO_OWNER} (npm run token -- customer 1)`);
 }
 
 /** The local legacy PostgreSQL, as the app user (seeding is a local-stage task). */
