@@ -14,10 +14,12 @@ import { dynamoCatalog } from './catalog/catalog';
 import { mongoServiceHistory, type ArchivedCallDocument } from './crm/mongo-archive';
 import { legacyServiceHistory } from './crm/sql-service-history';
 import { storeProbes } from './health/probes';
+import type { HotDeals } from './hotdeals/hotdeal';
 import { eventSourcedHotDeals, type HotDealPorts, type StockSettingPorts } from './hotdeals/hotdeals';
+import { placeHotDealOrder, type OrderSagaPorts } from './hotdeals/order-saga';
 import { simulatedPayment } from './hotdeals/payment';
 import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
-import { legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
+import { legacyHotDealStock, legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
 import { redisStock } from './hotdeals/stock';
 import { createDynamoClients, dynamoReadTarget } from './platform/clients/dynamodb';
 import { httpGetItem, httpQuery } from './platform/clients/dynamodb-reads';
@@ -106,10 +108,8 @@ export const orderLog = /* @__PURE__ */ once(() =>
   dynamoEventReader(dynamo().documents, config.dynamodb.eventTable),
 );
 
-/** The simulated payment provider; its ledger (idempotent by order id) on the stack's Redis. */
-export const payment = /* @__PURE__ */ once(async () =>
-  simulatedPayment(await redis(), { ...config.payment, namespace: config.dynamodb.eventTable }),
-);
+/** The simulated payment provider; its ledger (idempotent by order id) durable in the order log. */
+export const payment = /* @__PURE__ */ once(async () => simulatedPayment(orderEvents(), config.payment));
 
 export const hotDealStock = /* @__PURE__ */ once(async () =>
   redisStock(await redis(), { namespace: config.dynamodb.eventTable, shards: config.hotDealShards }),
@@ -122,12 +122,25 @@ export const stockSettingPorts = /* @__PURE__ */ once(async (): Promise<StockSet
   purchaseIds: dynamoPurchaseIdBlocks(dynamo().documents, config.dynamodb.counterTable),
 }));
 
-/** What the new hot-deal path runs against (the order function; tests). */
-export const hotDealPorts = /* @__PURE__ */ once(async (): Promise<HotDealPorts> => ({
-  ...(await stockSettingPorts()),
+/** What an order runs against: the stock race, the log, reference data, the payment (no purchase ids taken). */
+export const orderPorts = /* @__PURE__ */ once(async (): Promise<OrderSagaPorts> => ({
+  stock: await hotDealStock(),
+  events: orderEvents(),
   catalog: dynamoCatalog(dynamo().documents, config.dynamodb.catalogTable),
   payment: await payment(),
 }));
+
+/** What the new hot-deal path runs against (tests, seeding). */
+export const hotDealPorts = /* @__PURE__ */ once(async (): Promise<HotDealPorts> => ({
+  ...(await orderPorts()),
+  ...(await stockSettingPorts()),
+}));
+
+/** The order function's one capability: placing an order (its bundle carries no stock setting). */
+export const hotDealOrders = /* @__PURE__ */ once(async (): Promise<Pick<HotDeals, 'placeOrder'>> => {
+  const ports = await orderPorts();
+  return { placeOrder: (order, idempotencyKey) => placeHotDealOrder(ports, order, idempotencyKey) };
+});
 
 /** What the sweeper (and reconcile) run against: no catalog, no purchase ids taken. */
 export const sweeperPorts = /* @__PURE__ */ once(async () => ({
@@ -141,6 +154,9 @@ export const sweeperPorts = /* @__PURE__ */ once(async () => ({
 export const hotDeals = /* @__PURE__ */ once(async () => eventSourcedHotDeals(await hotDealPorts()));
 
 /** The legacy hot-deal path (row lock on the RDBMS). */
+/** The legacy stock setting alone (its function reaches the RDBMS and nothing else). */
+export const legacyStock = /* @__PURE__ */ once(async () => legacyHotDealStock(await legacyDb()));
+
 export const legacyHotDeals = /* @__PURE__ */ once(async () =>
   sqlHotDeals(await legacyDb(), await payment()),
 );

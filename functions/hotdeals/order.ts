@@ -1,5 +1,5 @@
 import { orderHandler } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { hotDeals } from '#shared/wiring';
+import { hotDealOrders } from '#shared/wiring';
 
-export const handler = orderHandler(routes.orderHotDeal, hotDeals);
+export const handler = orderHandler(routes.orderHotDeal, hotDealOrders);

@@ -1,7 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { legacyHotDeals } from '#shared/wiring';
+import { legacyStock } from '#shared/wiring';
 
-export const handler = respond(routes.setLegacyHotDealStock, legacyHotDeals, (deals, { params, body }) =>
+export const handler = respond(routes.setLegacyHotDealStock, legacyStock, (deals, { params, body }) =>
   deals.setStock(params.productId, body),
 );

@@ -34,6 +34,8 @@ export const slotStream = (productId: number, setting: number, customerId: numbe
  */
 export const orderKeyStream = (customerId: number, idempotencyKey: string) =>
   `key-${customerId}-${idempotencyKey}`;
+/** `payment-<orderId>`: the simulated payment provider's ledger entry for one order (./payment.ts). */
+export const paymentStream = (orderId: string) => `payment-${orderId}`;
 export const isUnitStream = (streamId: string) => streamId.startsWith('unit-');
 export const isStockStream = (streamId: string) => streamId.startsWith('stock-');
 
@@ -143,6 +145,11 @@ export type OrderConfirmed = z.infer<typeof OrderConfirmed>;
 export type OrderCancelled = z.infer<typeof OrderCancelled>;
 export type UnitReleased = z.infer<typeof UnitReleased>;
 export type SlotTaken = z.infer<typeof SlotTaken>;
+/** paid or declined; void: never charged, and now it never will be (a late charge is declined). */
+export const PaymentOutcome = z.enum(['paid', 'declined', 'void']);
+/** The payment provider's outcome for an order (new path ids, or the legacy path's UUIDs). */
+export const PaymentRecorded = z.object({ orderId: z.string().min(1).max(64), outcome: PaymentOutcome });
+export type PaymentOutcome = z.infer<typeof PaymentOutcome>;
 export type StockSet = z.infer<typeof StockSet>;
 export type OrderKeyed = z.infer<typeof OrderKeyed>;
 export type OrderRefused = z.infer<typeof OrderRefused>;
@@ -157,6 +164,7 @@ const payloads = {
   StockSet,
   OrderKeyed,
   OrderRefused,
+  PaymentRecorded,
 } as const;
 type Payloads = { [K in keyof typeof payloads]: z.infer<(typeof payloads)[K]> };
 

@@ -111,11 +111,10 @@ async function keyAnswer(
 ): Promise<HotDealOrder | undefined> {
   const [first] = await ports.events.readStream(key).catch((e: unknown) => raise(unavailable(e)));
   const decided = first && parseOrderEvent(first);
-  if (!decided) return undefined;
+  if (decided?.type !== 'OrderKeyed' && decided?.type !== 'OrderRefused') return undefined;
   if (decided.payload.productId !== productId)
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different order');
   if (decided.type === 'OrderRefused') throw new ConflictError(decided.payload.code, decided.payload.message);
-  if (decided.type !== 'OrderKeyed') return undefined;
   const [standing, remaining] = await Promise.all([
     readOrder(ports.events, productId, decided.payload.orderId),
     ports.stock.remaining(productId),

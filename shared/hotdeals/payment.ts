@@ -1,5 +1,6 @@
-import type { RedisClient } from '../platform/clients/redis';
+import { WrongExpectedVersionError, type EventStore } from '../events/event';
 import { AppError } from '../platform/errors';
+import { newEvent, paymentStream, PaymentRecorded, type PaymentOutcome } from './order-events';
 
 export class PaymentDeclinedError extends AppError {
   constructor() {
@@ -7,8 +8,7 @@ export class PaymentDeclinedError extends AppError {
   }
 }
 
-/** paid or declined; void: never charged, and now it never will be (a late charge is declined). */
-export type PaymentOutcome = 'paid' | 'declined' | 'void';
+export type { PaymentOutcome };
 
 export interface PaymentRequest {
   orderId: string;
@@ -31,20 +31,28 @@ export interface Payment {
 
 /**
  * The simulated provider: configurable latency and decline rate (defaults 0 and 0), its
- * ledger in Redis (`payment:<log>:<orderId>`, kept a day), which stands for the provider's own
- * records: one SET NX per charge, so a retried charge finds the first outcome.
+ * ledger as durable as a real provider's: one stream per order id in the order log
+ * (`payment-<orderId>`), whose first event is the outcome that stands. A charge or a settle
+ * appends at version 1, conditionally, so a retried charge finds the first outcome and no
+ * Redis loss (the ledger lived on the stock's Redis once) can turn a paid order into a void
+ * one that the sweeper would cancel after its buyer was told "confirmed".
  */
 export function simulatedPayment(
-  ledger: RedisClient,
-  options: { latencyMs: number; failureRate: number; namespace: string },
+  ledger: EventStore,
+  options: { latencyMs: number; failureRate: number },
   random = Math.random,
 ): Payment {
-  // Order ids are unique within one log: the ledger is named by the log's table too.
-  const key = (orderId: string) => `payment:${options.namespace}:${orderId}`;
   /** Records the outcome unless one is there; answers the one that stands. */
   const record = async (orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome> => {
-    const first = (await ledger.set(key(orderId), outcome, 'EX', 86_400, 'NX', 'GET')) as string | null;
-    return (first as PaymentOutcome | null) ?? outcome;
+    const stream = paymentStream(orderId);
+    try {
+      await ledger.append(stream, 0, [newEvent('PaymentRecorded', { orderId, outcome })]);
+      return outcome;
+    } catch (err) {
+      if (!(err instanceof WrongExpectedVersionError)) throw err;
+      const [first] = await ledger.readStream(stream);
+      return PaymentRecorded.parse(first?.payload).outcome;
+    }
   };
   return {
     async charge({ orderId }) {

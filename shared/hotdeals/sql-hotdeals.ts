@@ -45,16 +45,8 @@ const INSERT_STOCK =
   'INSERT INTO oshop.hotdeal_list (prod_id, quantity, setting, per_customer_limit)' +
   ' VALUES (:productId, :quantity, 1, :perCustomerLimit)';
 
-/**
- * The legacy path as the game shop ran it: lock the product row, take one, record the
- * order and the purchase, take the payment, commit; all in one transaction holding the row
- * lock (the hot block that serialised every buyer). A payment failure writes nothing, so
- * an order is confirmed or never was. Under an Idempotency-Key, the key's decision (its
- * order or its refusal) is written in the same transaction, under the same lock: a retry,
- * however late, waits for the first call to commit or roll back, then answers from it. Hot-deal purchase ids come from a sequence
- * starting above every seeded id (500,000,001) and below the new path's (1,000,000,001).
- */
-export function legacyHotDeals(db: SqlDatabase, payment: Payment): HotDeals {
+/** The legacy stock alone (the stock-setting function: no payment, no order). */
+export function legacyHotDealStock(db: SqlDatabase): Pick<HotDeals, 'remaining' | 'setStock'> {
   return {
     async remaining(productId) {
       const [row] = await db.query<{ quantity: number }>(READ_STOCK, { productId });
@@ -73,6 +65,21 @@ export function legacyHotDeals(db: SqlDatabase, payment: Payment): HotDeals {
       });
       return { productId, remaining: quantity };
     },
+  };
+}
+
+/**
+ * The legacy path as the game shop ran it: lock the product row, take one, record the
+ * order and the purchase, take the payment, commit; all in one transaction holding the row
+ * lock (the hot block that serialised every buyer). A payment failure writes nothing, so
+ * an order is confirmed or never was. Under an Idempotency-Key, the key's decision (its
+ * order or its refusal) is written in the same transaction, under the same lock: a retry,
+ * however late, waits for the first call to commit or roll back, then answers from it. Hot-deal purchase ids come from a sequence
+ * starting above every seeded id (500,000,001) and below the new path's (1,000,000,001).
+ */
+export function legacyHotDeals(db: SqlDatabase, payment: Payment): HotDeals {
+  return {
+    ...legacyHotDealStock(db),
 
     async placeOrder({ productId, customerId }, idempotencyKey) {
       const keyed = idempotencyKey ? { customerId, idempotencyKey } : undefined;

@@ -240,9 +240,10 @@ describe('least privilege', () => {
     for (const { where, statement } of dynamo) {
       for (const resource of asList(statement.Resource)) {
         if (typeof resource === 'object' && resource && 'Fn::Sub' in resource)
-          // A read model's replay generations: <its base table>__g<N>, nothing wider.
+          // A read model's replay generations (<its base table>__g<N>), or one named index of a
+          // table (a user's own todos): nothing wider.
           expect(resource, where).toEqual({
-            'Fn::Sub': expect.stringMatching(/^\$\{Rm\w+Table\.Arn\}__g\*$/),
+            'Fn::Sub': expect.stringMatching(/^\$\{(Rm\w+Table\.Arn\}__g\*|\w+Table\.Arn\}\/index\/[\w-]+)$/),
           });
         else
           expect(resource, where).toMatchObject({
@@ -253,6 +254,8 @@ describe('least privilege', () => {
     const grants = (role: string) =>
       dynamo.filter((d) => d.where === role).flatMap(({ statement }) => asList(statement.Action));
     expect(grants('GetTodoIamRoleLambdaExecution')).toEqual(['dynamodb:GetItem']);
+    // A user lists their own todos through the owner index: a Query, never a Scan of everyone's.
+    expect(grants('ListTodosIamRoleLambdaExecution')).toEqual(['dynamodb:Query']);
     // The purchase history is one table (hot-deal purchases are projected into purchase_t):
     // a page is one Query, a purchase one GetItem, and nothing else.
     expect(grants('ListPurchasesIamRoleLambdaExecution')).toEqual(['dynamodb:Query']);
@@ -413,7 +416,9 @@ describe('stores as deployed', () => {
       ).Variables;
     for (const fn of ['GetHotDeal', 'Health'])
       expect(envOf(fn).REDIS_AUTH_SECRET_ARN, fn).toEqual({ Ref: 'RedisReaderSecret' });
-    for (const fn of ['OrderHotDeal', 'SetHotDealStock', 'SweepHotDeals', 'OrderLegacyHotDeal'])
+    // (The legacy order reaches no Redis: the payment ledger is in the order log.)
+    expect(envOf('OrderLegacyHotDeal').REDIS_AUTH_SECRET_ARN).toBeUndefined();
+    for (const fn of ['OrderHotDeal', 'SetHotDealStock', 'SweepHotDeals'])
       expect(envOf(fn).REDIS_AUTH_SECRET_ARN, fn).toEqual({ Ref: 'RedisWriterSecret' });
     for (const fn of ['GetServiceHistory', 'Health'])
       expect(envOf(fn).MONGO_SECRET_ARN, fn).toEqual({ Ref: 'DocDbReaderSecret' });

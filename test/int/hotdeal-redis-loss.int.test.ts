@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
+import { findHotDealOrder } from '#shared/hotdeals/order-status';
 import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
 import { stockKey } from '#shared/hotdeals/stock';
 import { createRedisClient } from '#shared/platform/clients/redis';
@@ -20,7 +21,7 @@ import { rush } from '../support/rush';
  * (what a failover to a lagging replica does). Each time the log decides: sold <= stock,
  * every sold unit has exactly one confirmed order, and reconcile brings Redis back to the
  * log. The stock lives on a redis-server of this file's own (so stopping it disturbs
- * nothing else); the payment provider's ledger stays on the test stack's Redis.
+ * nothing else); the payment provider's ledger is where production keeps it (the order log).
  */
 const PORT = Number(process.env.OSHOP_REDIS_LOSS_PORT ?? 16998);
 const dir = mkdtempSync(join(tmpdir(), 'oshop-redis-loss-'));
@@ -132,6 +133,34 @@ describe('Redis loses acknowledged writes mid-sale', () => {
     const report = await reconcileHotDealStock(ports, productId, { pendingMs });
     expect(report.remaining).toBe(300 - sold);
     expect((await again.remaining(productId)).remaining).toBe(300 - sold);
+    stockRedis.disconnect();
+    restarted.disconnect();
+  });
+
+  it('restarted from a snapshot taken before payments whose confirmations were lost: no order told "confirmed" is cancelled, sold <= stock', async () => {
+    if (!server || server.exitCode !== null) await startRedis();
+    const { stockRedis, ports, deals } = await sale();
+    const productId = freshProduct();
+    await deals.setStock(productId, { quantity: 300 });
+    await stockRedis.save(); // the snapshot, before the sale
+    // Every charge goes through and every confirmation is lost (the function dies after its
+    // answer): each buyer is told "confirmed", the log holds the orders pending.
+    const dying = eventSourcedHotDeals({
+      ...ports,
+      events: { ...ports.events, appendAfter: () => Promise.reject(new Error('lost with its function')) },
+    });
+    const r = await rush(dying, productId, 100, 50);
+    expect(r.orders.map((o) => o.status)).toEqual(Array(100).fill('confirmed'));
+    expect(await soldInLog(productId)).toMatchObject({ confirmed: 0, pending: 100 });
+    // Redis (the stock, and the payment ledger when it lived there) back to before the sale.
+    await stopRedis();
+    await startRedis();
+    const { stockRedis: restarted, ports: after } = await sale();
+    await reconcileHotDealStock(after, productId, { pendingMs: 0 });
+    for (const o of r.orders)
+      expect((await findHotDealOrder(after.events, productId, o.orderId)).status).toBe('confirmed');
+    expect(await soldInLog(productId)).toEqual({ confirmed: 100, pending: 0, maxPerUnit: 1 });
+    expect((await eventSourcedHotDeals(after).remaining(productId)).remaining).toBe(200);
     stockRedis.disconnect();
     restarted.disconnect();
   });

@@ -15,7 +15,7 @@ import { redisStock } from '#shared/hotdeals/stock';
 import type { RedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
 import { projectAll } from '#shared/projections/project-all';
-import { dynamo, orderEvents, readModelTargets, redis } from '#shared/wiring';
+import { dynamo, orderEvents, readModelTargets } from '#shared/wiring';
 
 /** The test tables' event log. */
 export const testEvents = orderEvents();
@@ -24,8 +24,7 @@ export const testEvents = orderEvents();
 export const testPayment = async (
   options: { latencyMs?: number; failureRate?: number } = {},
 ): Promise<Payment> =>
-  simulatedPayment(await redis(), {
-    namespace: config.dynamodb.eventTable,
+  simulatedPayment(testEvents, {
     latencyMs: options.latencyMs ?? 0,
     failureRate: options.failureRate ?? 0,
   });

@@ -18,13 +18,13 @@ export const REDIS_USERS = {
     access: `on ~hotdeal:* resetchannels -@all +hmget +llen ${CONNECT}`,
   },
   /**
-   * The order, stock-setting and sweeper functions, and the legacy order (the payment
-   * ledger): the hot-deal keys and the ledger, read and write, through the reserve and
-   * release scripts; no admin or keyspace-wide commands (FLUSHALL, KEYS, CONFIG, ...).
+   * The order, stock-setting and sweeper functions: the hot-deal keys, read and write,
+   * through the reserve and release scripts; no admin or keyspace-wide commands (FLUSHALL,
+   * KEYS, CONFIG, ...). (The payment ledger is in the order log, not Redis.)
    */
   writer: {
     name: 'oshop-hotdeal-writer',
-    access: `on ~hotdeal:* ~payment:* resetchannels -@all +@read +@write +evalsha +eval -@dangerous ${CONNECT}`,
+    access: `on ~hotdeal:* resetchannels -@all +@read +@write +evalsha +eval -@dangerous ${CONNECT}`,
   },
 } as const;
 
