@@ -48,11 +48,28 @@ say "migrating the legacy data into the new stores (resumes; verifies what it wr
 tsx scripts/migrate.ts purchases crm catalog --verify-if-migrated
 say "the dev issuer's signing keys (made once under .local/auth; npm run token prints tokens)"
 tsx scripts/token.ts staff >/dev/null
+# The projector and the sweeper keep the promises of the hot-deal path (read models up to
+# date, every order finished within its bound): each runs under a watch that restarts it,
+# and says so, when it dies (a crash, an OOM kill); a clean stop (exit 0) is not restarted.
+supervise() {
+  local name=$1 child= rc
+  shift
+  trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 0' INT TERM
+  while true; do
+    "$@" &
+    child=$!
+    rc=0
+    wait "$child" || rc=$?
+    [ "$rc" = 0 ] && exit 0
+    say "the $name stopped (exit $rc); restarting it in 2 s"
+    sleep 2
+  done
+}
 say "starting the projector (order events -> read models; its lines start with [projector])"
-tsx scripts/projector.ts &
+supervise projector tsx scripts/projector.ts &
 projector_pid=$!
 say "starting the sweeper (finishes hot-deal orders left pending; its lines start with [sweeper])"
-tsx scripts/sweeper.ts &
+supervise sweeper tsx scripts/sweeper.ts &
 sweeper_pid=$!
 
 # Our handlers log one JSON line per request; serverless offline's own per-request lines

@@ -106,6 +106,12 @@ export async function resolveOrder(
     }
     return 'abandoned';
   }
+  if (claim.type === 'UnitReleased' && claim.payload.orderId === entry.orderId) {
+    // Its abandonment is on record but the give-back never happened (a sweeper died between
+    // the two, or Redis refused): give it back now, once (the release marker).
+    await stock.release({ ...entry, ...ref, durable: true });
+    return 'abandoned';
+  }
   if (claim.type !== 'OrderPlaced' || claim.payload.orderId !== entry.orderId) return finish('void');
 
   const placed = claim.payload as OrderPlaced;

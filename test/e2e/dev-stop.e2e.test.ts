@@ -55,7 +55,7 @@ const groupAlive = (pgid: number) => {
 };
 
 describe('npm run dev, stopped with Ctrl-C', () => {
-  it('stops serverless offline, the projector and the stack it started, even with its output piped', async () => {
+  it('restarts a sweeper that died, and says so; stops serverless offline, the projector, the sweeper and the stack it started, even with its output piped', async () => {
     chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data folder
     for (const installed of ['dynamodb-local', 'ferretdb'])
       symlinkSync(join(ROOT, '.local', installed), join(dir, installed));
@@ -103,6 +103,21 @@ describe('npm run dev, stopped with Ctrl-C', () => {
     });
     expect(report.status, log()).toBe(200);
     expect(((await report.json()) as { customer: { name: string } }).customer.name).toBe('Mary Schaefer');
+
+    // The sweeper killed (an OOM kill, a crash): npm run dev says so and starts it again.
+    const sweepers = () =>
+      spawnSync('pgrep', ['-g', String(dev.pid), '-f', 'scripts/sweeper.ts'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean);
+    const first = sweepers();
+    expect(first.length, log()).toBeGreaterThan(0);
+    spawnSync('pkill', ['-KILL', '-g', String(dev.pid), '-f', 'scripts/sweeper.ts']);
+    const restartBy = Date.now() + 30_000;
+    while (Date.now() < restartBy && (log().match(/\[sweeper\] finishing orders/g) ?? []).length < 2)
+      await sleep(250);
+    expect(log()).toMatch(/the sweeper stopped \(exit 137\); restarting it/);
+    expect(log().match(/\[sweeper\] finishing orders/g), log()).toHaveLength(2);
+    expect(sweepers().filter((p) => !first.includes(p)).length).toBeGreaterThan(0);
 
     process.kill(-dev.pid!, 'SIGINT');
 

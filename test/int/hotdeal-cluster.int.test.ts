@@ -83,6 +83,18 @@ describe('hot deals on a 3-master Redis Cluster', () => {
     expect([r.sold, r.soldOut, r.remaining]).toEqual([9, 21, 0]);
   });
 
+  it("runs several products' reserve scripts at once from one client: no cross-slot error, none oversold", async () => {
+    const deals = dealsOn(1);
+    const products = Array.from({ length: 6 }, () => randomInt(100_000, 2_000_000_000));
+    for (const productId of products) await deals.setStock(productId, { quantity: 100 });
+    const rushes = await Promise.all(products.map((productId) => rush(deals, productId, 200, 25)));
+    for (const [i, r] of rushes.entries()) {
+      expect([r.other, r.unavailable]).toEqual([[], 0]);
+      expect([r.sold, r.soldOut]).toEqual([100, 100]);
+      expect((await deals.remaining(products[i]!)).remaining).toBe(0);
+    }
+  });
+
   it('splits stock evenly', () => {
     expect(splitStock(10, 4)).toEqual([3, 3, 2, 2]);
     expect(splitStock(2, 4)).toEqual([1, 1, 0, 0]);
