@@ -9,6 +9,7 @@ import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
 import { closeAll, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
 import { soldInLog, testEvents, testHotDealPorts, testPayment } from '../support/order-events';
+import { rush } from '../support/rush';
 
 /**
  * Issue 23: the hot-deal promises under retries, timeouts and lost answers, on the real
@@ -268,5 +269,45 @@ describe('Idempotency-Key on the legacy path: the key is decided in the order’
       statusCode: 422,
     });
     expect((await legacy.remaining(productId)).remaining).toBe(5);
+  });
+});
+
+describe('the sweeper, killed or doubled', () => {
+  /** 5 reservations never claimed and 5 claims never paid: 10 orders left pending. */
+  async function strandedOrders(productId: number) {
+    const base = ports();
+    await eventSourcedHotDeals(base).setStock(productId, { quantity: 20 });
+    const dying = [
+      eventSourcedHotDeals({ ...base, catalog: { snapshot: never } }),
+      eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }),
+    ];
+    for (const [i, d] of dying.entries())
+      for (let k = 0; k < 5; k++) void d.placeOrder({ productId, customerId: 10 * i + k + 1 });
+    await expect.poll(async () => (await deals().remaining(productId)).remaining).toBe(10);
+    return base;
+  }
+
+  it('killed between UnitReleased and the give-back: the next pass gives every unit back, once', async () => {
+    const productId = freshProduct();
+    const base = await strandedOrders(productId);
+    const killed = { ...base, stock: { ...base.stock, release: () => Promise.reject(new Error('killed')) } };
+    await sweepPendingOrders(killed, productId, 0, Date.now() + 1);
+    expect((await deals().remaining(productId)).remaining).toBe(10); // on record, not given back
+    await sweep(productId);
+    await sweep(productId);
+    expect((await deals().remaining(productId)).remaining).toBe(20);
+    const rest = await rush(deals(), productId, 40, 8);
+    expect([rest.sold, rest.soldOut]).toEqual([20, 20]);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 20, pending: 0, maxPerUnit: 1 });
+  });
+
+  it('two sweepers at once: every unit ends sold once or on sale (sold + remaining = stock)', async () => {
+    const productId = freshProduct();
+    await strandedOrders(productId);
+    await Promise.all([sweep(productId), sweep(productId), sweep(productId)]);
+    expect((await deals().remaining(productId)).remaining).toBe(20);
+    const rest = await rush(deals(), productId, 40, 8);
+    expect([rest.sold, rest.soldOut]).toEqual([20, 20]);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 20, pending: 0, maxPerUnit: 1 });
   });
 });
