@@ -147,7 +147,13 @@ export function dynamoEventStore(
       if (err instanceof ConditionalCheckFailedException)
         throw new WrongExpectedVersionError(first.streamId, first.expectedVersion);
       if (err instanceof TransactionCanceledException) {
-        // The reasons are in item order: the checks, then the puts.
+        // The reasons are in item order: the checks, then the puts. A put refused because its
+        // version is taken by this very event (the SDK retried a transaction whose answer was
+        // lost) means the whole transaction landed the first time.
+        const reasons = err.CancellationReasons ?? [];
+        const put = reasons.findIndex((r, i) => i >= checks.length && r.Code === 'ConditionalCheckFailed');
+        const mine = stored[put - checks.length];
+        if (put >= 0 && mine && (await landed(mine))) return stored;
         const failed = (err.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (failed >= 0) {
           const streamId =

@@ -3,7 +3,9 @@ import type { HotDeals, HotDealStock, StockSetting } from './hotdeal';
 import { newEvent, stockStream, type StockSet } from './order-events';
 import { placeHotDealOrder, type OrderSagaPorts } from './order-saga';
 import type { PurchaseIdBlocks } from './purchase-ids';
-import { shardRanges, type ShardState, type UnitStock } from './stock';
+import { freshShards, type UnitStock } from './stock';
+
+export { freshShards };
 
 export interface HotDealPorts extends OrderSagaPorts {
   purchaseIds: PurchaseIdBlocks;
@@ -11,24 +13,6 @@ export interface HotDealPorts extends OrderSagaPorts {
 
 /** What an admin stock setting needs: the log, the stock, the purchase id blocks. */
 export type StockSettingPorts = Pick<HotDealPorts, 'events' | 'stock' | 'purchaseIds'>;
-
-/** A new setting as each shard starts it: its range of units, nothing given back, no buyers. */
-export const freshShards = (s: {
-  setting: number;
-  quantity: number;
-  perCustomerLimit: number | null;
-  purchaseIdBase: number;
-  shards: number;
-}): ShardState[] =>
-  shardRanges(s.quantity, s.shards).map(({ first, last }) => ({
-    setting: s.setting,
-    next: first,
-    last,
-    limit: s.perCustomerLimit ?? 0,
-    purchaseIdBase: s.purchaseIdBase,
-    free: [],
-    buyers: {},
-  }));
 
 /**
  * An admin stock setting: a block of purchase ids, then StockSet on record (the setting's

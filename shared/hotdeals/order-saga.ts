@@ -9,13 +9,15 @@ import {
   orderKeyStream,
   parseOrderEvent,
   slotStream,
+  stockStream,
   unitStream,
   type OrderCancelled,
   type OrderPlaced,
+  type StockSet,
 } from './order-events';
 import { readOrder } from './order-status';
 import { PaymentDeclinedError, type Payment } from './payment';
-import type { Reservation, UnitStock } from './stock';
+import { freshShards, type Reservation, type UnitStock } from './stock';
 
 /** What finishing an order runs against: the stock, the durable record, the payment (the sweeper's too). */
 export interface SettlementPorts {
@@ -92,7 +94,7 @@ async function placeNewOrder(
     const reservation = await ports.stock.reserve(productId, customerId);
     snapshotting ??= ports.catalog.snapshot(customerId, productId);
     const placed = await claimUnit(ports, reservation, snapshotting, key);
-    if (placed) return settle(ports, reservation, placed);
+    if (placed && !(await soldFromReplacedSetting(ports, placed))) return settle(ports, reservation, placed);
     if (attempt >= CLAIM_ATTEMPTS)
       throw new ServiceUnavailableError(
         'The hot-deal stock is being reconciled with the order log; nothing was bought. Retry shortly.',
@@ -327,6 +329,32 @@ export async function releaseUnclaimed(
     },
   ]);
   await ports.stock.release({ ...r, version: r.version + 1, durable: true });
+}
+
+/**
+ * Whether the claim was made from a setting the log has replaced (an admin's new setting
+ * whose Redis write was lost lets Redis go on selling the old one). Checked right after the
+ * claim, one consistent read: a claim that lands after a new setting is on record is always
+ * caught, and cancelled before any charge; then Redis gets the log's newest setting (the
+ * old one's units leave the sale for good) and the order tries again. A claim made before
+ * the new setting is a sale made before it.
+ */
+async function soldFromReplacedSetting(ports: OrderSagaPorts, placed: StoredEvent): Promise<boolean> {
+  const { productId, setting } = placed.payload as OrderPlaced;
+  const [newer] = await ports.events
+    .readAt([{ streamId: stockStream(productId), version: setting + 1 }])
+    .catch((e: unknown) => raise(unavailable(e)));
+  if (!newer) return false;
+  logger.warn('an order was claimed from a replaced stock setting: cancelled, Redis given the current one', {
+    productId,
+    setting,
+  });
+  await cancelOrder(ports, placed, 'SETTING_REPLACED').catch((e: unknown) => raise(unavailable(e)));
+  const settings = await ports.events.readStream(stockStream(productId), setting + 1);
+  const current = settings.findLast((e) => e.type === 'StockSet')?.payload as StockSet | undefined;
+  if (current)
+    await ports.stock.write(productId, freshShards(current)).catch((e: unknown) => raise(unavailable(e)));
+  return true;
 }
 
 /** The identity fields a slot event repeats. */

@@ -45,6 +45,24 @@ export const shardRanges = (quantity: number, shards: number): { first: number; 
   });
 };
 
+/** A new setting as each shard starts it: its range of units, nothing given back, no buyers. */
+export const freshShards = (s: {
+  setting: number;
+  quantity: number;
+  perCustomerLimit: number | null;
+  purchaseIdBase: number;
+  shards: number;
+}): ShardState[] =>
+  shardRanges(s.quantity, s.shards).map(({ first, last }) => ({
+    setting: s.setting,
+    next: first,
+    last,
+    limit: s.perCustomerLimit ?? 0,
+    purchaseIdBase: s.purchaseIdBase,
+    free: [],
+    buyers: {},
+  }));
+
 /** Lua helpers both scripts below use: a customer's limit slots as versions. */
 const SLOTS_LUA = `
 local function slots_of(raw, limit)

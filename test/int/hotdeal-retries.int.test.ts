@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '#shared/events/event-store';
 import { eventSourcedHotDeals, freshShards } from '#shared/hotdeals/hotdeals';
 import { findHotDealOrder } from '#shared/hotdeals/order-status';
+import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
 import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
@@ -158,6 +159,31 @@ describe('Idempotency-Key on the new path: the key is decided once, in the claim
     // Another customer's same key is their own: it buys.
     expect(await d.placeOrder({ productId: b, customerId: 8 }, k)).toMatchObject({ status: 'confirmed' });
     expect((await d.remaining(b)).remaining).toBe(9);
+  });
+});
+
+describe('a stock reset whose Redis write was lost', () => {
+  it('stops the old setting at once: a reset to 0 sells nothing more, a reset to 5 sells its own 5', async () => {
+    const productId = freshProduct();
+    const p = ports();
+    const d = eventSourcedHotDeals(p);
+    await d.setStock(productId, { quantity: 10 });
+    await d.placeOrder({ productId, customerId: 1 });
+    // The admin resets the deal to 0; the log has it, Redis never hears of it.
+    const lost = { ...p, stock: { ...p.stock, write: async () => true } };
+    await eventSourcedHotDeals(lost).setStock(productId, { quantity: 0 });
+    expect((await d.remaining(productId)).remaining).toBe(9); // Redis still sells setting 1
+    const r = await rush(d, productId, 20, 5);
+    expect([r.sold, r.soldOut, r.other]).toEqual([0, 20, []]);
+    expect((await d.remaining(productId)).remaining).toBe(0);
+
+    // A sold-out Redis hands out nothing to be refused: the periodic reconcile brings a
+    // setting Redis missed (here a reset to 5).
+    await eventSourcedHotDeals(lost).setStock(productId, { quantity: 5 });
+    await reconcileHotDealStock(p, productId, { pendingMs: 30_000 });
+    const again = await rush(d, productId, 20, 5);
+    expect([again.sold, again.soldOut, again.other]).toEqual([5, 15, []]);
+    expect(again.orders.every((o) => o.orderId.startsWith(`${productId}-3-`))).toBe(true);
   });
 });
 
