@@ -1,8 +1,9 @@
 import type { ZodType } from 'zod';
 import type { HotDeals } from '../hotdeals/hotdeal';
 import { ForbiddenError, type Identity } from '../platform/auth/identity';
-import { heldToSelf, isRoleGuard, requireSelf } from '../platform/http/guards';
-import type { Guard, HeaderSpec, RouteSpec } from '../platform/http/route';
+import { heldToSelf, isRoleGuard } from '../platform/http/guards';
+import { NotFoundError } from '../platform/errors';
+import type { HeaderSpec, RouteSpec } from '../platform/http/route';
 import { negotiate } from '../platform/http/negotiate';
 import {
   httpHandler,
@@ -51,7 +52,7 @@ export function respond<
         ? negotiate(input.headers.accept, ['application/json', 'text/html'])
         : undefined;
     const result = await call(await service(), input);
-    answerIsTheCallers(route.guard, input.caller, result);
+    answerIsTheCallers(route, input.caller, result);
     const headers = { ...options.headers?.(result), ...(type ? { vary: 'Accept' } : {}) };
     if (status === 204) return noContent();
     if (type === 'text/html' && options.page) {
@@ -69,12 +70,26 @@ export function respond<
 
 /**
  * A route whose answer names its customer (an order's status): a caller held to their own
- * id sees only theirs. (Checked after the lookup: the id is in the answer, not the request.)
+ * id sees only theirs, and another's answers exactly as a missing one (a 404 with the same
+ * message: ids are guessable, so a 403 would tell anyone which exist). Checked after the
+ * lookup: the id is in the answer, not the request.
  */
-function answerIsTheCallers(guard: Guard, caller: Identity | undefined, result: unknown): void {
+function answerIsTheCallers(
+  route: Pick<RouteSpec, 'guard' | 'responses'>,
+  caller: Identity | undefined,
+  result: unknown,
+): void {
+  const { guard } = route;
   if (!heldToSelf(guard, caller) || !isRoleGuard(guard) || guard.self?.in !== 'answer') return;
-  requireSelf(caller, (result as Record<string, unknown> | null)?.[guard.self.field]);
+  if (caller?.customerId === undefined) throw new ForbiddenError('This token names no customer');
+  if ((result as Record<string, unknown> | null)?.[guard.self.field] === caller.customerId) return;
+  // The route's own 404 message, the words a missing id gets.
+  throw new NotFoundError(notFoundMessage(route.responses));
 }
+
+/** The 404 message of a route whose answer is held to its customer: its 404's description. */
+export const notFoundMessage = (responses: RouteSpec['responses']) =>
+  responses[404]?.description ?? 'Not found';
 
 /** The route's one success response (2xx). */
 function successOf(responses: RouteSpec['responses']): [number, RouteSpec['responses'][number]] {

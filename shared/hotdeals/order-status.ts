@@ -46,7 +46,8 @@ export async function findHotDealOrder(
   orderId: string,
 ): Promise<HotDealOrderState> {
   const standing = await readOrder(events, productId, orderId);
-  if (!standing) throw new NotFoundError(`Order ${orderId} of product ${productId} does not exist`);
+  // The same words for a missing order and another customer's (shared/api/handlers.ts: ids are guessable).
+  if (!standing) throw new NotFoundError('Order not found');
   const { cancelledFor: _, ...state } = standing;
   return state;
 }

@@ -186,12 +186,18 @@ describe('GET /hotdeals/{productId}/orders/{orderId}', () => {
       expect((await api('GET', `/hotdeals/${productId}/orders/${encodeURIComponent(bad)}`)).status).toBe(400);
   });
 
-  it('shows an order to its customer and staff only (another customer: 403; no token: 401)', async () => {
+  it('shows an order to its customer and staff only (another customer: 404, as for a missing one; no token: 401)', async () => {
     const productId = freshProduct();
     await asAdmin('PUT', `/hotdeals/${productId}`, { quantity: 1 });
     const order = await orderAs<Order>(21, `/hotdeals/${productId}/orders`);
     const path = `/hotdeals/${productId}/orders/${order.body.orderId}`;
-    expect((await apiAs(await customerToken(22))('GET', path)).status).toBe(403);
+    const other = await apiAs(await customerToken(22))<ErrorBody>('GET', path);
+    const missing = await apiAs(await customerToken(22))<ErrorBody>(
+      'GET',
+      `/hotdeals/${productId}/orders/${productId}-1-9-1`,
+    );
+    expect([other.status, other.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    expect(other.body).toEqual(missing.body); // nothing tells an existing order from a missing one
     expect((await api('GET', path)).status).toBe(401);
     expect((await asStaff('GET', path)).body).toMatchObject({ customerId: 21, status: 'confirmed' });
   });

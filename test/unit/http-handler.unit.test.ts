@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ConflictError, NotFoundError } from '#shared/platform/errors';
+import { UnauthenticatedError } from '#shared/platform/auth/identity';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '#shared/platform/errors';
+import { RETRY_AFTER_SECONDS } from '#shared/platform/http/middleware';
 import { httpHandler } from '#shared/platform/http/pipeline';
 import { json } from '#shared/platform/http/responses';
 import { idParam } from '#shared/platform/http/params';
@@ -92,5 +94,33 @@ describe('the HTTP middleware stack', () => {
     expect(res.statusCode).toBe(500);
     expect(bodyOf(res).error).toEqual({ code: 'INTERNAL', message: 'Internal server error' });
     expect(res.body).not.toMatch(/secret|stack|at /);
+  });
+});
+
+describe('what an error answer tells a client beside its body', () => {
+  const failing = (err: Error) =>
+    httpHandler({ guard: { allow: 'anyone' } }, async () => {
+      throw err;
+    });
+  const call = (err: Error) => failing(err)(apiEvent({ httpMethod: 'GET' }), lambdaContext);
+
+  it('a 503 says when to retry (Retry-After)', async () => {
+    const res = await call(new ServiceUnavailableError('Redis is failing over'));
+    expect([res.statusCode, res.headers?.['retry-after']]).toEqual([503, String(RETRY_AFTER_SECONDS)]);
+  });
+
+  it('a 401 carries the Bearer challenge, naming the token’s trouble when one was sent', async () => {
+    const none = await call(new UnauthenticatedError());
+    expect([none.statusCode, none.headers?.['www-authenticate']]).toEqual([401, 'Bearer realm="oshop-msa"']);
+    const expired = await call(new UnauthenticatedError('The token has expired'));
+    expect(expired.headers?.['www-authenticate']).toBe(
+      'Bearer realm="oshop-msa", error="invalid_token", error_description="The token has expired"',
+    );
+  });
+
+  it('other 4xx carry neither', async () => {
+    const res = await call(new NotFoundError('Order not found'));
+    expect(res.headers?.['retry-after']).toBeUndefined();
+    expect(res.headers?.['www-authenticate']).toBeUndefined();
   });
 });

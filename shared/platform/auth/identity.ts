@@ -15,9 +15,12 @@ export interface Identity {
   customerId?: number;
 }
 
+/** What a 401 says when no bearer token came at all (its challenge then names no error). */
+export const UNAUTHENTICATED_NO_TOKEN = 'A valid bearer token is required';
+
 /** No token, or one that does not verify (signature, issuer, audience, expiry). */
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'A valid bearer token is required') {
+  constructor(message = UNAUTHENTICATED_NO_TOKEN) {
     super(401, 'UNAUTHENTICATED', message);
   }
 }

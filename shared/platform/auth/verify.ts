@@ -45,8 +45,9 @@ export function tokenVerifier(settings: TokenSettings): VerifyToken {
       }));
     } catch (err) {
       if (err instanceof UnauthenticatedError) throw err;
-      // The issuer's keys could not be fetched: our outage, not the caller's fault.
-      if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+      // The issuer's keys could not be fetched (a timeout, a non-200 answer, a body that is no
+      // key set): our outage, not the caller's fault; a 401 would sign every user out.
+      if (keysUnavailable(err)) {
         logger.error('token keys unavailable', { error: (err as Error).name });
         throw new ServiceUnavailableError('Token keys are unavailable; try again');
       }
@@ -57,6 +58,13 @@ export function tokenVerifier(settings: TokenSettings): VerifyToken {
     return identityOf(payload);
   };
 }
+
+const keysUnavailable = (err: unknown) =>
+  !(err instanceof errors.JOSEError) ||
+  err instanceof errors.JWKSTimeout ||
+  err instanceof errors.JWKSInvalid ||
+  // jose's "Expected 200 OK from the JSON Web Key Set HTTP response" is its generic error
+  err.code === 'ERR_JOSE_GENERIC';
 
 /** The issuer's published keys (fetched on first use, cached, refetched for an unknown key id). */
 function remoteKeys(url: string): () => JWTVerifyGetKey {

@@ -4,7 +4,7 @@ import type { ZodType } from 'zod';
 import { config } from '../config';
 import { AppError, ValidationError } from '../errors';
 import { logger } from '../logger';
-import type { Identity } from '../auth/identity';
+import { UNAUTHENTICATED_NO_TOKEN, type Identity } from '../auth/identity';
 import { admit, heldToSelf, isRoleGuard, requireSelf } from './guards';
 import { errorBody, json } from './responses';
 import type { Guard, HeaderSpec } from './route';
@@ -160,6 +160,25 @@ export const validateInput = (
 });
 
 /**
+ * What a client is told beside the body: when to retry a 503 (RFC 9110), and how to
+ * authenticate after a 401 (RFC 6750; the token's trouble when it sent one).
+ */
+function advice(err: AppError): Record<string, string> {
+  if (err.statusCode === 503) return { 'retry-after': String(RETRY_AFTER_SECONDS) };
+  if (err.statusCode === 401)
+    return {
+      'www-authenticate':
+        err.message === UNAUTHENTICATED_NO_TOKEN
+          ? 'Bearer realm="oshop-msa"'
+          : `Bearer realm="oshop-msa", error="invalid_token", error_description="${err.message.replace(/"/g, "'")}"`,
+    };
+  return {};
+}
+
+/** A store outage is usually a failover or a restart: seconds, not minutes. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/**
  * Maps every error to the contract's body. A 4xx says what was wrong; anything else is
  * logged with its stack and answered with a generic 500 (never the error itself).
  */
@@ -167,7 +186,7 @@ export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
   onError: (request) => {
     const err = request.error;
     if (err instanceof AppError) {
-      request.response = json(err.statusCode, errorBody(err.code, err.message, err.details));
+      request.response = json(err.statusCode, errorBody(err.code, err.message, err.details), advice(err));
       return;
     }
     const status = (err as { statusCode?: unknown } | null)?.statusCode;
