@@ -214,7 +214,7 @@ describe('a customer acts as themselves only', () => {
     }
   });
 
-  it("getHotDealOrder: another customer's order is a 403 once it is found; staff see any", async () => {
+  it("getHotDealOrder: another customer's order is a 404 once it is found, the missing order's words; staff see any", async () => {
     const order = { orderId: '1-1-1-1', productId: 1, customerId: 1, purchaseId: 5, status: 'confirmed' };
     const handler = respond(
       routes.getHotDealOrder,
@@ -226,9 +226,11 @@ describe('a customer acts as themselves only', () => {
       ...e,
       pathParameters: { productId: '1', orderId: '1-1-1-1' },
     });
-    expect((await handler(withOrder(event(bearer(await customerToken(2)))), lambdaContext)).statusCode).toBe(
-      403,
-    );
+    const other = await handler(withOrder(event(bearer(await customerToken(2)))), lambdaContext);
+    expect([other.statusCode, JSON.parse(other.body)]).toEqual([
+      404,
+      { error: { code: 'NOT_FOUND', message: 'Order not found' } },
+    ]);
     expect((await handler(withOrder(event(bearer(tokens.customer))), lambdaContext)).statusCode).toBe(200);
     expect((await handler(withOrder(event(bearer(tokens.staff))), lambdaContext)).statusCode).toBe(200);
   });
