@@ -25,13 +25,15 @@ async function main(): Promise<void> {
     const reconcile = Date.now() - lastReconcile >= reconcileMs;
     try {
       const r = await sweepHotDeals(ports, { pendingMs, reconcile });
-      if (reconcile) lastReconcile = Date.now();
+      if (r.skipped) console.log('[sweeper] another sweeper holds the lease; this pass skipped');
+      else if (reconcile) lastReconcile = Date.now();
       const o = r.orders;
-      if (o.checked || r.rewritten)
+      if (o.checked || r.rewritten || r.deferred)
         console.log(
           `[sweeper] ${o.checked} pending: ${o.confirmed} confirmed, ${o.cancelled} cancelled, ${o.abandoned} abandoned reservations released, ` +
             `${o.released + o.finished + o.void} tidied; Redis rewritten for ${r.rewritten} of ${r.reconciled} products checked` +
-            (r.settled ? ` (${r.settled} sold out for good, skipped)` : ''),
+            (r.settled ? ` (${r.settled} sold out for good, skipped)` : '') +
+            (r.deferred ? `; ${r.deferred} left for the next check (its time budget was spent)` : ''),
         );
     } catch (err) {
       console.error(

@@ -234,7 +234,12 @@ if changed == 1 then
 end
 return changed`;
 
+/** Deletes a lease only while it is still the holder's (KEYS: lease; ARGV: token). */
+const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 type ScriptRedis = RedisClient & {
+  releaseHotDealLease(...args: (string | number)[]): Promise<number>;
   reserveHotDealUnit(...args: (string | number)[]): Promise<number[]>;
   releaseHotDealUnit(...args: (string | number)[]): Promise<number>;
   writeHotDealSetting(...args: (string | number)[]): Promise<number>;
@@ -249,6 +254,7 @@ function withHotDealScripts(redis: RedisClient): ScriptRedis {
     redis.defineCommand('releaseHotDealUnit', { numberOfKeys: 6, lua: RELEASE });
     redis.defineCommand('writeHotDealSetting', { numberOfKeys: 3, lua: WRITE_SETTING });
     redis.defineCommand('mergeHotDealLog', { numberOfKeys: 3, lua: MERGE_FROM_LOG });
+    redis.defineCommand('releaseHotDealLease', { numberOfKeys: 1, lua: RELEASE_LEASE });
     scripted.add(redis);
   }
   return redis as ScriptRedis;
@@ -362,6 +368,14 @@ export interface UnitStock {
   /** Marks a product for reconcile, or lists and clears the marks. */
   suspect(productId: number): Promise<void>;
   takeSuspects(): Promise<number[]>;
+  /**
+   * A lease on a piece of background work (the sweeper), for at most `ms`: undefined while
+   * another holder has it. Released by its holder only (a lease that ran out is not).
+   */
+  lease(name: string, ms: number): Promise<{ release(): Promise<void> } | undefined>;
+  /** Where the periodic reconcile stopped (the last product it checked), and its update. */
+  reconcileCursor(): Promise<number | undefined>;
+  setReconcileCursor(productId: number): Promise<void>;
 }
 
 export function redisStock(redis: RedisClient, options: { namespace: string; shards?: number }): UnitStock {
@@ -384,6 +398,8 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
     key(namespace, productId, shard, `released:${setting}:${unit}:${version}`);
   /** Products whose reconcile is due (a claim found Redis behind the log). */
   const suspects = `hotdeal:${namespace}:suspect`;
+  /** The last product the periodic reconcile checked (it goes on after it). */
+  const cursorKey = `hotdeal:${namespace}:reconcile-cursor`;
   return {
     shards,
 
@@ -588,6 +604,27 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
     async takeSuspects() {
       const ids = await onRedis(redis.spop(suspects, 1000));
       return ids.map(Number);
+    },
+
+    async lease(name, ms) {
+      const leaseKey = `hotdeal:${namespace}:lease:${name}`;
+      const token = `${process.pid}-${Date.now()}-${Math.random()}`;
+      const taken = await onRedis(redis.set(leaseKey, token, 'PX', ms, 'NX'));
+      if (taken !== 'OK') return undefined;
+      return {
+        release: async () => {
+          await onRedis(scripts.releaseHotDealLease(leaseKey, token));
+        },
+      };
+    },
+
+    async reconcileCursor() {
+      const v = await onRedis(redis.get(cursorKey));
+      return v === null ? undefined : Number(v);
+    },
+
+    async setReconcileCursor(productId) {
+      await onRedis(redis.set(cursorKey, String(productId)));
     },
   };
 }

@@ -7,6 +7,7 @@ import { findHotDealOrder } from '#shared/hotdeals/order-status';
 import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
 import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
+import { sweepHotDeals } from '#shared/hotdeals/sweep-all';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
 import { closeAll, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
 import { soldInLog, testEvents, testHotDealPorts, testPayment } from '../support/order-events';
@@ -336,4 +337,40 @@ describe('the sweeper, killed or doubled', () => {
     expect([rest.sold, rest.soldOut]).toEqual([20, 20]);
     expect(await soldInLog(productId)).toEqual({ confirmed: 20, pending: 0, maxPerUnit: 1 });
   });
+
+  it('100 products with orders left pending: one pass finishes every one first; the periodic check keeps a budget, goes on from its cursor, one sweeper at a time', async () => {
+    const base = ports();
+    const d = eventSourcedHotDeals(base);
+    const products = Array.from({ length: 100 }, () => freshProduct());
+    for (const productId of products) await d.setStock(productId, { quantity: 50 });
+    const dying = eventSourcedHotDeals({ ...base, catalog: { snapshot: never } });
+    for (const productId of products)
+      for (const customerId of [1, 2]) void dying.placeOrder({ productId, customerId });
+    await expect
+      .poll(async () =>
+        (await Promise.all(products.map((p) => d.remaining(p)))).every((r) => r.remaining === 48),
+      )
+      .toBe(true);
+    const sweeper = { ...base, products: async () => products };
+    const pass = () =>
+      sweepHotDeals(sweeper, { pendingMs: 0, reconcile: true, reconcileBudgetMs: 300, now: Date.now() + 1 });
+
+    const [first, second] = await Promise.all([pass(), pass()]);
+    expect([first.skipped, second.skipped].sort()).toEqual([false, true]); // the lease
+    const done = first.skipped ? second : first;
+    expect(done.orders).toMatchObject({ checked: 200, abandoned: 200 });
+    expect(done.deferred).toBeGreaterThan(0); // the check stopped at its budget...
+    for (const productId of products) expect((await d.remaining(productId)).remaining).toBe(50);
+
+    // ...and goes on from its cursor: every product is checked within a few passes.
+    let checked = done.reconciled + done.settled;
+    let passes = 1;
+    while (checked < products.length && passes < 60) {
+      const r = await pass();
+      checked += r.reconciled + r.settled;
+      passes++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(products.length);
+    expect(passes).toBeGreaterThan(1);
+  }, 60_000);
 });

@@ -62,6 +62,8 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
   const stock = new Map<number, ShardState[]>();
   const pending = new Map<string, PendingEntry>();
   const released = new Set<string>();
+  const leases = new Set<string>();
+  let cursor: number | undefined;
   const suspects = new Set<number>();
   const settled = new Map<number, number>();
   const shardsOf = (productId: number) => {
@@ -195,6 +197,15 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
       const ids = [...suspects];
       suspects.clear();
       return ids;
+    },
+    async lease(name) {
+      if (leases.has(name)) return undefined;
+      leases.add(name);
+      return { release: async () => void leases.delete(name) };
+    },
+    reconcileCursor: async () => cursor,
+    async setReconcileCursor(productId) {
+      cursor = productId;
     },
     state: (productId) => structuredClone(stock.get(productId) ?? []),
   };
