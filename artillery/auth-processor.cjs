@@ -91,7 +91,9 @@ module.exports = {
   },
   /** A signed-in user of the todo app (a customer: any signed-in user may). */
   asSignedInUser(requestParams, context, events, next) {
-    withHeader(requestParams, customer(1 + Math.floor(Math.random() * 10000))[1]);
+    // One user per virtual user: a todo is its owner's, so the flow's requests share a token.
+    context.vars.signedInAs ??= 1 + Math.floor(Math.random() * 10000);
+    withHeader(requestParams, customer(context.vars.signedInAs)[1]);
     next();
   },
   /** Customer service reading the CRM. */

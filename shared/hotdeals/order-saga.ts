@@ -158,7 +158,7 @@ async function claimUnit(
   const ref = { productId: r.productId, setting: r.setting, unit: r.unit, version: r.version + 1 };
   const orderId = orderIdOf(ref);
   /** Nothing of this reservation is on record: the unit (unit 0: none) and slot go back as they were. */
-  const giveBack = (what: Partial<Reservation> = {}) =>
+  const giveBack = (what: Partial<Reservation> & { keepPending?: boolean } = {}) =>
     stock
       .release({ ...r, ...what, orderId, durable: false })
       .catch(warn('could not give back a reserved unit'));
@@ -236,10 +236,11 @@ async function claimUnit(
         setting: r.setting,
         unit: r.unit,
       });
-      // The unit stays off sale (the log holds it); the customer's slot goes back.
+      // The unit stays off sale (the log holds it); the customer's slot goes back; the pending
+      // entry (the same order id as the holder's) stays for the holder's order.
       await Promise.all([
         stock.suspect(r.productId).catch(warn('could not mark the product for reconcile')),
-        giveBack({ unit: 0 }),
+        giveBack({ unit: 0, keepPending: true }),
       ]);
       return undefined;
     }
@@ -285,7 +286,7 @@ async function claimOutcome(
     if (there?.type === 'OrderPlaced' && there.payload.orderId === orderId) return there;
     if (there) {
       // Another order holds the unit (Redis handed it to two): only the slot is ours to give back.
-      await ports.stock.release({ ...r, unit: 0, orderId, durable: false });
+      await ports.stock.release({ ...r, unit: 0, orderId, durable: false, keepPending: true });
     } else {
       await releaseUnclaimed(ports, { ...r, orderId }, 'CLAIM_NOT_RECORDED');
     }

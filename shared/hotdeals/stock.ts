@@ -120,11 +120,14 @@ return {(last - nxt + 1) + redis.call('LLEN', KEYS[2]), setting, unit, version, 
  * (the log holds the unit for another order). Forgets the pending entry.
  * KEYS: stock, free, buyers, pending, reservations, marker.
  * ARGV: setting, unit, version, customerId, slot (0: none), slotVersion (free, even), orderId,
- * durable (1: the release is on record).
+ * durable (1: the release is on record), keep (1: the pending entry is another order's too,
+ * left for it: two holders Redis handed one unit share one order id).
  */
 const RELEASE = `${SLOTS_LUA}
-redis.call('ZREM', KEYS[4], ARGV[7])
-redis.call('HDEL', KEYS[5], ARGV[7])
+if ARGV[9] ~= '1' then
+  redis.call('ZREM', KEYS[4], ARGV[7])
+  redis.call('HDEL', KEYS[5], ARGV[7])
+end
 if ARGV[8] == '1' and not redis.call('SET', KEYS[6], '1', 'NX', 'EX', 604800) then return 0 end
 local current = redis.call('HMGET', KEYS[1], 'setting', 'limit')
 if not current[1] or tonumber(current[1]) ~= tonumber(ARGV[1]) then return 0 end
@@ -299,6 +302,11 @@ export type UnitRelease = Pick<
   orderId: string;
   /** Its release is on record in the log (given back once); false: nothing was written. */
   durable: boolean;
+  /**
+   * Leave the pending entry: it is the order that holds the unit (Redis handed one unit to
+   * two, and both reservations carry the one order id; the loser must not hide the winner's).
+   */
+  keepPending?: boolean;
 };
 
 /** What a shard holds of one setting (reconcile writes it from the log). */
@@ -461,6 +469,7 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
           r.slotVersion,
           r.orderId,
           r.durable ? 1 : 0,
+          r.keepPending ? 1 : 0,
         ),
       );
     },

@@ -328,6 +328,28 @@ describe('the sweeper, killed or doubled', () => {
     expect(await soldInLog(productId)).toEqual({ confirmed: 20, pending: 0, maxPerUnit: 1 });
   });
 
+  it('a claim that loses a unit Redis handed out twice leaves the holder’s pending entry, and the sweeper finishes the holder', async () => {
+    const productId = freshProduct();
+    const base = ports();
+    const d = eventSourcedHotDeals(base);
+    await d.setStock(productId, { quantity: 5 });
+    // The holder claims unit 1 and its function dies before paying.
+    void eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }).placeOrder({
+      productId,
+      customerId: 1,
+    });
+    await expect.poll(async () => (await soldInLog(productId)).pending).toBe(1);
+    // Redis forgets the handout and gives unit 1 (the same order id) to another buyer.
+    const [setting] = await base.stock.read(productId);
+    await base.stock.write(
+      productId,
+      freshShards({ ...setting!, quantity: 5, perCustomerLimit: null, shards: 1 }),
+    );
+    expect(await d.placeOrder({ productId, customerId: 2 })).toMatchObject({ status: 'confirmed' });
+    expect(await sweep(productId)).toMatchObject({ cancelled: 1 });
+    expect(await soldInLog(productId)).toEqual({ confirmed: 1, pending: 0, maxPerUnit: 1 });
+  });
+
   it('two sweepers at once: every unit ends sold once or on sale (sold + remaining = stock)', async () => {
     const productId = freshProduct();
     await strandedOrders(productId);

@@ -112,7 +112,7 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
       throw new ConflictError('SOLD_OUT', `Product ${productId} is sold out`);
     },
     async release(r) {
-      pending.delete(r.orderId);
+      if (!r.keepPending) pending.delete(r.orderId);
       const marker = `${r.setting}:${r.unit}:${r.version}`;
       if (r.durable && released.has(marker)) return;
       released.add(marker);
