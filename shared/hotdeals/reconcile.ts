@@ -5,7 +5,7 @@ import { freshShards } from './hotdeals';
 import { slotStream, stockStream, unitStream, type OrderPlaced, type StockSet } from './order-events';
 import type { SettlementPorts } from './order-saga';
 import { resolveOrder } from './sweeper';
-import type { LogShardView, ShardState } from './stock';
+import { shardRanges, type LogShardView, type ShardState } from './stock';
 
 /** Where one unit of a setting stands in the log. */
 export interface UnitState {
@@ -55,11 +55,52 @@ export function unitState(unit: number, stream: StoredEvent[]): UnitState {
   return state;
 }
 
-/** Each unit of a setting, from the log. */
-export async function readUnits(events: EventStore, s: StockSet): Promise<UnitState[]> {
-  const ids = Array.from({ length: s.quantity }, (_, i) => unitStream(s.productId, s.setting, i + 1));
-  const streams = await readStreams(events, ids);
-  return ids.map((id, i) => unitState(i + 1, streams.get(id) ?? []));
+/** How far past Redis's frontier a check looks for units the log has and Redis forgot. */
+const PROBE_WINDOW = 1000;
+
+/**
+ * Each unit of a setting, from the log. Given what Redis holds (`redis`, per shard), only
+ * the units the log can have touched are read: each shard's units below Redis's next fresh
+ * one, then windows beyond it while a window finds any touched unit (Redis hands fresh
+ * units out in order, so what it forgot lies right past its frontier). The rest are
+ * untouched (version 0, free) without a read: a check costs what was sold, not the stock
+ * (a deal of 1,000,000 units with 1,000 sold reads about 2,000 units, not 1,000,000).
+ */
+export async function readUnits(
+  events: EventStore,
+  s: StockSet,
+  redis?: (ShardState | null)[],
+): Promise<UnitState[]> {
+  const units = Array.from({ length: s.quantity }, (_, i): UnitState => ({
+    unit: i + 1,
+    version: 0,
+    state: 'free',
+  }));
+  const read = async (from: number, to: number) => {
+    const ids = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) =>
+      unitStream(s.productId, s.setting, from + i),
+    );
+    const streams = await readStreams(events, ids);
+    let touched = false;
+    ids.forEach((id, i) => {
+      const u = unitState(from + i, streams.get(id) ?? []);
+      units[from + i - 1] = u;
+      touched ||= u.version > 0;
+    });
+    return touched;
+  };
+  for (const [k, { first, last }] of shardRanges(s.quantity, s.shards).entries()) {
+    const shard = redis?.[k];
+    if (!redis) {
+      await read(first, last);
+      continue;
+    }
+    const frontier = shard && shard.setting === s.setting ? Math.min(last, shard.next - 1) : first - 1;
+    await read(first, frontier);
+    for (let from = frontier + 1; from <= last; from += PROBE_WINDOW)
+      if (!(await read(from, Math.min(last, from + PROBE_WINDOW - 1)))) break;
+  }
+  return units;
 }
 
 /** Under a limit: each buyer's slot versions, from the log (a slot is free at an even version). */
@@ -194,7 +235,9 @@ export async function reconcileHotDealStock(
       settled: true,
       skipped: true,
     };
-  const units = await readUnits(events, s);
+  // Redis's frontier bounds what is read (readUnits): what was handed out, and a window past it.
+  const frontier = await stock.read(productId);
+  const units = await readUnits(events, s, frontier);
 
   // Finish what the log shows unfinished past the bound (Redis may have forgotten it).
   let resolved = 0;
@@ -212,7 +255,7 @@ export async function reconcileHotDealStock(
     });
     resolved++;
   }
-  const settled = resolved > 0 ? await readUnits(events, s) : units;
+  const settled = resolved > 0 ? await readUnits(events, s, frontier) : units;
 
   const buyers = await readBuyers(events, s, settled);
   const inRedis = await stock.read(productId);
