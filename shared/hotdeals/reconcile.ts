@@ -239,22 +239,10 @@ export async function reconcileHotDealStock(
   const frontier = await stock.read(productId);
   const units = await readUnits(events, s, frontier);
 
-  // Finish what the log shows unfinished past the bound (Redis may have forgotten it).
-  let resolved = 0;
-  for (const u of units) {
-    if ((u.state !== 'pending' && u.state !== 'cancelled') || !u.claim) continue;
-    const placed = u.claim.payload as OrderPlaced;
-    if (u.state === 'pending' && now - Date.parse(placed.placedAt) < options.pendingMs) continue;
-    await resolveOrder(ports, {
-      orderId: placed.orderId,
-      shard: placed.shard,
-      at: Date.parse(placed.placedAt),
-      customerId: placed.customerId,
-      slot: placed.slot ?? 0,
-      slotVersion: placed.slotTaken ? placed.slotTaken - 1 : 0,
-    });
-    resolved++;
-  }
+  // Finish what the log shows unfinished past the bound (Redis may have forgotten it), in
+  // this setting and in earlier ones not yet found closed.
+  const { resolved } = await finishUnfinished(ports, units, now, options.pendingMs);
+  await closeEarlierSettings(ports, s, now, options.pendingMs);
   const settled = resolved > 0 ? await readUnits(events, s, frontier) : units;
 
   const buyers = await readBuyers(events, s, settled);
@@ -308,6 +296,64 @@ export async function reconcileHotDealStock(
     settled: soldOut,
     skipped: false,
   };
+}
+
+/**
+ * Finishes the orders of these units that the log shows unfinished past the bound, as the
+ * sweeper would (Redis may have forgotten them): how many, and how many are still within it.
+ */
+async function finishUnfinished(
+  ports: SettlementPorts,
+  units: UnitState[],
+  now: number,
+  pendingMs: number,
+): Promise<{ resolved: number; young: number }> {
+  let resolved = 0;
+  let young = 0;
+  for (const u of units) {
+    if ((u.state !== 'pending' && u.state !== 'cancelled') || !u.claim) continue;
+    const placed = u.claim.payload as OrderPlaced;
+    if (u.state === 'pending' && now - Date.parse(placed.placedAt) < pendingMs) {
+      young++;
+      continue;
+    }
+    await resolveOrder(ports, {
+      orderId: placed.orderId,
+      shard: placed.shard,
+      at: Date.parse(placed.placedAt),
+      customerId: placed.customerId,
+      slot: placed.slot ?? 0,
+      slotVersion: placed.slotTaken ? placed.slotTaken - 1 : 0,
+    });
+    resolved++;
+  }
+  return { resolved, young };
+}
+
+/**
+ * Settings replaced since the last one found closed: their orders finished too, once. An
+ * order of a replaced setting whose pending entry Redis lost (a failover, then a stock
+ * reset) is found nowhere else. Each is read from unit 1 in windows while a window finds a
+ * touched unit (no Redis frontier for it any more), so the cost is what it sold; it is
+ * marked closed (in Redis: a lost mark only means one more read) once nothing of it is
+ * unfinished.
+ */
+async function closeEarlierSettings(
+  ports: SettlementPorts,
+  current: StockSet,
+  now: number,
+  pendingMs: number,
+): Promise<void> {
+  const closed = (await ports.stock.closedSetting(current.productId)) ?? 0;
+  if (closed >= current.setting - 1) return;
+  const earlier = await ports.events.readStream(stockStream(current.productId), closed + 1);
+  for (const e of earlier) {
+    const old = e.payload as StockSet;
+    if (e.type !== 'StockSet' || old.setting >= current.setting) break;
+    const { young } = await finishUnfinished(ports, await readUnits(ports.events, old, []), now, pendingMs);
+    if (young > 0) return; // its last orders are still within their bound: the next check
+    await ports.stock.markClosed(current.productId, old.setting);
+  }
 }
 
 /** Reconcile each product a claim marked (Redis handed out a unit the log says is held). */

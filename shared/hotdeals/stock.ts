@@ -373,6 +373,9 @@ export interface UnitStock {
   /** The setting last found sold out for good by reconcile (null: none), and the mark. */
   settledSetting(productId: number): Promise<number | null>;
   markSettled(productId: number, setting: number): Promise<void>;
+  /** The last earlier setting whose orders reconcile found all finished (null: none), and the mark. */
+  closedSetting(productId: number): Promise<number | null>;
+  markClosed(productId: number, setting: number): Promise<void>;
   /** Marks a product for reconcile, or lists and clears the marks. */
   suspect(productId: number): Promise<void>;
   takeSuspects(): Promise<number[]>;
@@ -604,6 +607,15 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
 
     async markSettled(productId, setting) {
       await onRedis(redis.hset(shardKeys(productId, 0).stock, 'settled', setting));
+    },
+
+    async closedSetting(productId) {
+      const v = await onRedis(redis.hget(shardKeys(productId, 0).stock, 'closed'));
+      return v === null ? null : Number(v);
+    },
+
+    async markClosed(productId, setting) {
+      await onRedis(redis.hset(shardKeys(productId, 0).stock, 'closed', setting));
     },
 
     async suspect(productId) {

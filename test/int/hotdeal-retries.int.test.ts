@@ -9,6 +9,8 @@ import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { sweepHotDeals } from '#shared/hotdeals/sweep-all';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
+import { stockKey } from '#shared/hotdeals/stock';
+import { config } from '#shared/platform/config';
 import { closeAll, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
 import { soldInLog, testEvents, testHotDealPorts, testPayment } from '../support/order-events';
 import { rush } from '../support/rush';
@@ -381,6 +383,27 @@ describe('the sweeper, killed or doubled', () => {
     const found = await reconcileHotDealStock(base, productId, { pendingMs: 30_000 });
     expect(found).toMatchObject({ sold: 10, remaining: 999_990, rewritten: true });
     expect((await d.remaining(productId)).remaining).toBe(999_990);
+  });
+
+  it('finishes an order of a replaced setting whose pending entry Redis lost (a failover, then a stock reset)', async () => {
+    const productId = freshProduct();
+    const base = ports();
+    const d = eventSourcedHotDeals(base);
+    await d.setStock(productId, { quantity: 5 });
+    void eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }).placeOrder({
+      productId,
+      customerId: 1,
+    });
+    await expect.poll(async () => (await soldInLog(productId)).pending).toBe(1);
+    const pendingKey = stockKey(config.dynamodb.eventTable, productId).replace(/stock$/, 'pending');
+    const [orderId] = await redis.zrangebyscore(pendingKey, '-inf', '+inf');
+    await redis.del(pendingKey); // the failover
+    await d.setStock(productId, { quantity: 5 }); // the reset
+    const sweeper = { ...base, products: async () => [productId] };
+    await sweepHotDeals(sweeper, { pendingMs: 0, reconcile: true, now: Date.now() + 1 });
+    expect(await findHotDealOrder(testEvents, productId, orderId!)).toMatchObject({ status: 'cancelled' });
+    // Closed once: the next check reads nothing of it.
+    expect(await base.stock.closedSetting(productId)).toBe(1);
   });
 
   it('two sweepers at once: every unit ends sold once or on sale (sold + remaining = stock)', async () => {

@@ -66,6 +66,7 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
   let cursor: number | undefined;
   const suspects = new Set<number>();
   const settled = new Map<number, number>();
+  const closed = new Map<number, number>();
   const shardsOf = (productId: number) => {
     const s = stock.get(productId);
     if (!s) throw new NotFoundError(`Product ${productId} is not a hot deal`);
@@ -189,6 +190,10 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
     settledSetting: async (productId) => settled.get(productId) ?? null,
     async markSettled(productId, setting) {
       settled.set(productId, setting);
+    },
+    closedSetting: async (productId) => closed.get(productId) ?? null,
+    async markClosed(productId, setting) {
+      closed.set(productId, setting);
     },
     async suspect(productId) {
       suspects.add(productId);
