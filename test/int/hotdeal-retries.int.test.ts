@@ -32,6 +32,20 @@ const never = () => new Promise<never>(() => undefined);
 const key = () => `retry-${randomUUID()}`;
 const sweep = (productId: number) => sweepPendingOrders(ports(), productId, 0, Date.now() + 1);
 
+/** The log, its next append failing once with a store error: before it lands, or after (its answer lost). */
+function failingOnce(events: EventStore, when: 'before it lands' | 'after it lands'): EventStore {
+  let armed = true;
+  return {
+    ...events,
+    appendAll: async (appends) => {
+      if (!armed) return events.appendAll(appends);
+      armed = false;
+      if (when === 'after it lands') await events.appendAll(appends);
+      throw new Error(when === 'before it lands' ? 'connect ETIMEDOUT' : 'socket hang up');
+    },
+  };
+}
+
 /** A payment that counts its charges (the ledger stays the real one: idempotent by order id). */
 function countingPayment(after: () => Promise<void> = async () => undefined) {
   const charged: string[] = [];
@@ -212,16 +226,7 @@ describe('perCustomerLimit: a refused or failed order leaves the customer’s li
     const productId = freshProduct();
     const p = ports();
     await eventSourcedHotDeals(p).setStock(productId, { quantity: 5, perCustomerLimit: 1 });
-    let failNext = true;
-    const flaky: EventStore = {
-      ...p.events,
-      appendAll: async (appends) => {
-        if (!failNext) return p.events.appendAll(appends);
-        failNext = false;
-        throw new Error('connect ETIMEDOUT');
-      },
-    };
-    const d = eventSourcedHotDeals({ ...p, events: flaky });
+    const d = eventSourcedHotDeals({ ...p, events: failingOnce(p.events, 'before it lands') });
     await expect(d.placeOrder({ productId, customerId: 2 })).rejects.toMatchObject({ statusCode: 503 });
     expect((await d.remaining(productId)).remaining).toBe(5);
     expect(await d.placeOrder({ productId, customerId: 2 })).toMatchObject({ status: 'confirmed' });
@@ -233,19 +238,10 @@ describe('perCustomerLimit: a refused or failed order leaves the customer’s li
     const productId = freshProduct();
     const p = ports();
     await eventSourcedHotDeals(p).setStock(productId, { quantity: 5, perCustomerLimit: 1 });
-    let loseNext = true;
-    const lossy: EventStore = {
-      ...p.events,
-      appendAll: async (appends) => {
-        const stored = await p.events.appendAll(appends);
-        if (loseNext) {
-          loseNext = false;
-          throw new Error('socket hang up');
-        }
-        return stored;
-      },
-    };
-    const order = await eventSourcedHotDeals({ ...p, events: lossy }).placeOrder({
+    const order = await eventSourcedHotDeals({
+      ...p,
+      events: failingOnce(p.events, 'after it lands'),
+    }).placeOrder({
       productId,
       customerId: 2,
     });
