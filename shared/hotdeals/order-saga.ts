@@ -252,7 +252,9 @@ async function claimUnit(
       try {
         return await claim(free.slot, free.version);
       } catch (again) {
-        if (!(again instanceof WrongExpectedVersionError)) return claimOutcome(ports, r, orderId, again);
+        // (The slot Redis named is held in the log: not ours to give back, whatever happened.)
+        if (!(again instanceof WrongExpectedVersionError))
+          return claimOutcome(ports, { ...r, slot: 0 }, orderId, again);
         if (again.streamId === key) {
           await giveBack({ slot: 0 });
           throw new KeyDecidedError();
