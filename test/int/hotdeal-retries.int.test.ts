@@ -298,6 +298,20 @@ describe('Idempotency-Key on the legacy path: the key is decided in the order’
 });
 
 describe('the sweeper, killed or doubled', () => {
+  /** A 5-unit deal whose first order claimed unit 1 and died before paying (pending in the log). */
+  async function orderLeftUnpaid() {
+    const productId = freshProduct();
+    const base = ports();
+    const d = eventSourcedHotDeals(base);
+    await d.setStock(productId, { quantity: 5 });
+    void eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }).placeOrder({
+      productId,
+      customerId: 1,
+    });
+    await expect.poll(async () => (await soldInLog(productId)).pending).toBe(1);
+    return { productId, base, d };
+  }
+
   /** 5 reservations never claimed and 5 claims never paid: 10 orders left pending. */
   async function strandedOrders(productId: number) {
     const base = ports();
@@ -327,16 +341,8 @@ describe('the sweeper, killed or doubled', () => {
   });
 
   it('a claim that loses a unit Redis handed out twice leaves the holder’s pending entry, and the sweeper finishes the holder', async () => {
-    const productId = freshProduct();
-    const base = ports();
-    const d = eventSourcedHotDeals(base);
-    await d.setStock(productId, { quantity: 5 });
     // The holder claims unit 1 and its function dies before paying.
-    void eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }).placeOrder({
-      productId,
-      customerId: 1,
-    });
-    await expect.poll(async () => (await soldInLog(productId)).pending).toBe(1);
+    const { productId, base, d } = await orderLeftUnpaid();
     // Redis forgets the handout and gives unit 1 (the same order id) to another buyer.
     const [setting] = await base.stock.read(productId);
     await base.stock.write(
@@ -382,15 +388,7 @@ describe('the sweeper, killed or doubled', () => {
   });
 
   it('finishes an order of a replaced setting whose pending entry Redis lost (a failover, then a stock reset)', async () => {
-    const productId = freshProduct();
-    const base = ports();
-    const d = eventSourcedHotDeals(base);
-    await d.setStock(productId, { quantity: 5 });
-    void eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }).placeOrder({
-      productId,
-      customerId: 1,
-    });
-    await expect.poll(async () => (await soldInLog(productId)).pending).toBe(1);
+    const { productId, base, d } = await orderLeftUnpaid();
     const pendingKey = stockKey(config.dynamodb.eventTable, productId).replace(/stock$/, 'pending');
     const [orderId] = await redis.zrangebyscore(pendingKey, '-inf', '+inf');
     await redis.del(pendingKey); // the failover
