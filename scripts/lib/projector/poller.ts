@@ -66,8 +66,17 @@ export async function runPoller(o: PollerOptions): Promise<void> {
 
   while (!o.signal?.aborted) {
     if (Date.now() - shardsAt > 5000) {
-      shards = await describeShards(o.streams, streamArn);
-      shardsAt = Date.now();
+      try {
+        shards = await describeShards(o.streams, streamArn);
+        shardsAt = Date.now();
+      } catch (err) {
+        // The store is away (a restart, a throttle): the shards known so far, and again soon;
+        // a projector that dies of it leaves the read models behind until someone notices.
+        failures++;
+        log(`listing the stream's shards: ${err instanceof Error ? err.message : String(err)}; retrying`);
+        await sleep(Math.min(5000, 100 * 2 ** failures));
+        if (shards.length === 0) continue;
+      }
     }
     const known = new Set(shards.map((s) => s.ShardId));
     // A child shard waits for its parent, so a stream's events stay in order.
