@@ -13,6 +13,7 @@ import { stockKey } from '#shared/hotdeals/stock';
 import { config } from '#shared/platform/config';
 import { closeAll, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
 import { soldInLog, testEvents, testHotDealPorts, testPayment } from '../support/order-events';
+import { runCli } from '../support/cli';
 import { rush } from '../support/rush';
 
 /**
@@ -398,6 +399,17 @@ describe('the sweeper, killed or doubled', () => {
     expect(await findHotDealOrder(testEvents, productId, orderId!)).toMatchObject({ status: 'cancelled' });
     // Closed once: the next check reads nothing of it.
     expect(await base.stock.closedSetting(productId)).toBe(1);
+  });
+
+  it('npm run sweeper keeps going while Redis is away: each pass fails cleanly and the next one tries again', async () => {
+    const t0 = Date.now();
+    const run = await runCli(
+      ['scripts/sweeper.ts'],
+      { REDIS_URL: 'redis://127.0.0.1:1', SWEEP_INTERVAL_MS: '200', LOG_LEVEL: 'SILENT' },
+      () => Date.now() - t0 > 4000,
+    );
+    expect(run.signal).toBe('SIGKILL'); // still running when killed: it did not die of it
+    expect(run.stderr.match(/\[sweeper\] pass failed/g)?.length ?? 0).toBeGreaterThan(1);
   });
 
   it('two sweepers at once: every unit ends sold once or on sale (sold + remaining = stock)', async () => {
