@@ -88,8 +88,7 @@ function answerIsTheCallers(
 }
 
 /** The 404 message of a route whose answer is held to its customer: its 404's description. */
-export const notFoundMessage = (responses: RouteSpec['responses']) =>
-  responses[404]?.description ?? 'Not found';
+const notFoundMessage = (responses: RouteSpec['responses']) => responses[404]?.description ?? 'Not found';
 
 /** The route's one success response (2xx). */
 function successOf(responses: RouteSpec['responses']): [number, RouteSpec['responses'][number]] {

@@ -1,5 +1,5 @@
 import '../support/env';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '#shared/events/event-store';
 import { eventSourcedHotDeals, freshShards } from '#shared/hotdeals/hotdeals';
@@ -11,8 +11,8 @@ import { sweepHotDeals } from '#shared/hotdeals/sweep-all';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
 import { stockKey } from '#shared/hotdeals/stock';
 import { config } from '#shared/platform/config';
-import { closeAll, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
-import { soldInLog, testEvents, testHotDealPorts, testPayment } from '../support/order-events';
+import { closeAll } from '#shared/wiring';
+import { freshProduct, hotDealTestKit, soldInLog, testEvents } from '../support/order-events';
 import { runCli } from '../support/cli';
 import { rush } from '../support/rush';
 
@@ -22,13 +22,7 @@ import { rush } from '../support/rush';
  * meets: the function times out after the charge, the buyer retries; a 402 or 409, then a
  * retry; a store error after the reserve under a per-customer limit.
  */
-const freshProduct = () => randomInt(100_000, 2_000_000_000);
-const redis = await connectRedis();
-const legacyDb = await connectLegacyDb();
-const paid = await testPayment();
-const declined = await testPayment({ failureRate: 1 });
-const ports = (payment: Payment = paid) => testHotDealPorts(redis, payment);
-const deals = (payment: Payment = paid) => eventSourcedHotDeals(ports(payment));
+const { redis, legacyDb, paid, declined, ports, deals } = await hotDealTestKit();
 const never = () => new Promise<never>(() => undefined);
 const key = () => `retry-${randomUUID()}`;
 const sweep = (productId: number) => sweepPendingOrders(ports(), productId, 0, Date.now() + 1);

@@ -1,5 +1,4 @@
 import '../support/env';
-import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,25 +6,25 @@ import { dynamoEventStore } from '#shared/events/event-store';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
 import { findHotDealOrder } from '#shared/hotdeals/order-status';
 import { parseOrderId, unitStream } from '#shared/hotdeals/order-events';
-import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
+import { PaymentDeclinedError } from '#shared/hotdeals/payment';
 import { reconcileHotDealStock, type ReconcileReport } from '#shared/hotdeals/reconcile';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { redisStock, stockKey } from '#shared/hotdeals/stock';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
 import { config } from '#shared/platform/config';
 import { NotFoundError } from '#shared/platform/errors';
-import { closeAll, dynamo, legacyDb as connectLegacyDb, redis as connectRedis } from '#shared/wiring';
-import { productEvents, soldInLog, testHotDealPorts, testPayment, unitsOf } from '../support/order-events';
+import { closeAll, dynamo } from '#shared/wiring';
+import {
+  freshProduct,
+  hotDealTestKit,
+  productEvents,
+  soldInLog,
+  testPayment,
+  unitsOf,
+} from '../support/order-events';
 import { rush } from '../support/rush';
 
-/** A product id of this test's own, so tests never share stock. */
-const freshProduct = () => randomInt(100_000, 2_000_000_000);
-const redis = await connectRedis();
-const legacyDb = await connectLegacyDb();
-const paid = await testPayment();
-const declined = await testPayment({ failureRate: 1 });
-const ports = (payment: Payment = paid) => testHotDealPorts(redis, payment);
-const deals = (payment: Payment = paid) => eventSourcedHotDeals(ports(payment));
+const { redis, legacyDb, paid, declined, ports, deals } = await hotDealTestKit();
 const orderEventsOf = async (productId: number) =>
   (await productEvents(productId)).filter((e) => e.streamId.startsWith('unit-'));
 

@@ -1,5 +1,6 @@
 import { dynamoCatalog } from '#shared/catalog/catalog';
 import { logOrder, type StoredEvent } from '#shared/events/event-store';
+import { randomInt } from 'node:crypto';
 import { eventSourcedHotDeals, type HotDealPorts } from '#shared/hotdeals/hotdeals';
 import {
   slotStream,
@@ -15,7 +16,7 @@ import { redisStock } from '#shared/hotdeals/stock';
 import type { RedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
 import { projectAll } from '#shared/projections/project-all';
-import { dynamo, orderEvents, readModelTargets } from '#shared/wiring';
+import { dynamo, legacyDb, orderEvents, readModelTargets, redis } from '#shared/wiring';
 
 /** The test tables' event log. */
 export const testEvents = orderEvents();
@@ -41,6 +42,27 @@ export const testHotDealPorts = (stockRedis: RedisClient, payment: Payment, shar
 /** The new hot-deal path on the test tables. */
 export const testHotDeals = (stockRedis: RedisClient, payment: Payment, shards = 1) =>
   eventSourcedHotDeals(testHotDealPorts(stockRedis, payment, shards));
+
+/** A product id of a test's own, so tests never share stock. */
+export const freshProduct = () => randomInt(100_000, 2_000_000_000);
+
+/**
+ * What the hot-deal int files share: the stack's Redis and legacy database, a paying and a
+ * declining payment, and the new path's ports and service on the test tables.
+ */
+export async function hotDealTestKit() {
+  const stackRedis = await redis();
+  const paid = await testPayment();
+  const ports = (payment: Payment = paid) => testHotDealPorts(stackRedis, payment);
+  return {
+    redis: stackRedis,
+    legacyDb: await legacyDb(),
+    paid,
+    declined: await testPayment({ failureRate: 1 }),
+    ports,
+    deals: (payment: Payment = paid) => eventSourcedHotDeals(ports(payment)),
+  };
+}
 
 /**
  * One product's streams as the log has them: its stock stream, each setting's unit streams
