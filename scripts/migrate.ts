@@ -6,6 +6,9 @@
  *   npm run migrate -- purchases [--concurrency 4] [--chunk 2000] [--dry-run] [--restart] [--no-verify]
  *   npm run migrate -- crm [--cutoff 2019-01-01]
  *   npm run migrate -- purchases crm          (one after the other)
+ *   npm run migrate -- purchases crm catalog --follow
+ *       full load, then change capture until stopped (Ctrl-C): every legacy write reaches
+ *       the new stores (PostgreSQL logical replication, slot oshop_cdc_<database>)
  *
  * Exit codes: 0 verified, 1 failed or verification mismatch, 2 bad arguments.
  */
@@ -14,6 +17,8 @@ import { config } from '#shared/platform/config';
 import { parseUtcDate } from '#shared/platform/dates';
 import { closeAll } from '#shared/wiring';
 import { parseCommandLine } from './lib/cli';
+import { captureConnection, changeTargets, followChanges } from './lib/live/follow';
+import { captureBacklog, captureNames, ensureCapture } from './lib/live/pg-capture';
 import { runMigration, type MigrateResult } from './lib/migrate/engine';
 import {
   defaultCheckpoint,
@@ -32,6 +37,8 @@ ${MIGRATIONS.map((m) => `  ${m.padEnd(18)}${DESCRIPTIONS[m]}`).join('\n')}
   --restart         ignore the checkpoint and migrate everything again (crm: empties the collection first)
   --no-verify       skip the verification scan
   --verify-if-migrated  verify only when this run wrote something (npm run dev uses it)
+  --follow          after the full load, apply every legacy change as it commits, until stopped
+                    (the slot is the checkpoint: a restart resumes where the last one stopped)
   --checkpoint F    checkpoint file (default .local/migrations/<name>-<target>.json; one migration only)`;
 
 function usage(message: string): never {
@@ -80,6 +87,7 @@ async function main(): Promise<number> {
         'no-verify': { type: 'boolean', default: false },
         'verify-if-migrated': { type: 'boolean', default: false },
         checkpoint: { type: 'string' },
+        follow: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     },
@@ -95,6 +103,11 @@ async function main(): Promise<number> {
   const cutoff = values.cutoff === undefined ? config.crm.archiveCutoff : parseUtcDate(values.cutoff);
   if (!cutoff) usage('--cutoff must be a date like 2019-01-01');
 
+  // Change capture starts before the full load: changes committed from here on are in the
+  // slot, earlier ones in the copy. A new slot (first run, or one dropped) means the copy
+  // may predate it, so the full load runs again from the start (it rewrites, idempotently).
+  const capture = values.follow ? await startCapture() : undefined;
+
   let allOk = true;
   try {
     for (const name of names) {
@@ -104,7 +117,7 @@ async function main(): Promise<number> {
         chunkSize,
         concurrency,
         dryRun: values['dry-run'],
-        restart: values.restart,
+        restart: values.restart || capture?.slotCreated === true,
         verify: values['no-verify'] ? 'never' : values['verify-if-migrated'] ? 'if-migrated' : 'always',
         checkpointPath: resolve(values.checkpoint ?? defaultCheckpoint(name, target)),
       });
@@ -113,10 +126,42 @@ async function main(): Promise<number> {
         `${name}: total ${((performance.now() - t0) / 1000).toFixed(1)} s (migration and verification)`,
       );
     }
+    if (capture && allOk) await followUntilStopped(capture.lsn);
   } finally {
     await closeAll();
   }
   return allOk ? 0 : 1;
+}
+
+async function startCapture() {
+  const connection = captureConnection();
+  const made = await ensureCapture(connection);
+  const { slot } = captureNames(connection.database);
+  console.error(
+    made.slotCreated
+      ? `capture: slot ${slot} created at ${made.lsn}; the full load copies everything after it`
+      : `capture: slot ${slot} resumes at ${made.lsn}`,
+  );
+  return made;
+}
+
+async function followUntilStopped(startLsn: string): Promise<void> {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  const connection = captureConnection();
+  const backlog = await captureBacklog(connection);
+  console.log(
+    `capture: following ${connection.database} into the new stores` +
+      (backlog ? ` (${backlog.behindBytes.toLocaleString('en-US')} bytes of WAL to catch up)` : ''),
+  );
+  await followChanges({
+    connection,
+    targets: await changeTargets(),
+    startLsn,
+    signal: controller.signal,
+    log: (line) => console.log(`capture: ${line}`),
+  });
+  console.log('capture: stopped; the slot keeps every later change for the next run');
 }
 
 main().then(

@@ -186,6 +186,23 @@ start_redis() {
     --dir "$LOCAL_DIR/redis" --save "" --appendonly no >/dev/null
 }
 
+# Change capture (npm run migrate -- ... --follow) decodes the WAL through a logical
+# replication slot with the built-in pgoutput plugin: the cluster needs wal_level=logical.
+PG_REPLICATION_OPTS="-c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c max_slot_wal_keep_size=2GB"
+
+# A cluster started by an older version of this script runs without logical WAL: restart it
+# (FerretDB reconnects on its own; pooled clients of a running app retry their queries).
+ensure_logical_wal() {
+  pid_of postgres >/dev/null && healthy postgres || return 0
+  local level
+  level=$("$(pg_bin)/psql" -h 127.0.0.1 -p "$OSHOP_PG_PORT" -U postgres -d postgres -qtA -c 'SHOW wal_level' 2>/dev/null || true)
+  [ "$level" = logical ] && return 0
+  say "restarting PostgreSQL with wal_level=logical (change capture needs it; it had ${level:-unknown})"
+  stop_service postgres
+  start_postgres 9>&-
+  wait_for postgres 60 healthy postgres || die "PostgreSQL did not come back (see $LOG_DIR/postgres.log)"
+}
+
 start_postgres() {
   local bin
   bin=$(pg_bin)
@@ -205,7 +222,7 @@ start_postgres() {
   is_root && chown postgres "$LOG_DIR" 2>/dev/null || true
   # Loopback only; trust auth is confined to this private dev cluster (no password in any file).
   "${as[@]}" "$bin/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 30 start \
-    -o "-c listen_addresses=127.0.0.1 -p $OSHOP_PG_PORT -k $LOCAL_DIR/pg -c max_connections=300 -c shared_buffers=256MB" \
+    -o "-c listen_addresses=127.0.0.1 -p $OSHOP_PG_PORT -k $LOCAL_DIR/pg -c max_connections=300 -c shared_buffers=256MB $PG_REPLICATION_OPTS" \
     >/dev/null || die "PostgreSQL did not start (see $LOG_DIR/postgres.log)"
   head -n 1 "$PG_DATA/postmaster.pid" >"$RUN_DIR/postgres.pid"
 }
@@ -341,6 +358,7 @@ cmd_tools() {
 
 cmd_up() {
   cmd_install
+  ensure_logical_wal
   local started=() svc
   for svc in "${SERVICES[@]}"; do
     if pid_of "$svc" >/dev/null && healthy "$svc"; then continue; fi

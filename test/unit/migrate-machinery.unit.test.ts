@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, SetChecksum } from '../../scripts/lib/migrate/checksum';
-import { backoffMs } from '../../scripts/lib/migrate/dynamo-writer';
+import { backoffMs } from '#shared/platform/clients/dynamodb-batch';
 
 describe('the migration checksum', () => {
   const a = { id: 1, items: [{ x: 1, y: 'a' }] };

@@ -1,7 +1,7 @@
 import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { customerKey, fromCatalogItem, toCatalogItem, type CatalogEntry } from '#shared/catalog/catalog';
 import type { SqlDatabase } from '#shared/platform/sql/database';
-import { batchPut } from './dynamo-writer';
+import { batchPut } from '#shared/platform/clients/dynamodb-batch';
 import type { MigrationSpec } from './engine';
 import { scanPages } from '#shared/platform/clients/dynamodb-pages';
 

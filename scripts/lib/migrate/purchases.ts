@@ -5,7 +5,7 @@ import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { PURCHASE_LINES_SELECT } from '#shared/purchases/sql-purchases';
 import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '#shared/purchases/purchase';
 import type { SqlDatabase } from '#shared/platform/sql/database';
-import { batchPut } from './dynamo-writer';
+import { batchPut } from '#shared/platform/clients/dynamodb-batch';
 import type { MigrationSpec } from './engine';
 import { scanPages } from '#shared/platform/clients/dynamodb-pages';
 

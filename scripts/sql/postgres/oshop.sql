@@ -65,3 +65,8 @@ CREATE TABLE IF NOT EXISTS oshop.order_key (
   refusal          varchar(20),
   PRIMARY KEY (customer_id, idempotency_key)
 );
+-- Live migration (issue 24): change capture fans a product or seller change out to the
+-- purchases that carry it (bounded pages off this index), and a deleted purchase line
+-- must name its customer in the WAL (the new store's key), so the row is logged whole.
+CREATE INDEX IF NOT EXISTS purchase_product_ix ON oshop.purchase (productid, purchaseid);
+ALTER TABLE oshop.purchase REPLICA IDENTITY FULL;

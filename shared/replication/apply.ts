@@ -1,0 +1,244 @@
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Collection } from 'mongodb';
+import { customerKey, HOTDEAL_PURCHASE_ID_BASE, productKey, toCatalogItem } from '../catalog/catalog';
+import { toArchivedCallDocument, type ArchivedCallDocument } from '../crm/mongo-archive';
+import { fromArchivedCallRow, type ArchivedCallRow } from '../crm/service-history';
+import { ARCHIVED_CALLS_SELECT } from '../crm/sql-service-history';
+import { batchPut } from '../platform/clients/dynamodb-batch';
+import type { SqlDatabase } from '../platform/sql/database';
+import { toRecord } from '../purchases/dynamo-purchases';
+import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '../purchases/purchase';
+import { PURCHASE_LINES_SELECT } from '../purchases/sql-purchases';
+import type { ChangeWork } from './changes';
+
+/**
+ * Applies change work to the new stores: each key named is re-read from the legacy
+ * database (the same JOINs the full load and the legacy paths use) and written whole,
+ * so the denormalised copies (a purchase carries its customer's address, its products'
+ * names and its sellers' phones) follow any base-table change. A fan-out (a product
+ * renamed: every purchase carrying it) goes in pages of `fanOutPage` purchases, so one
+ * change is bounded work however popular the product. The same code runs locally
+ * (PostgreSQL logical replication) and in AWS (the DMS stream's consumer function).
+ */
+export interface ChangeTargets {
+  legacy: SqlDatabase;
+  documents: DynamoDBDocumentClient;
+  purchaseTable: string;
+  catalogTable: string;
+  archive: Collection<ArchivedCallDocument>;
+  /** Calls before this date are archived (CSHARCH); later ones stay in the legacy database only. */
+  cutoff: Date;
+  fanOutPage?: number;
+}
+
+export interface ApplyStats {
+  purchasesWritten: number;
+  purchasesDeleted: number;
+  catalogWritten: number;
+  callsWritten: number;
+  callsDeleted: number;
+}
+
+const ONE_PURCHASE = PURCHASE_LINES_SELECT + ' WHERE p.purchaseid = :purchaseId ORDER BY p.purchaseseq';
+const CUSTOMER_PURCHASES =
+  PURCHASE_LINES_SELECT + ' WHERE p.customerid = :customerId ORDER BY p.purchaseid, p.purchaseseq';
+/** One page of the purchases carrying a product, by purchase id (keyset: bounded work per page). */
+const PRODUCT_PURCHASE_PAGE =
+  'SELECT DISTINCT purchaseid FROM oshop.purchase WHERE productid = :productId AND purchaseid > :afterId' +
+  ' ORDER BY purchaseid FETCH FIRST :pageSize ROWS ONLY';
+const PURCHASES_IN_RANGE_WITH_PRODUCT =
+  PURCHASE_LINES_SELECT +
+  ' WHERE p.purchaseid BETWEEN :fromId AND :toId AND p.purchaseid IN' +
+  ' (SELECT purchaseid FROM oshop.purchase WHERE productid = :productId)' +
+  ' ORDER BY p.purchaseid, p.purchaseseq';
+const SELLER_PRODUCTS = 'SELECT productid FROM oshop.product WHERE sellerid = :sellerId';
+const CUSTOMER = 'SELECT customerid, name, address FROM oshop.customer WHERE customerid = :customerId';
+const PRODUCT =
+  'SELECT p.productid, p.productname, p.price, s.telnumber FROM oshop.product p' +
+  ' JOIN oshop.seller s ON s.sellerid = p.sellerid WHERE p.productid = :productId';
+const CRM_CUSTOMER =
+  'SELECT cust_id, name, email, phone_number, address, royalty FROM hr.customers WHERE cust_id = :custId';
+const ONE_CALL = ARCHIVED_CALLS_SELECT + ' WHERE h.csh_id = :cshId AND h.call_date < :cutoff';
+
+type LineRow = PurchaseLineRow & Record<string, unknown>;
+
+export async function applyChangeWork(t: ChangeTargets, work: ChangeWork): Promise<ApplyStats> {
+  const stats: ApplyStats = {
+    purchasesWritten: 0,
+    purchasesDeleted: 0,
+    catalogWritten: 0,
+    callsWritten: 0,
+    callsDeleted: 0,
+  };
+  const pageSize = t.fanOutPage ?? 200;
+  // A purchase reached twice in one batch (two of its products renamed) is written once.
+  const written = new Set<number>();
+  const write = (purchases: Purchase[]) => {
+    const fresh = purchases.filter((p) => !written.has(p.purchaseId));
+    for (const p of fresh) written.add(p.purchaseId);
+    return writePurchases(t, fresh, stats);
+  };
+
+  // Sellers reach purchases through their products.
+  const products = new Set(work.products);
+  for (const sellerId of work.sellers)
+    for (const r of await t.legacy.query<{ productid: number }>(SELLER_PRODUCTS, { sellerId }))
+      products.add(Number(r.productid));
+
+  await Promise.all([
+    ...[...work.customers].map(async (customerId) => {
+      const [c] = await t.legacy.query<{ name: string; address: string }>(CUSTOMER, { customerId });
+      if (c) {
+        // In place: the item also holds the customer's hot-deal purchase sequence.
+        await t.documents.send(
+          new UpdateCommand({
+            TableName: t.catalogTable,
+            Key: { id: customerKey(customerId) },
+            UpdateExpression: 'SET #n = :n, address = :a',
+            ExpressionAttributeNames: { '#n': 'name' },
+            ExpressionAttributeValues: { ':n': c.name, ':a': c.address },
+          }),
+        );
+        stats.catalogWritten++;
+      }
+      const lines = await t.legacy.query<LineRow>(CUSTOMER_PURCHASES, { customerId });
+      await write(groupPurchaseLines(lines));
+    }),
+    ...[...products].map(async (productId) => {
+      const [p] = await t.legacy.query<{
+        productname: string;
+        price: number;
+        telnumber: string;
+      }>(PRODUCT, { productId });
+      if (p) {
+        await t.documents.send(
+          new PutCommand({
+            TableName: t.catalogTable,
+            Item: toCatalogItem({
+              kind: 'product',
+              productId,
+              productName: p.productname,
+              price: Number(p.price),
+              sellerTel: p.telnumber,
+            }),
+          }),
+        );
+        stats.catalogWritten++;
+      } else {
+        await t.documents.send(
+          new DeleteCommand({ TableName: t.catalogTable, Key: { id: productKey(productId) } }),
+        );
+      }
+      for (let afterId = 0; ;) {
+        const page = await t.legacy.query<{ purchaseid: number }>(PRODUCT_PURCHASE_PAGE, {
+          productId,
+          afterId,
+          pageSize,
+        });
+        if (page.length === 0) break;
+        const ids = page.map((r) => Number(r.purchaseid));
+        const fromId = Math.min(...ids);
+        const toId = Math.max(...ids);
+        const lines = await t.legacy.query<LineRow>(PURCHASES_IN_RANGE_WITH_PRODUCT, {
+          fromId,
+          toId,
+          productId,
+        });
+        await write(groupPurchaseLines(lines));
+        if (page.length < pageSize) break;
+        afterId = toId;
+      }
+    }),
+    ...[...work.purchases].map(async ([purchaseId, owners]) => {
+      const [purchase] = groupPurchaseLines(await t.legacy.query<LineRow>(ONE_PURCHASE, { purchaseId }));
+      if (purchase) await writePurchases(t, [purchase], stats);
+      // Gone, or filed under another customer now: the old item goes.
+      for (const customerId of owners)
+        if (!purchase || purchase.customerId !== customerId) {
+          await t.documents.send(
+            new DeleteCommand({
+              TableName: t.purchaseTable,
+              Key: { customer_id: customerId, purchase_id: purchaseId },
+            }),
+          );
+          stats.purchasesDeleted++;
+        }
+    }),
+    ...[...work.crmCustomers].map(async (custId) => {
+      const [c] = await t.legacy.query<Record<string, unknown>>(CRM_CUSTOMER, { custId });
+      if (!c) return; // its calls go with their own deletes
+      await t.archive.updateMany(
+        { CUST_ID: custId },
+        {
+          $set: {
+            NAME: String(c.name),
+            EMAIL: String(c.email),
+            PHONE_NUMBER: String(c.phone_number),
+            ADDRESS: String(c.address),
+            ROYALTY: String(c.royalty),
+          },
+        },
+      );
+    }),
+    ...[...work.calls].map(async (cshId) => {
+      const [row] = await t.legacy.query<ArchivedCallRow & Record<string, unknown>>(ONE_CALL, {
+        cshId,
+        cutoff: t.cutoff,
+      });
+      if (row) {
+        const doc = toArchivedCallDocument(fromArchivedCallRow(row));
+        await t.archive.replaceOne({ _id: cshId }, doc, { upsert: true });
+        stats.callsWritten++;
+      } else {
+        const out = await t.archive.deleteOne({ _id: cshId });
+        stats.callsDeleted += out.deletedCount;
+      }
+    }),
+  ]);
+  return stats;
+}
+
+/**
+ * Migrated purchases are put whole (25 per request). A new-path hot-deal purchase (synced
+ * back, then reached by a fan-out) is updated in place: its item belongs to the projector
+ * (it holds the order id), and the update never creates one the projector has not written.
+ */
+async function writePurchases(t: ChangeTargets, purchases: Purchase[], stats: ApplyStats): Promise<void> {
+  const migrated = purchases.filter((p) => p.purchaseId <= HOTDEAL_PURCHASE_ID_BASE);
+  await batchPut(
+    t.documents,
+    t.purchaseTable,
+    migrated.map((p) => toRecord(p) as unknown as Record<string, unknown>),
+  );
+  for (const p of purchases.filter((q) => q.purchaseId > HOTDEAL_PURCHASE_ID_BASE)) {
+    const r = toRecord(p);
+    try {
+      await t.documents.send(
+        new UpdateCommand({
+          TableName: t.purchaseTable,
+          Key: { customer_id: r.customer_id, purchase_id: r.purchase_id },
+          UpdateExpression: 'SET customer = :c, #items = :i',
+          ConditionExpression: 'attribute_exists(customer_id)',
+          ExpressionAttributeNames: { '#items': 'items' },
+          ExpressionAttributeValues: { ':c': r.customer, ':i': r.items },
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+    }
+  }
+  stats.purchasesWritten += purchases.length;
+}
+
+/** Every statement the apply code sends to the legacy database. */
+export const CHANGE_APPLY_STATEMENTS = {
+  ONE_PURCHASE,
+  CUSTOMER_PURCHASES,
+  PRODUCT_PURCHASE_PAGE,
+  PURCHASES_IN_RANGE_WITH_PRODUCT,
+  SELLER_PRODUCTS,
+  CUSTOMER,
+  PRODUCT,
+  CRM_CUSTOMER,
+  ONE_CALL,
+};
