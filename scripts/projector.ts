@@ -8,7 +8,8 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { dynamoClientConfig } from '#shared/platform/clients/dynamodb';
 import { config } from '#shared/platform/config';
-import { dynamo, readModelTargets } from '#shared/wiring';
+import { syncConfirmedOrders } from '#shared/replication/sync-back';
+import { dynamo, legacyDb, readModelTargets } from '#shared/wiring';
 import { summarizeLags } from './lib/projector/lag';
 import { runPoller } from './lib/projector/poller';
 
@@ -30,8 +31,42 @@ const timer = setInterval(() => {
 }, 5000);
 
 console.log(
-  `[projector] following ${config.dynamodb.eventTable} into ${Object.values(config.readModels).join(', ')}`,
+  `[projector] following ${config.dynamodb.eventTable} into ${Object.values(config.readModels).join(', ')}` +
+    ', and confirmed orders back into the legacy database (sync-back)',
 );
+
+// Sync-back: the same stream, its own checkpoints, so a legacy outage never holds the read
+// models back (nor they it); its orders are logged once per busy period.
+let synced = { applied: 0, skipped: 0 };
+const syncTimer = setInterval(() => {
+  if (synced.applied + synced.skipped === 0) return;
+  console.log(
+    `[sync-back] ${synced.applied} confirmed orders written to the legacy tables, ${synced.skipped} already there`,
+  );
+  synced = { applied: 0, skipped: 0 };
+}, 5000);
+const syncBack = runPoller({
+  dynamodb: dynamo().dynamodb,
+  streams,
+  eventTable: config.dynamodb.eventTable,
+  targets: readModelTargets(),
+  consumer: {
+    name: 'sync-back',
+    apply: async (events) => {
+      const r = await syncConfirmedOrders(await legacyDb(), events);
+      synced.applied += r.applied;
+      synced.skipped += r.skipped;
+      return r;
+    },
+  },
+  signal: controller.signal,
+  log: (line) => console.error(`[sync-back] ${line}`),
+});
+syncBack.catch((err: unknown) => {
+  console.error(`[sync-back] stopped: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+
 runPoller({
   dynamodb: dynamo().dynamodb,
   streams,
@@ -46,8 +81,10 @@ runPoller({
     window.lags.push(...Object.values(lagsMs).flat());
   },
 }).then(
-  () => {
+  async () => {
+    await syncBack.catch(() => undefined);
     clearInterval(timer);
+    clearInterval(syncTimer);
     process.exit(0);
   },
   (err: unknown) => {

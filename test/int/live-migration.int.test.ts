@@ -2,7 +2,7 @@ import { LIVE_ENV } from '../support/live-env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, legacyDb } from '#shared/wiring';
+import { closeAll, legacyDb, purchaseLookup, readModelTargets } from '#shared/wiring';
 import type { ConsistencySources } from '#shared/replication/consistency';
 import { captureConnection, changeTargets, followChanges } from '../../scripts/lib/live/follow';
 import { checkCycle } from '../../scripts/lib/live/rolling-check';
@@ -13,6 +13,11 @@ import { checkPurchases, checkServiceCalls, customerRanges } from '#shared/repli
 import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { migrationFor } from '../../scripts/lib/migrate/registry';
 import { consistencySources, freshLiveStores } from '../support/live-stores';
+import { hotDealTestKit } from '../support/order-events';
+import { parseOrderId, unitStream } from '#shared/hotdeals/order-events';
+import { projectAll } from '#shared/projections/project-all';
+import { syncConfirmedOrders } from '#shared/replication/sync-back';
+import { legacyPurchaseHistory } from '#shared/purchases/sql-purchases';
 
 /** The burst `npm test` runs (the bench runs the issue's full minute: npm run bench -- migrate-live). */
 const WRITER_SECONDS = Number(process.env.LIVE_WRITER_SECONDS ?? 8);
@@ -138,6 +143,57 @@ describe('change capture: the legacy database into every new store (pgoutput slo
       [],
     );
   }, 90_000);
+});
+
+describe('sync-back: orders confirmed on the new path reach the legacy tables, once, with no echo', () => {
+  it('shows a new-path order in the legacy lookup under the same purchaseId; legacy == new; a replay adds nothing', async () => {
+    const kit = await hotDealTestKit();
+    const deals = kit.deals();
+    const productId = 5; // a product both catalogs know (legacy rows join it)
+    const customerId = 9;
+    await deals.setStock(productId, { quantity: 2 });
+    const order = await deals.placeOrder({ productId, customerId });
+    expect(order.status).toBe('confirmed');
+    const ref = parseOrderId(order.orderId)!;
+    const events = await kit.ports().events.readStream(unitStream(productId, ref.setting, ref.unit));
+    await projectAll(readModelTargets(), events); // the projector: purchase_t
+
+    // Change capture runs meanwhile: the rows sync-back writes come back to it as echoes.
+    const controller = new AbortController();
+    let echoes = 0;
+    let written = 0;
+    const following = followChanges({
+      connection: captureConnection(),
+      targets: await changeTargets(),
+      startLsn: '0/0',
+      signal: controller.signal,
+      log: () => undefined,
+      onApplied: (b) => {
+        echoes += b.echoes;
+        written += b.stats.purchasesWritten;
+      },
+    });
+    expect(await syncConfirmedOrders(sources.legacy, events)).toEqual({ applied: 1, skipped: 0 });
+    expect(await syncConfirmedOrders(sources.legacy, events)).toEqual({ applied: 0, skipped: 1 }); // replay
+    for (let i = 0; i < 50 && echoes === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    await following;
+    expect(echoes).toBe(1);
+    expect(written).toBe(0);
+
+    const legacyAnswer = await legacyPurchaseHistory(sources.legacy).findPurchase(
+      customerId,
+      order.purchaseId,
+    );
+    const newAnswer = await purchaseLookup().findPurchase(customerId, order.purchaseId);
+    expect(legacyAnswer).toEqual(newAnswer);
+    expect((await checkPurchases(sources, customerId, customerId)).differences).toEqual([]);
+    const rows = await sources.legacy.query<{ n: number }>(
+      'SELECT (SELECT count(*) FROM oshop.purchase WHERE purchaseid = :id) + (SELECT count(*) FROM oshop.order_history WHERE purchase_id = :id) AS n',
+      { id: order.purchaseId },
+    );
+    expect(Number(rows[0]!.n)).toBe(2);
+  });
 });
 
 /** `npm run migrate -- purchases catalog crm --follow --no-verify` as a user runs it, on the live test stores. */

@@ -26,6 +26,14 @@ export interface PollerOptions {
   streams: DynamoDBStreamsClient;
   eventTable: string;
   targets: ReadModelTargets;
+  /**
+   * Another consumer of the same stream (sync-back into the legacy database), with its own
+   * checkpoints under `consumer`: it never holds the read models back, nor they it.
+   */
+  consumer?: {
+    name: string;
+    apply: (events: StoredEvent[]) => Promise<{ applied: number; skipped: number }>;
+  };
   /** Sleep between polls when every shard came back empty. */
   idleMs?: number;
   /** Sleep after a small batch, so the next one is bigger. */
@@ -49,7 +57,8 @@ export async function runPoller(o: PollerOptions): Promise<void> {
   let shardsAt = 0;
   let failures = 0;
 
-  const checkpointKey = (shardId: string) => `${streamArn}|${shardId}`;
+  const checkpointKey = (shardId: string) =>
+    o.consumer ? `${o.consumer.name}|${streamArn}|${shardId}` : `${streamArn}|${shardId}`;
   const iteratorFor = async (shardId: string): Promise<string | undefined> => {
     const after = await readCheckpoint(o.targets.state, checkpointKey(shardId));
     const out = await o.streams.send(
@@ -105,7 +114,9 @@ export async function runPoller(o: PollerOptions): Promise<void> {
             : [],
         );
         if (events.length > 0) {
-          const result = await projectAll(o.targets, events);
+          const result = o.consumer
+            ? { ...(await o.consumer.apply(events)), lagsMs: {} }
+            : await projectAll(o.targets, events);
           o.onBatch?.({ events, ...result });
         }
         const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
