@@ -34,7 +34,8 @@ ${MIGRATIONS.map((m) => `  ${m.padEnd(18)}${DESCRIPTIONS[m]}`).join('\n')}
   --chunk N         source ids per chunk (default 2000)
   --cutoff DATE     crm: archive calls before this UTC date (default ${config.crm.archiveCutoff.toISOString().slice(0, 10)}, CRM_ARCHIVE_CUTOFF)
   --dry-run         read and transform only, write nothing
-  --restart         ignore the checkpoint and migrate everything again (crm: empties the collection first)
+  --restart         ignore the checkpoint and migrate everything again (rewrites in place: the
+                    live collection and tables keep serving meanwhile)
   --no-verify       skip the verification scan
   --verify-if-migrated  verify only when this run wrote something (npm run dev uses it)
   --follow          after the full load, apply every legacy change as it commits, until stopped

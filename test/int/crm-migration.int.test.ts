@@ -36,8 +36,17 @@ describe('npm run migrate -- crm', () => {
     expect(doc?._id).toBe(doc?.CSH_ID);
   });
 
-  it('is idempotent on CSH_ID: a restart rewrites the same 4,286 documents, no duplicates', async () => {
+  it('is idempotent on CSH_ID: a restart rewrites the same 4,286 documents in place (the report never sees fewer), no duplicates', async () => {
+    // The report reads the collection all along: a restart must not empty it first.
+    let fewest = Infinity;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) fewest = Math.min(fewest, await collection.countDocuments());
+    })();
     const run = await migrate(['--restart', '--chunk', '700', '--concurrency', '3']);
+    watching = false;
+    await watch;
+    expect(fewest).toBe(4286);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('verification PASSED');
     expect(await collection.countDocuments()).toBe(4286);

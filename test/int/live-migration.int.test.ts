@@ -11,7 +11,9 @@ import { summarizeLags } from '../../scripts/lib/projector/lag';
 import { SetChecksum } from '../../scripts/lib/migrate/checksum';
 import { checkPurchases, checkServiceCalls, customerRanges } from '#shared/replication/consistency';
 import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
-import { migrationFor } from '../../scripts/lib/migrate/registry';
+import { defaultCheckpoint, migrationFor } from '../../scripts/lib/migrate/registry';
+import { runMigration } from '../../scripts/lib/migrate/engine';
+import { resolve } from 'node:path';
 import { consistencySources, freshLiveStores } from '../support/live-stores';
 import { hotDealTestKit } from '../support/order-events';
 import { parseOrderId, unitStream } from '#shared/hotdeals/order-events';
@@ -193,6 +195,21 @@ describe('sync-back: orders confirmed on the new path reach the legacy tables, o
       { id: order.purchaseId },
     );
     expect(Number(rows[0]!.n)).toBe(2);
+
+    // The full load's verification after hot-deal sales: the projector's row in purchase_t
+    // is the log's, not the copy's, and the source is read again, not trusted from the copy.
+    const { spec, target } = await migrationFor('purchases', { concurrency: 2, cutoff: sources.cutoff });
+    const verified = await runMigration(spec, {
+      chunkSize: 500,
+      concurrency: 2,
+      dryRun: false,
+      restart: false,
+      verify: 'always',
+      checkpointPath: resolve(defaultCheckpoint('purchases', target)),
+      log: () => undefined,
+      quiet: true,
+    });
+    expect(verified.verification).toMatchObject({ ok: true });
   });
 });
 

@@ -50,11 +50,12 @@ export function crmMigration(deps: {
       return rows.map(fromArchivedCallRow);
     },
     prepareTarget: () => ensureArchiveIndexes(collection),
+    // Calls at or after the cut-off are not archived (a restart with an earlier cut-off).
+    async pruneTarget() {
+      await collection.deleteMany({ CALL_DATE: { $gte: cutoff } });
+    },
     async writeChunk(calls) {
       await insertOrReplace(collection, calls.map(toArchivedCallDocument));
-    },
-    async clearTarget() {
-      await collection.deleteMany({});
     },
     async scanTarget(onRecords) {
       let batch: ArchivedCall[] = [];

@@ -21,8 +21,12 @@ export interface MigrationSpec<T> {
   prepareTarget?(): Promise<void>;
   /** Writes records to the target; idempotent (a re-write converges to the same state). */
   writeChunk(records: T[]): Promise<void>;
-  /** Empties the target when a restart is asked for, where that is cheap (a collection). */
-  clearTarget?(): Promise<void>;
+  /**
+   * After a restart's load: removes target records outside the source set (a collection
+   * migrated with another cut-off). The target is rewritten in place, never emptied: the
+   * new path keeps answering from it while the load runs.
+   */
+  pruneTarget?(): Promise<void>;
   /** Every target record in contract shape, in any order. */
   scanTarget(onRecords: (records: T[]) => void): Promise<void>;
   targetIsEmpty(): Promise<boolean>;
@@ -71,8 +75,8 @@ export async function runMigration<T>(
 
   let restart = options.restart;
   if (!options.dryRun) {
-    if (restart) await spec.clearTarget?.();
-    else if (await spec.targetIsEmpty()) restart = true; // a wiped target starts over
+    // A wiped target starts over (a restart rewrites in place: the new path keeps serving).
+    if (!restart && (await spec.targetIsEmpty())) restart = true;
     await spec.prepareTarget?.();
   }
   const checkpoint = await Checkpoint.open(options.checkpointPath, plan, restart || options.dryRun);
@@ -109,18 +113,35 @@ export async function runMigration<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  if (restart && !options.dryRun) await spec.pruneTarget?.();
   const migrateSeconds = progress.finish();
   const result: MigrateResult = { chunks, chunksThisRun, recordsThisRun, migrateSeconds };
   if (options.dryRun || options.verify === 'never') return result;
   if (options.verify === 'if-migrated' && chunksThisRun === 0) return result;
 
-  // Verification: the source count (from the source itself), the checksum of every record
-  // written (recorded per chunk), and the same two measured on the target by a full scan.
+  // Verification re-reads the source now (not the checksums taken when each chunk was
+  // read: the source may have changed since, and change capture carried the change over),
+  // and scans the target, each into an order-free checksum of contract-shaped records.
   const t0 = performance.now();
+  const now = await spec.sourceRange();
+  const nowChunks = now.count === 0 ? 0 : Math.ceil((now.max - now.min + 1) / options.chunkSize);
   const source = new SetChecksum();
-  for (const c of checkpoint.chunkSums()) source.merge(c);
+  const readProgress = new Progress(`${spec.name} verify (source)`, now.count, spec.unit, out);
+  let nextRead = 0;
+  const reader = async () => {
+    for (let chunk = nextRead++; chunk < nowChunks; chunk = nextRead++) {
+      const from = now.min + chunk * options.chunkSize;
+      const records = await spec.readChunk(from, from + options.chunkSize - 1);
+      for (const r of records) source.add(r);
+      readProgress.add(records.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, reader));
+  readProgress.finish();
+  const migrated = new SetChecksum();
+  for (const c of checkpoint.chunkSums()) migrated.merge(c);
   const target = new SetChecksum();
-  const scanProgress = new Progress(`${spec.name} verify`, range.count, spec.unit, out);
+  const scanProgress = new Progress(`${spec.name} verify (target)`, now.count, spec.unit, out);
   await spec.scanTarget((records) => {
     for (const r of records) target.add(r);
     scanProgress.add(records.length);
@@ -129,9 +150,9 @@ export async function runMigration<T>(
   const s = source.toJSON();
   const t = target.toJSON();
   result.verification = {
-    ok: range.count === s.count && s.count === t.count && s.sum === t.sum,
-    sourceCount: range.count,
-    migratedCount: s.count,
+    ok: now.count === s.count && s.count === t.count && s.sum === t.sum,
+    sourceCount: now.count,
+    migratedCount: migrated.count,
     targetCount: t.count,
     sourceChecksum: s.sum,
     targetChecksum: t.sum,

@@ -1,14 +1,16 @@
 import { type Collection, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
 
+/** Replacements in flight per chunk: FerretDB v1 holds a PostgreSQL connection per statement. */
+const REPLACE_PARALLEL = 4;
+
 /**
- * Writes documents keyed by `_id`, idempotently: the chunk's ids are deleted, then the
- * documents inserted, unordered. Two commands per chunk whatever it holds, on a fresh
- * target or over an earlier run. (Inserting first and replacing the duplicates made
- * FerretDB v1 retry every failed insert one by one, 4,286 failing INSERTs on a restart; and a
- * bulk of replaceOne upserts is one statement per document, for each of which FerretDB v1
- * holds a PostgreSQL connection until the command ends: 50 in flight, its pool, and it
- * deadlocks.) Between the delete and the insert a reader may miss the chunk's documents for
- * a moment: a re-migration rewrites history, it does not serve it.
+ * Writes documents keyed by `_id`, idempotently, without a moment where a reader misses
+ * one (the report reads the collection while a re-migration runs): the chunk's ids that
+ * exist are looked up (one find), the new ones inserted in one unordered insertMany, the
+ * existing ones replaced in place, one replaceOne command each, REPLACE_PARALLEL at a time.
+ * (Inserting first and replacing the duplicates made FerretDB v1 retry every failed insert
+ * one by one; a bulkWrite of replaceOne upserts holds a PostgreSQL connection per document
+ * until the command ends and deadlocks its pool, even five to a command.)
  * A write error fails the chunk, and the checkpoint leaves it to the next run.
  */
 export async function insertOrReplace<T extends Document & { _id: unknown }>(
@@ -16,7 +18,20 @@ export async function insertOrReplace<T extends Document & { _id: unknown }>(
   docs: T[],
 ): Promise<void> {
   if (docs.length === 0) return;
-  await collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } } as Filter<T>);
+  const found = await collection
+    .find({ _id: { $in: docs.map((d) => d._id) } } as Filter<T>, { projection: { _id: 1 } })
+    .toArray();
+  const existing = new Set(found.map((d) => String(d._id)));
+  const fresh = docs.filter((d) => !existing.has(String(d._id)));
+  const replaced = docs.filter((d) => existing.has(String(d._id)));
   // Every document carries its _id, so the driver adds none.
-  await collection.insertMany(docs as OptionalUnlessRequiredId<T>[], { ordered: false });
+  if (fresh.length > 0)
+    await collection.insertMany(fresh as OptionalUnlessRequiredId<T>[], { ordered: false });
+  let next = 0;
+  const replaceNext = async (): Promise<void> => {
+    for (let doc = replaced[next++]; doc !== undefined; doc = replaced[next++]) {
+      await collection.replaceOne({ _id: doc._id } as Filter<T>, doc, { upsert: true });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(REPLACE_PARALLEL, replaced.length) }, replaceNext));
 }

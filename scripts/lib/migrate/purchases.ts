@@ -57,8 +57,16 @@ export function purchaseMigration(deps: {
       );
     },
     async scanTarget(onRecords) {
+      // What this migration owns: purchases in its id range. Rows the projector writes (hot-deal
+      // orders of the new path, with their order id) are the event log's, not the copy's.
       const segment = async (Segment: number) => {
-        const scan = { TableName: table, Segment, TotalSegments: deps.scanSegments };
+        const scan = {
+          TableName: table,
+          Segment,
+          TotalSegments: deps.scanSegments,
+          FilterExpression: 'purchase_id <= :lastId AND attribute_not_exists(order_id)',
+          ExpressionAttributeValues: { ':lastId': LEGACY_HOTDEAL_PURCHASE_ID_BASE },
+        };
         for await (const items of scanPages(documents, scan)) onRecords(items.map(fromRecord));
       };
       await Promise.all(Array.from({ length: deps.scanSegments }, (_, i) => segment(i)));
