@@ -9,13 +9,30 @@
  * package declares no side effects: a function's bundle keeps only the getters its handler
  * uses (and their clients' libraries), so the todo functions carry no Redis or Mongo code.
  */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { fileModeStore, ssmModeStore } from './cutover/mode-stores';
+import { cachedModes, type ModeStore } from './cutover/modes';
+import {
+  routedHotDealOrders,
+  routedHotDealStock,
+  routedPurchaseList,
+  routedPurchaseLookup,
+  routedServiceHistory,
+} from './cutover/routed';
+import { shadowTally } from './cutover/shadow';
 import { dynamoEventReader, dynamoEventStore } from './events/event-store';
 import { dynamoCatalog } from './catalog/catalog';
 import { mongoServiceHistory, type ArchivedCallDocument } from './crm/mongo-archive';
 import { legacyServiceHistory } from './crm/sql-service-history';
 import { storeProbes } from './health/probes';
 import type { HotDeals } from './hotdeals/hotdeal';
-import { eventSourcedHotDeals, type HotDealPorts, type StockSettingPorts } from './hotdeals/hotdeals';
+import {
+  eventSourcedHotDeals,
+  setHotDealStock,
+  unitsLeft,
+  type HotDealPorts,
+  type StockSettingPorts,
+} from './hotdeals/hotdeals';
 import { placeHotDealOrder, type OrderSagaPorts } from './hotdeals/order-saga';
 import { simulatedPayment } from './hotdeals/payment';
 import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
@@ -27,6 +44,7 @@ import { createMongoClient } from './platform/clients/mongo';
 import { connectRedis } from './platform/clients/redis';
 import { config } from './platform/config';
 import { once } from './platform/memo';
+import { logger } from './platform/logger';
 import { credentials } from './platform/secrets';
 import { createSqlDatabase } from './platform/sql/database';
 import type { ReadModelTargets } from './projections/project-all';
@@ -159,6 +177,82 @@ export const legacyStock = /* @__PURE__ */ once(async () => legacyHotDealStock(a
 
 export const legacyHotDeals = /* @__PURE__ */ once(async () =>
   sqlHotDeals(await legacyDb(), await payment()),
+);
+
+// ---------------------------------------------------------------- live migration (cut-over per service)
+
+/** Where each service's mode is kept: the SSM parameter in AWS, .local/modes.json locally. */
+export const modeStore = /* @__PURE__ */ once((): ModeStore => {
+  const { store, defaults } = config.cutover;
+  if ('ssmParameter' in store)
+    return ssmModeStore(new SSMClient({ region: config.region }), store.ssmParameter, defaults);
+  if ('file' in store) return fileModeStore(store.file, defaults);
+  return {
+    read: async () => defaults,
+    write: async () => {
+      throw new Error('no SERVICE_MODES_PARAMETER: the modes are fixed for this stage');
+    },
+  };
+});
+
+export const serviceModes = /* @__PURE__ */ once(() =>
+  cachedModes(modeStore(), config.cutover.ttlMs, config.cutover.defaults, (err) =>
+    logger.warn('service modes unreadable: keeping the last known', { error: (err as Error).message }),
+  ),
+);
+
+/** Shadow comparisons of this container, counted and logged. */
+export const shadow = /* @__PURE__ */ once(() => shadowTally(logger));
+
+/** GET /purchases/{customerId}/{purchaseId} as the purchases mode says. */
+export const servedPurchaseLookup = /* @__PURE__ */ once(() =>
+  routedPurchaseLookup({
+    modes: serviceModes(),
+    legacy: legacyPurchases,
+    next: purchaseLookup,
+    observe: shadow().observe,
+  }),
+);
+
+/** GET /purchases/{customerId} as the purchases mode says. */
+export const servedPurchaseList = /* @__PURE__ */ once(() =>
+  routedPurchaseList({
+    modes: serviceModes(),
+    legacy: legacyPurchases,
+    next: purchaseList,
+    observe: shadow().observe,
+  }),
+);
+
+/** GET /crm/customers/{custId}/service-history as the crm mode says. */
+export const servedServiceHistory = /* @__PURE__ */ once(() =>
+  routedServiceHistory({
+    modes: serviceModes(),
+    legacy: legacyServiceHistoryReports,
+    next: serviceHistoryReports,
+    observe: shadow().observe,
+  }),
+);
+
+/** POST /hotdeals/{productId}/orders on the side the hotdeals mode says sells. */
+export const servedHotDealOrders = /* @__PURE__ */ once(() =>
+  routedHotDealOrders({ modes: serviceModes(), legacy: legacyHotDeals, next: hotDealOrders }),
+);
+
+/** The new side's stock: units left (Redis), a setting (the log, then Redis). */
+export const newHotDealStock = /* @__PURE__ */ once(
+  async (): Promise<Pick<HotDeals, 'remaining' | 'setStock'>> => {
+    const stock = await hotDealStock();
+    return {
+      remaining: (productId) => unitsLeft(stock, productId),
+      setStock: async (productId, setting) => setHotDealStock(await stockSettingPorts(), productId, setting),
+    };
+  },
+);
+
+/** GET and PUT /hotdeals/{productId} on the side that sells. */
+export const servedHotDealStock = /* @__PURE__ */ once(() =>
+  routedHotDealStock({ modes: serviceModes(), legacy: legacyStock, next: newHotDealStock }),
 );
 
 // ---------------------------------------------------------------- read side, operations

@@ -1,5 +1,5 @@
 import { orderHandler } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { hotDealOrders } from '#shared/wiring';
+import { servedHotDealOrders } from '#shared/wiring';
 
-export const handler = orderHandler(routes.orderHotDeal, hotDealOrders);
+export const handler = orderHandler(routes.orderHotDeal, servedHotDealOrders);

@@ -1,8 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { setHotDealStock } from '#shared/hotdeals/hotdeals';
-import { stockSettingPorts } from '#shared/wiring';
+import { servedHotDealStock } from '#shared/wiring';
 
-export const handler = respond(routes.setHotDealStock, stockSettingPorts, (ports, { params, body }) =>
-  setHotDealStock(ports, params.productId, body),
+export const handler = respond(routes.setHotDealStock, servedHotDealStock, (stock, { params, body }) =>
+  stock.setStock(params.productId, body),
 );

@@ -1,7 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { purchaseLookup } from '#shared/wiring';
+import { servedPurchaseLookup } from '#shared/wiring';
 
-export const handler = respond(routes.getPurchase, purchaseLookup, (history, { params }) =>
+export const handler = respond(routes.getPurchase, servedPurchaseLookup, (history, { params }) =>
   history.findPurchase(params.customerId, params.purchaseId),
 );

@@ -1,7 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { purchaseList } from '#shared/wiring';
+import { servedPurchaseList } from '#shared/wiring';
 
-export const handler = respond(routes.listPurchases, purchaseList, (history, { params, query }) =>
+export const handler = respond(routes.listPurchases, servedPurchaseList, (history, { params, query }) =>
   history.listPurchases(params.customerId, query),
 );

@@ -100,7 +100,7 @@ function successOf(responses: RouteSpec['responses']): [number, RouteSpec['respo
 /** POST .../hotdeals/{productId}/orders, the same for the new and the legacy path. */
 export const orderHandler = (
   route: (typeof routes)['orderHotDeal' | 'orderLegacyHotDeal'],
-  deals: () => Promise<Pick<HotDeals, 'placeOrder'>>,
+  deals: () => Pick<HotDeals, 'placeOrder'> | Promise<Pick<HotDeals, 'placeOrder'>>,
 ) =>
   respond(route, deals, (d, { params, caller, headers }) =>
     d.placeOrder(

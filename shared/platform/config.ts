@@ -106,6 +106,18 @@ const schema = z.object({
   /** The local stack's data folder (scripts/lib.sh): the dev issuer keeps its keys there. */
   OSHOP_LOCAL_DIR: z.string().trim().min(1).default('.local'),
 
+  /**
+   * Live migration (README: Live migration): each service's mode, legacy | shadow | new,
+   * read at run time. In AWS one SSM parameter (JSON); locally a file (npm run mode writes
+   * it). OSHOP_MODE_<SERVICE> sets a service's mode where neither names it.
+   */
+  SERVICE_MODES_PARAMETER: optionalText,
+  OSHOP_MODES_FILE: optionalText,
+  MODE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(1000),
+  OSHOP_MODE_PURCHASES: z.enum(['legacy', 'shadow', 'new']).default('new'),
+  OSHOP_MODE_CRM: z.enum(['legacy', 'shadow', 'new']).default('new'),
+  OSHOP_MODE_HOTDEALS: z.enum(['legacy', 'shadow', 'new']).default('new'),
+
   OSHOP_DYNAMODB_PORT: z.coerce.number().int().positive().default(18000),
   OSHOP_MONGO_PORT: z.coerce.number().int().positive().default(37017),
   OSHOP_REDIS_PORT: z.coerce.number().int().positive().default(16379),
@@ -157,6 +169,15 @@ export interface Config {
   };
   corsAllowedOrigins: string[];
   auth: AuthConfig;
+  cutover: CutoverConfig;
+}
+
+type Mode = 'legacy' | 'shadow' | 'new';
+/** Where each service's mode is read (shared/cutover/modes.ts). */
+export interface CutoverConfig {
+  store: { ssmParameter: string } | { file: string } | { fixed: true };
+  ttlMs: number;
+  defaults: { purchases: Mode; crm: Mode; hotdeals: Mode };
 }
 
 /** Bearer token verification (shared/platform/auth/verify.ts). */
@@ -244,6 +265,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       acquireTimeoutMs: e.LEGACY_DB_ACQUIRE_TIMEOUT_MS,
     },
     auth: authConfig(e, isLocal, required),
+    cutover: {
+      store: e.SERVICE_MODES_PARAMETER
+        ? { ssmParameter: e.SERVICE_MODES_PARAMETER }
+        : isLocal
+          ? { file: resolve(e.OSHOP_MODES_FILE ?? join(e.OSHOP_LOCAL_DIR, 'modes.json')) }
+          : { fixed: true },
+      ttlMs: e.MODE_TTL_MS,
+      defaults: { purchases: e.OSHOP_MODE_PURCHASES, crm: e.OSHOP_MODE_CRM, hotdeals: e.OSHOP_MODE_HOTDEALS },
+    },
     corsAllowedOrigins: (e.CORS_ALLOWED_ORIGINS ?? (isLocal ? LOCAL_ORIGINS : ''))
       .split(',')
       .map((o) => o.trim())

@@ -25,3 +25,5 @@ process.env.MONGO_DB = TEST_MONGO_DB;
 // A legacy database of their own, beside the dev one, on the same local PostgreSQL.
 process.env.LEGACY_DB_CONNECT = `127.0.0.1:${process.env.OSHOP_PG_PORT ?? 15432}/legacy_test`;
 process.env.LOG_LEVEL ??= 'WARN';
+// The tests' service modes, apart from the dev server's (.local/modes.json).
+process.env.OSHOP_MODES_FILE = `${process.env.OSHOP_LOCAL_DIR ?? '.local'}/modes_test.json`;

@@ -1,5 +1,6 @@
 import { TEST_SCALE } from './env';
 import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startOffline, stopOffline } from './offline-server';
@@ -14,6 +15,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { config } = await import('#shared/platform/config');
   const { closeAll } = await import('#shared/wiring');
 
+  // Every run starts with the services in their default modes (a cut-over test switches them).
+  await rm(process.env.OSHOP_MODES_FILE ?? '.local/modes_test.json', { force: true });
   const log = console.log;
   console.log = () => undefined; // provisioning narrates; tests need not
   try {

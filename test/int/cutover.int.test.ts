@@ -1,0 +1,162 @@
+import { CUTOVER_LEGACY_DB } from '../support/cutover-env';
+import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { rm } from 'node:fs/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { switchServiceMode, type HandoverPorts } from '#shared/cutover/handover';
+import type { HotDealOrder } from '#shared/hotdeals/hotdeal';
+import { config } from '#shared/platform/config';
+import { AppError } from '#shared/platform/errors';
+import {
+  closeAll,
+  dynamo,
+  legacyDb,
+  legacyStock,
+  modeStore,
+  newHotDealStock,
+  redis,
+  servedHotDealOrders,
+  servedHotDealStock,
+  sweeperPorts,
+} from '#shared/wiring';
+import { provisionDynamo, provisionLegacy } from '../../scripts/lib/provision';
+import { seedShop } from '../../scripts/lib/seed/data-sets';
+
+/**
+ * Issue 24: a hot-deal sale switched between the legacy row lock and Redis while 150
+ * buyers order, through the same router the order function uses. The stock that is left
+ * moves with the mode; no unit is sold twice or by both sides, none is lost.
+ */
+const PRODUCT = 1;
+
+const ports = (): HandoverPorts => ({
+  legacyDb,
+  modes: modeStore(),
+  newStock: newHotDealStock,
+  productsOnSale: async () => (await sweeperPorts()).products(),
+  settleMs: Math.round(config.cutover.ttlMs * 1.5) + 250,
+});
+
+async function legacySold(productId: number): Promise<number> {
+  const [row] = await (
+    await legacyDb()
+  ).query<{ n: number }>('SELECT COUNT(*) AS n FROM oshop.order_history WHERE prod_id = :productId', {
+    productId,
+  });
+  return Number(row?.n);
+}
+
+/** 150 callers ordering one after another until `until` settles; every answer kept. */
+async function buyersUntil(until: Promise<unknown>, callers = 150) {
+  let done = false;
+  void until.finally(() => (done = true));
+  const orders: HotDealOrder[] = [];
+  const refused: string[] = [];
+  let n = 0;
+  const deals = servedHotDealOrders();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (!done) {
+        const customerId = 1 + (n++ % 100);
+        try {
+          orders.push(await deals.placeOrder({ productId: PRODUCT, customerId }));
+        } catch (err) {
+          refused.push(err instanceof AppError ? err.code : String(err));
+        }
+      }
+    }),
+  );
+  return { orders, refused };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  const { host, port } = { host: '127.0.0.1', port: Number(process.env.OSHOP_PG_PORT ?? 15432) };
+  const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(CUTOVER_LEGACY_DB)} WITH (FORCE)`);
+  await admin.end();
+  for (const table of [config.dynamodb.eventTable, config.dynamodb.counterTable])
+    await dynamo()
+      .dynamodb.send(new DeleteTableCommand({ TableName: table }))
+      .catch((err: unknown) => {
+        if (!(err instanceof ResourceNotFoundException)) throw err;
+      });
+  // The stock keys of this log's earlier runs (the log itself was just deleted).
+  const stockRedis = await redis();
+  const stale = await stockRedis.keys(`hotdeal:${config.dynamodb.eventTable}:*`);
+  if (stale.length > 0) await stockRedis.del(...stale);
+  if ('file' in config.cutover.store) await rm(config.cutover.store.file, { force: true });
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    await provisionDynamo();
+    await provisionLegacy();
+    await seedShop(0.01);
+  } finally {
+    console.log = log;
+  }
+}, 120_000);
+
+afterAll(closeAll);
+
+describe('cut-over of hot deals: the stock moves with the mode, under the legacy row lock', () => {
+  it('legacy -> new -> legacy while 150 buyers order: every order answered, no unit sold twice or lost', async () => {
+    await modeStore().write({ ...(await modeStore().read()), hotdeals: 'legacy' });
+    await legacyStock().then((s) => s.setStock(PRODUCT, { quantity: 100_000 }));
+    const legacyBefore = await legacySold(PRODUCT);
+
+    const switches = (async () => {
+      await sleep(400);
+      const forth = await switchServiceMode(ports(), 'hotdeals', 'new');
+      await sleep(600);
+      const back = await switchServiceMode(ports(), 'hotdeals', 'legacy');
+      await sleep(300);
+      return { forth, back };
+    })();
+    const { orders, refused } = await buyersUntil(switches);
+    const { forth, back } = await switches;
+
+    expect(refused).toEqual([]);
+    const onNew = orders.filter((o) => /^\d+-\d+-\d+-\d+$/.test(o.orderId)).length;
+    const onLegacy = orders.length - onNew;
+    // Both sides sold during the run: the switches happened under load.
+    expect(onNew).toBeGreaterThan(0);
+    expect(onLegacy).toBeGreaterThan(0);
+    expect(await legacySold(PRODUCT)).toBe(legacyBefore + onLegacy);
+    // What legacy had left went to the new side, and what the new side had left came back.
+    expect(forth.moved[PRODUCT]).toBeGreaterThan(0);
+    expect(back.moved[PRODUCT]).toBe(forth.moved[PRODUCT]! - onNew);
+    // Every unit accounted for: sold on one side or the other, or still on sale on legacy.
+    const left = await servedHotDealStock().remaining(PRODUCT);
+    expect(left.remaining + onLegacy + onNew).toBe(100_000);
+    await expect((await newHotDealStock()).remaining(PRODUCT)).resolves.toEqual({
+      productId: PRODUCT,
+      remaining: 0,
+    });
+  }, 60_000);
+
+  it('a sale that sells out across a switch sells exactly its stock, never more', async () => {
+    await modeStore().write({ ...(await modeStore().read()), hotdeals: 'legacy' });
+    await legacyStock().then((s) => s.setStock(PRODUCT, { quantity: 150 }));
+    const legacyBefore = await legacySold(PRODUCT);
+    const switches = (async () => {
+      await sleep(150);
+      await switchServiceMode(ports(), 'hotdeals', 'new');
+      await sleep(500);
+    })();
+    const { orders, refused } = await buyersUntil(switches);
+    expect(refused.every((code) => code === 'SOLD_OUT')).toBe(true);
+    const onNew = orders.filter((o) => /^\d+-\d+-\d+-\d+$/.test(o.orderId)).length;
+    expect((await legacySold(PRODUCT)) - legacyBefore + onNew).toBe(orders.length);
+    expect(orders.length).toBe(150);
+  }, 60_000);
+
+  it('switching a read service writes its mode and moves nothing', async () => {
+    const r = await switchServiceMode(ports(), 'purchases', 'shadow');
+    expect(r).toEqual({ from: 'new', to: 'shadow', moved: {} });
+    expect((await modeStore().read()).purchases).toBe('shadow');
+    await switchServiceMode(ports(), 'purchases', 'new');
+  });
+});
