@@ -8,7 +8,7 @@
 // its Cognito user pool: {"staff": "...", "customers": {"1": "...", ...}} (orders are
 // placed by the customers that have one; purchases of the others are read as staff).
 const { createPrivateKey, sign } = require('node:crypto');
-const { readFileSync } = require('node:fs');
+const { appendFileSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const ISSUER = process.env.AUTH_ISSUER || 'oshop-local-dev-issuer';
@@ -73,9 +73,10 @@ const withHeader = (requestParams, token) => {
 };
 
 module.exports = {
-  /** A hot-deal order by a random customer (1..10,000), as themselves. */
+  /** A hot-deal order by a random customer (1..10,000, or 1..{{ customers }}), as themselves. */
   orderAsCustomer(requestParams, context, events, next) {
-    const [customerId, token] = customer(1 + Math.floor(Math.random() * 10000));
+    const customers = Number(context.vars.customers) || 10000;
+    const [customerId, token] = customer(1 + Math.floor(Math.random() * customers));
     // The body names the buyer as a JSON number (a templated "{{ }}" would be a string).
     requestParams.json = { customerId };
     withHeader(requestParams, token);
@@ -94,6 +95,21 @@ module.exports = {
     // One user per virtual user: a todo is its owner's, so the flow's requests share a token.
     context.vars.signedInAs ??= 1 + Math.floor(Math.random() * 10000);
     withHeader(requestParams, customer(context.vars.signedInAs)[1]);
+    next();
+  },
+  /**
+   * Notes each order bought (201) in the file OSHOP_ORDERS_OUT names, one JSON line each:
+   * the cut-over test looks every one up on both sides afterwards.
+   */
+  noteOrder(requestParams, response, context, events, next) {
+    if (process.env.OSHOP_ORDERS_OUT && response.statusCode === 201) {
+      const { customerId } = requestParams.json;
+      const { orderId, purchaseId } = JSON.parse(response.body);
+      appendFileSync(
+        process.env.OSHOP_ORDERS_OUT,
+        `${JSON.stringify({ customerId, purchaseId, orderId })}\n`,
+      );
+    }
     next();
   },
   /** Customer service reading the CRM. */

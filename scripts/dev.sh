@@ -21,6 +21,7 @@ stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
 projector_pid=
 sweeper_pid=
+capture_pid=
 cleanup() {
   # Ctrl-C reaches every process of the foreground group: a reader of our output (| tee)
   # may be gone already, and a second Ctrl-C or a closed terminal may follow. None of that
@@ -30,6 +31,7 @@ cleanup() {
   set +e
   [ -n "$projector_pid" ] && kill "$projector_pid" 2>/dev/null
   [ -n "$sweeper_pid" ] && kill "$sweeper_pid" 2>/dev/null
+  [ -n "$capture_pid" ] && kill "$capture_pid" 2>/dev/null
   if [ "$stack_was_up" = 0 ]; then
     say "stopping the local stack this run started" 2>/dev/null
     bash scripts/stack.sh down >"$LOG_DIR/stack-down.log" 2>&1
@@ -44,13 +46,11 @@ say "provisioning tables, indexes and schemas"
 tsx scripts/provision.ts
 say "seeding (scale ${OSHOP_SEED_SCALE:-1})"
 tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
-say "migrating the legacy data into the new stores (resumes; verifies what it writes)"
-tsx scripts/migrate.ts purchases crm catalog --verify-if-migrated
-say "the dev issuer's signing keys (made once under .local/auth; npm run token prints tokens)"
-tsx scripts/token.ts staff >/dev/null
-# The projector and the sweeper keep the promises of the hot-deal path (read models up to
-# date, every order finished within its bound): each runs under a watch that restarts it,
-# and says so, when it dies (a crash, an OOM kill); a clean stop (exit 0) is not restarted.
+# The projector, the sweeper and change capture keep promises of their own (read models up
+# to date, every order finished within its bound, the new stores in step with legacy): each
+# runs under a watch that restarts it, and says so, when it dies (a crash, an OOM kill); a
+# clean stop (exit 0) is not restarted, nor is a run that fails before it says it is ready
+# (READY_FILE: the full load did not verify; restarting would only repeat it).
 supervise() {
   local name=$1 child= rc
   shift
@@ -61,10 +61,27 @@ supervise() {
     rc=0
     wait "$child" || rc=$?
     [ "$rc" = 0 ] && exit 0
+    if [ -n "${READY_FILE:-}" ] && [ ! -f "$READY_FILE" ]; then
+      say "the $name failed before it was ready (exit $rc)"
+      exit "$rc"
+    fi
     say "the $name stopped (exit $rc); restarting it in 2 s"
     sleep 2
   done
 }
+say "migrating the legacy data into the new stores (resumes; verifies what it writes), then following"
+say "  every legacy change into them (change capture; its lines start with capture: and check:)"
+capture_ready="$LOG_DIR/capture.ready"
+rm -f "$capture_ready"
+READY_FILE="$capture_ready" OSHOP_CAPTURE_READY_FILE="$capture_ready" \
+  supervise "change capture" tsx scripts/migrate.ts purchases crm catalog --verify-if-migrated --follow &
+capture_pid=$!
+until [ -f "$capture_ready" ]; do
+  kill -0 "$capture_pid" 2>/dev/null || die "the migration into the new stores failed (see above)"
+  sleep 0.5
+done
+say "the dev issuer's signing keys (made once under .local/auth; npm run token prints tokens)"
+tsx scripts/token.ts staff >/dev/null
 say "starting the projector (order events -> read models; its lines start with [projector])"
 supervise projector tsx scripts/projector.ts &
 projector_pid=$!

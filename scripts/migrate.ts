@@ -8,17 +8,23 @@
  *   npm run migrate -- purchases crm          (one after the other)
  *   npm run migrate -- purchases crm catalog --follow
  *       full load, then change capture until stopped (Ctrl-C): every legacy write reaches
- *       the new stores (PostgreSQL logical replication, slot oshop_cdc_<database>)
+ *       the new stores (PostgreSQL logical replication, slot oshop_cdc_<database>), with a
+ *       rolling check of every customer, legacy against new, once per --check-cycle
+ *   npm run migrate -- purchases crm --check
+ *       one check of every customer now, legacy against new (exit 1 on any difference)
  *
  * Exit codes: 0 verified, 1 failed or verification mismatch, 2 bad arguments.
  */
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { customerRanges } from '#shared/replication/consistency';
 import { config } from '#shared/platform/config';
 import { parseUtcDate } from '#shared/platform/dates';
 import { closeAll } from '#shared/wiring';
 import { parseCommandLine } from './lib/cli';
 import { captureConnection, changeTargets, followChanges } from './lib/live/follow';
 import { captureBacklog, captureNames, ensureCapture } from './lib/live/pg-capture';
+import { checkCycle, describeDifference, type CheckedService } from './lib/live/rolling-check';
 import { runMigration, type MigrateResult } from './lib/migrate/engine';
 import {
   defaultCheckpoint,
@@ -40,7 +46,14 @@ ${MIGRATIONS.map((m) => `  ${m.padEnd(18)}${DESCRIPTIONS[m]}`).join('\n')}
   --verify-if-migrated  verify only when this run wrote something (npm run dev uses it)
   --follow          after the full load, apply every legacy change as it commits, until stopped
                     (the slot is the checkpoint: a restart resumes where the last one stopped)
+  --check-cycle S   with --follow: the rolling check goes over every customer once per S seconds
+                    (default 600; 0: no rolling check)
+  --check           no migration: compare every customer, legacy against new, once, now; print
+                    each difference with its keys; exit 1 if any
   --checkpoint F    checkpoint file (default .local/migrations/<name>-<target>.json; one migration only)`;
+
+/** Customers compared per step of a check. */
+const CHECK_BATCH = 100;
 
 function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -89,6 +102,8 @@ async function main(): Promise<number> {
         'verify-if-migrated': { type: 'boolean', default: false },
         checkpoint: { type: 'string' },
         follow: { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
+        'check-cycle': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     },
@@ -103,6 +118,19 @@ async function main(): Promise<number> {
   const chunkSize = positiveInt('chunk', values.chunk, 2000);
   const cutoff = values.cutoff === undefined ? config.crm.archiveCutoff : parseUtcDate(values.cutoff);
   if (!cutoff) usage('--cutoff must be a date like 2019-01-01');
+  const checkCycleSeconds =
+    values['check-cycle'] === '0' ? 0 : positiveInt('check-cycle', values['check-cycle'], 600);
+  if (values['check-cycle'] !== undefined && !values.follow) usage('--check-cycle goes with --follow');
+  const checked = names.filter((n): n is CheckedService => n === 'purchases' || n === 'crm');
+  if (values.check) {
+    if (values.follow) usage('--check runs once; --follow checks on its own (--check-cycle)');
+    if (checked.length === 0) usage('--check compares purchases and crm: name one of them');
+    try {
+      return await checkOnce(checked);
+    } finally {
+      await closeAll();
+    }
+  }
 
   // Change capture starts before the full load: changes committed from here on are in the
   // slot, earlier ones in the copy. A new slot (first run, or one dropped) means the copy
@@ -127,7 +155,8 @@ async function main(): Promise<number> {
         `${name}: total ${((performance.now() - t0) / 1000).toFixed(1)} s (migration and verification)`,
       );
     }
-    if (capture && allOk) await followUntilStopped(capture.lsn);
+    if (capture && allOk)
+      await followUntilStopped(capture.lsn, checkCycleSeconds > 0 ? checked : [], checkCycleSeconds);
   } finally {
     await closeAll();
   }
@@ -146,7 +175,11 @@ async function startCapture() {
   return made;
 }
 
-async function followUntilStopped(startLsn: string): Promise<void> {
+async function followUntilStopped(
+  startLsn: string,
+  checked: CheckedService[],
+  cycleSeconds: number,
+): Promise<void> {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
   const connection = captureConnection();
@@ -155,6 +188,12 @@ async function followUntilStopped(startLsn: string): Promise<void> {
     `capture: following ${connection.database} into the new stores` +
       (backlog ? ` (${backlog.behindBytes.toLocaleString('en-US')} bytes of WAL to catch up)` : ''),
   );
+  // npm run dev waits for this file before it serves (the new stores are live from here on).
+  if (process.env.OSHOP_CAPTURE_READY_FILE)
+    await writeFile(process.env.OSHOP_CAPTURE_READY_FILE, `${process.pid}\n`);
+  const checking = checked.length
+    ? rollingCheck(checked, cycleSeconds, controller.signal)
+    : Promise.resolve();
   await followChanges({
     connection,
     targets: await changeTargets(),
@@ -162,7 +201,62 @@ async function followUntilStopped(startLsn: string): Promise<void> {
     signal: controller.signal,
     log: (line) => console.log(`capture: ${line}`),
   });
+  controller.abort();
+  await checking;
   console.log('capture: stopped; the slot keeps every later change for the next run');
+}
+
+/**
+ * Continuous verification beside the capture: every customer, legacy against new, once per
+ * cycle, spread evenly over it; each difference printed with its keys (after a second look,
+ * so a change still on its way is not one).
+ */
+async function rollingCheck(services: CheckedService[], cycleSeconds: number, signal: AbortSignal) {
+  const sources = await changeTargets();
+  const ranges = await customerRanges(sources.legacy);
+  const steps = services.reduce((n, s) => {
+    const { min, max } = s === 'purchases' ? ranges.purchases : ranges.crm;
+    return n + Math.ceil(Math.max(0, max - min + 1) / CHECK_BATCH);
+  }, 0);
+  const pauseMs = Math.max(0, Math.floor((cycleSeconds * 1000) / Math.max(1, steps)));
+  for (let cycle = 1; !signal.aborted; cycle++) {
+    try {
+      const r = await checkCycle(sources, {
+        services,
+        batch: CHECK_BATCH,
+        pauseMs,
+        signal,
+        onDifference: (d) => console.log(`check: DIFFERENCE ${describeDifference(d)}`),
+      });
+      if (!signal.aborted)
+        console.log(
+          `check: cycle ${cycle}: ${r.customers.toLocaleString('en-US')} customers, ` +
+            `${r.records.toLocaleString('en-US')} records, legacy against new: ` +
+            (r.differences.length ? `${r.differences.length} DIFFERENCES (above)` : 'no difference') +
+            ` (${r.seconds.toFixed(0)} s)`,
+        );
+    } catch (err) {
+      console.log(
+        `check: cycle ${cycle} failed, trying again: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+  }
+}
+
+async function checkOnce(services: CheckedService[]): Promise<number> {
+  const r = await checkCycle(await changeTargets(), {
+    services,
+    batch: CHECK_BATCH,
+    onDifference: (d) => console.log(`DIFFERENCE ${describeDifference(d)}`),
+  });
+  console.log(
+    `check: ${r.customers.toLocaleString('en-US')} customers, ${r.records.toLocaleString('en-US')} records ` +
+      `(${services.join(', ')}), legacy against new: ` +
+      (r.differences.length ? `${r.differences.length} DIFFERENCES` : 'no difference') +
+      ` in ${r.seconds.toFixed(1)} s`,
+  );
+  return r.differences.length ? 1 : 0;
 }
 
 main().then(

@@ -24,15 +24,16 @@ export function shadowTally(logger: Pick<Logger, 'info' | 'warn'>): ShadowTally 
       t.compared += 1;
       if (c.mismatch) {
         t.mismatched += 1;
+        // `service` is the logger's own key (oshop-msa): the cut-over service goes under `cutover`.
         logger.warn('shadow mismatch', {
-          service: c.service,
+          cutover: c.service,
           operation: c.operation,
           key: c.key,
           why: c.mismatch,
         });
       }
       if (Number.isInteger(Math.log10(t.compared)) || c.mismatch)
-        logger.info('shadow comparisons', { service: c.service, ...t });
+        logger.info('shadow comparisons', { cutover: c.service, ...t });
     },
     counts: () => structuredClone(tally),
   };

@@ -10,6 +10,8 @@ export const TEST_SCALE = 0.02;
 export const E2E_PORT = Number(process.env.OSHOP_E2E_PORT ?? 3100);
 export const E2E_LAMBDA_PORT = Number(process.env.OSHOP_E2E_LAMBDA_PORT ?? 3112);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** What the e2e API logs (its WARN lines and above), for tests that look for a line. */
+export const E2E_OFFLINE_LOG = `${process.env.OSHOP_LOCAL_DIR ?? '.local'}/log/e2e-offline.log`;
 
 process.env.STAGE ??= 'local';
 process.env.TODO_TABLE = TEST_TODO_TABLE;

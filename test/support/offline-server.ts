@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { E2E_LAMBDA_PORT, E2E_PORT } from './env';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { E2E_LAMBDA_PORT, E2E_OFFLINE_LOG, E2E_PORT } from './env';
 
 /**
  * The e2e tier's `serverless offline` (the fast in-process mode), started once per run. The
@@ -37,8 +39,15 @@ export function startOffline(): OfflineServer {
     },
   );
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  // Also in a file: test files run in workers of their own and read what the API logged there.
+  mkdirSync(dirname(E2E_OFFLINE_LOG), { recursive: true });
+  const log = createWriteStream(E2E_OFFLINE_LOG);
+  const keep = (d: Buffer) => {
+    output += d.toString();
+    log.write(d);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   held[KEY] = { child, output: () => output };
   return held[KEY];
 }

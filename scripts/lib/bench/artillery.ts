@@ -52,6 +52,8 @@ export interface ArtilleryOptions {
   overrides?: Record<string, unknown>;
   /** Hard bound on one run; a run past it is killed and counted as failed. */
   timeoutMs?: number;
+  /** Added to the run's environment (e.g. OSHOP_ORDERS_OUT for the cut-over scenario). */
+  env?: Record<string, string>;
 }
 
 const artilleryArgs = (file: string, options: ArtilleryOptions): string[] => {
@@ -78,7 +80,7 @@ export function runArtillery(file: string, options: ArtilleryOptions): Promise<A
   return new Promise((resolve) => {
     const child = spawn(process.execPath, artilleryArgs(file, options), {
       cwd: ARTILLERY_DIR,
-      env: benchEnv,
+      env: { ...benchEnv, ...options.env },
     });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));

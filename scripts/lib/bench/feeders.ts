@@ -34,6 +34,9 @@ export const PURCHASE_IDS: Feeder = {
     ' WHERE purchaseseq = 1 ORDER BY md5(purchaseid::text) LIMIT 5000',
 };
 
+/** The same pairs for the cut-over scenario (a file of its own: the tests write it from their database). */
+export const CUTOVER_PURCHASE_IDS: Feeder = { ...PURCHASE_IDS, file: 'cutover-purchase-ids.csv' };
+
 /** Customers with an archived (pre-cut-off) call, for the CRM report. */
 export const CRM_CUSTOMER_IDS: Feeder = {
   file: 'crm-customer-ids.csv',

@@ -22,6 +22,8 @@ export interface CaptureConnection {
 
 /** One committed legacy transaction: its changes, and when it committed (ms since epoch). */
 export interface CapturedTransaction {
+  /** Its transaction id (32 bits, as the stream gives it). */
+  xid: number;
   changes: RowChange[];
   committedAtMs: number;
   /** Where the next transaction starts: confirming it releases this one's WAL. */
@@ -120,6 +122,31 @@ const lsnAfter = (a: string, b: string) => lsnValue(a) > lsnValue(b);
 const rowOf = (r: Record<string, unknown> | null | undefined) => (r ? { ...r } : undefined);
 
 /**
+ * A transaction is decoded once its commit record is in the WAL, a moment before other
+ * sessions see it (PostgreSQL marks it visible after the WAL flush). The apply code reads
+ * the legacy state again, so it waits for that moment: otherwise, under load, a purchase
+ * just inserted read as "gone" and its item was deleted (seen in the cut-over test). A
+ * 32-bit xid is widened with the epoch of the snapshot's xmax (the wrap just before it).
+ */
+const VISIBLE_SQL = `
+WITH s AS (SELECT pg_current_snapshot() AS snap),
+     m AS (SELECT snap, pg_snapshot_xmax(snap)::text::numeric AS xmax FROM s)
+SELECT bool_and(pg_visible_in_snapshot((
+         CASE WHEN floor(m.xmax / 4294967296) * 4294967296 + x > m.xmax
+              THEN (floor(m.xmax / 4294967296) - 1) * 4294967296 + x
+              ELSE floor(m.xmax / 4294967296) * 4294967296 + x END)::text::xid8, m.snap)) AS visible
+FROM m, unnest($1::numeric[]) AS t(x)`;
+
+async function untilVisible(client: pg.Client, xids: number[], timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ visible: boolean | null }>(VISIBLE_SQL, [xids]);
+    if (rows[0]?.visible !== false || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
  * Streams committed transactions from the slot until `signal` aborts. `onTransactions` gets
  * every transaction committed since the last call (a burst arrives as one batch) and must
  * have applied them when it resolves; their end LSN is confirmed after that.
@@ -143,7 +170,10 @@ export async function streamChanges(
   );
   const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [publication] });
 
-  let open: { changes: RowChange[]; committedAtMs: number } | undefined;
+  // The apply code re-reads state: it must see every transaction it is handed (below).
+  const visibility = new pg.Client({ ...c });
+  await visibility.connect();
+  let open: { changes: RowChange[]; committedAtMs: number; xid: number } | undefined;
   const ready: CapturedTransaction[] = [];
   let applying: Promise<void> | undefined;
   let failure: unknown;
@@ -153,6 +183,10 @@ export async function streamChanges(
     while (ready.length > 0 && failure === undefined) {
       const batch = ready.splice(0, ready.length);
       try {
+        await untilVisible(
+          visibility,
+          batch.map((t) => t.xid),
+        );
         await options.onTransactions(batch);
         lastConfirmed = batch.at(-1)?.endLsn ?? lastConfirmed;
         await service.acknowledge(lastConfirmed);
@@ -166,7 +200,7 @@ export async function streamChanges(
   service.on('data', (_lsn: string, msg: Pgoutput.Message) => {
     switch (msg.tag) {
       case 'begin':
-        open = { changes: [], committedAtMs: Number(BigInt(msg.commitTime as bigint) / 1000n) };
+        open = { changes: [], committedAtMs: Number(BigInt(msg.commitTime as bigint) / 1000n), xid: msg.xid };
         break;
       case 'insert':
       case 'update':
@@ -213,6 +247,7 @@ export async function streamChanges(
   await Promise.race([stopped, watch, subscribed]);
   await applying;
   await service.stop().catch(() => undefined);
+  await visibility.end().catch(() => undefined);
   if (failure !== undefined) throw failure;
   if (streamError !== undefined && !options.signal.aborted) throw streamError;
 }
