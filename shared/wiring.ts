@@ -14,7 +14,8 @@ import { fileModeStore, ssmModeStore } from './cutover/mode-stores';
 import { cachedModes, type ModeStore } from './cutover/modes';
 import {
   routedHotDealOrders,
-  routedHotDealStock,
+  routedHotDealRemaining,
+  routedHotDealSetting,
   routedPurchaseList,
   routedPurchaseLookup,
   routedServiceHistory,
@@ -25,7 +26,7 @@ import { dynamoCatalog } from './catalog/catalog';
 import { mongoServiceHistory, type ArchivedCallDocument } from './crm/mongo-archive';
 import { legacyServiceHistory } from './crm/sql-service-history';
 import { storeProbes } from './health/probes';
-import type { HotDeals } from './hotdeals/hotdeal';
+import type { HotDeals, StockSetting } from './hotdeals/hotdeal';
 import {
   eventSourcedHotDeals,
   setHotDealStock,
@@ -48,6 +49,7 @@ import { logger } from './platform/logger';
 import { credentials } from './platform/secrets';
 import { createSqlDatabase } from './platform/sql/database';
 import type { ReadModelTargets } from './projections/project-all';
+import type { ChangeTargets } from './replication/apply';
 import type { ProjectionStateStore } from './projections/state';
 import { dynamoPurchaseList, dynamoPurchaseLookup } from './purchases/dynamo-purchases';
 import { legacyPurchaseHistory } from './purchases/sql-purchases';
@@ -250,10 +252,41 @@ export const newHotDealStock = /* @__PURE__ */ once(
   },
 );
 
-/** GET and PUT /hotdeals/{productId} on the side that sells. */
-export const servedHotDealStock = /* @__PURE__ */ once(() =>
-  routedHotDealStock({ modes: serviceModes(), legacy: legacyStock, next: newHotDealStock }),
+/** GET /hotdeals/{productId} from the side that sells (Redis alone on the new side). */
+export const servedHotDealRemaining = /* @__PURE__ */ once(() =>
+  routedHotDealRemaining({
+    modes: serviceModes(),
+    legacy: legacyStock,
+    next: async () => {
+      const stock = await hotDealStock();
+      return { remaining: (productId: number) => unitsLeft(stock, productId) };
+    },
+  }),
 );
+
+/** PUT /hotdeals/{productId} on the side that sells. */
+export const servedHotDealSetting = /* @__PURE__ */ once(() =>
+  routedHotDealSetting({
+    modes: serviceModes(),
+    legacy: legacyStock,
+    next: async () => {
+      const ports = await stockSettingPorts();
+      return {
+        setStock: (productId: number, setting: StockSetting) => setHotDealStock(ports, productId, setting),
+      };
+    },
+  }),
+);
+
+/** Where change capture writes (locally npm run migrate -- --follow, in AWS the DMS stream's function). */
+export const changeApplyTargets = /* @__PURE__ */ once(async (): Promise<ChangeTargets> => ({
+  legacy: await legacyDb(),
+  documents: dynamo().documents,
+  purchaseTable: config.dynamodb.purchaseTable,
+  catalogTable: config.dynamodb.catalogTable,
+  archive: await archiveCollection(),
+  cutoff: config.crm.archiveCutoff,
+}));
 
 // ---------------------------------------------------------------- read side, operations
 

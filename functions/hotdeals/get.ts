@@ -1,7 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { servedHotDealStock } from '#shared/wiring';
+import { servedHotDealRemaining } from '#shared/wiring';
 
-export const handler = respond(routes.getHotDeal, servedHotDealStock, (stock, { params }) =>
+export const handler = respond(routes.getHotDeal, servedHotDealRemaining, (stock, { params }) =>
   stock.remaining(params.productId),
 );

@@ -1,7 +1,7 @@
 import { respond } from '#shared/api/handlers';
 import { routes } from '#shared/api/routes';
-import { servedHotDealStock } from '#shared/wiring';
+import { servedHotDealSetting } from '#shared/wiring';
 
-export const handler = respond(routes.setHotDealStock, servedHotDealStock, (stock, { params, body }) =>
+export const handler = respond(routes.setHotDealStock, servedHotDealSetting, (stock, { params, body }) =>
   stock.setStock(params.productId, body),
 );

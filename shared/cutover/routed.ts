@@ -160,15 +160,29 @@ export function routedHotDealOrders(r: {
   };
 }
 
-/** Stock reads and settings go to the side that sells (legacy in `legacy` and `shadow`). */
-export function routedHotDealStock(r: {
+/** Units left (GET /hotdeals/{productId}) from the side that sells (legacy in `legacy` and `shadow`). */
+export function routedHotDealRemaining(r: {
   modes: ModeSource;
-  legacy: Side<Pick<HotDeals, 'remaining' | 'setStock'>>;
-  next: Side<Pick<HotDeals, 'remaining' | 'setStock'>>;
-}): Pick<HotDeals, 'remaining' | 'setStock'> {
-  const side = async () => ((await r.modes.modeOf('hotdeals')) === 'new' ? r.next() : r.legacy());
+  legacy: Side<Pick<HotDeals, 'remaining'>>;
+  next: Side<Pick<HotDeals, 'remaining'>>;
+}): Pick<HotDeals, 'remaining'> {
   return {
-    remaining: async (productId) => (await side()).remaining(productId),
-    setStock: async (productId, setting) => (await side()).setStock(productId, setting),
+    remaining: async (productId) =>
+      ((await r.modes.modeOf('hotdeals')) === 'new' ? await r.next() : await r.legacy()).remaining(productId),
+  };
+}
+
+/** A stock setting (PUT /hotdeals/{productId}) on the side that sells. */
+export function routedHotDealSetting(r: {
+  modes: ModeSource;
+  legacy: Side<Pick<HotDeals, 'setStock'>>;
+  next: Side<Pick<HotDeals, 'setStock'>>;
+}): Pick<HotDeals, 'setStock'> {
+  return {
+    setStock: async (productId, setting) =>
+      ((await r.modes.modeOf('hotdeals')) === 'new' ? await r.next() : await r.legacy()).setStock(
+        productId,
+        setting,
+      ),
   };
 }

@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteSpec } from '#shared/api/routes';
+import { CAPTURED_TABLES } from '#shared/replication/changes';
 import { REDIS_USERS } from '#shared/platform/clients/redis-users';
 import { packageStage, ROOT, type CfnTemplate, type PackagedStage } from '../../scripts/lib/deploy/package';
 
@@ -53,12 +54,14 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('serverless package', () => {
-  it('builds every function of the route table, the projector and the sweeper, and nothing else', () => {
+  it('builds every function of the route table, the projector, the sweeper, sync-back and change capture, and nothing else', () => {
     expect(Object.keys(dev.zips).sort()).toEqual(
       [
         ...Object.keys(routes).filter((n) => !LOCAL_ONLY.includes(n)),
         'projectOrderEvents',
         'sweepHotDeals',
+        'syncBackOrders',
+        'applyLegacyChanges',
       ].sort(),
     );
   });
@@ -305,24 +308,28 @@ describe('least privilege', () => {
     }
   });
 
-  it('puts in the VPC only the functions that reach ElastiCache, DocumentDB or the legacy RDBMS', () => {
+  it('puts in the VPC only the functions that reach ElastiCache, DocumentDB or the legacy RDBMS (the routed ones reach it too)', () => {
     const inVpc = resources(dev.template, 'AWS::Lambda::Function')
       .filter(([, fn]) => fn.Properties?.VpcConfig)
       .map(([n]) => n.replace(/LambdaFunction$/, ''))
       .sort();
     expect(inVpc).toEqual(
       [
+        'ApplyLegacyChanges',
         'GetHotDeal',
         'GetLegacyPurchase',
         'GetLegacyServiceHistory',
+        'GetPurchase',
         'GetServiceHistory',
         'Health',
         'ListLegacyPurchases',
+        'ListPurchases',
         'OrderHotDeal',
         'OrderLegacyHotDeal',
         'SetHotDealStock',
         'SetLegacyHotDealStock',
         'SweepHotDeals',
+        'SyncBackOrders',
       ].sort(),
     );
   });
@@ -578,15 +585,17 @@ describe('identity and access as deployed', () => {
     );
     const legacy = resources(dev.template, 'AWS::Lambda::Function').filter(([, fn]) => {
       const env = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      return 'LEGACY_DB_SECRET_ARN' in env;
+      return JSON.stringify(env.LEGACY_DB_SECRET_ARN) === JSON.stringify({ Ref: 'LegacyDbSecret' });
     });
     expect(legacy.map(([n]) => n.replace(/LambdaFunction$/, '')).sort()).toEqual([
+      'ApplyLegacyChanges',
       'GetLegacyPurchase',
       'GetLegacyServiceHistory',
       'Health',
       'ListLegacyPurchases',
       'OrderLegacyHotDeal',
       'SetLegacyHotDealStock',
+      'SyncBackOrders',
     ]);
     let total = 0;
     for (const [name, fn] of legacy) {
@@ -599,5 +608,62 @@ describe('identity and access as deployed', () => {
       total += reserved * pool;
     }
     expect(total).toBeLessThanOrEqual(sessions);
+  });
+});
+
+describe('live migration as deployed', () => {
+  const routed = [
+    'ListPurchases',
+    'GetPurchase',
+    'GetServiceHistory',
+    'OrderHotDeal',
+    'GetHotDeal',
+    'SetHotDealStock',
+  ];
+
+  it('routed functions read the service modes parameter and log in to the legacy database as the cut-over user, one session each', () => {
+    const parameter = resources(dev.template, 'AWS::SSM::Parameter');
+    expect(parameter).toHaveLength(1);
+    const name = parameter[0]![1].Properties?.Name as string;
+    expect(JSON.parse(parameter[0]![1].Properties?.Value as string)).toEqual({
+      purchases: 'new',
+      crm: 'new',
+      hotdeals: 'new',
+    });
+    for (const fn of routed) {
+      const props = dev.template.Resources[`${fn}LambdaFunction`]?.Properties;
+      const env = (props?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.SERVICE_MODES_PARAMETER, fn).toBe(name);
+      expect(env.LEGACY_DB_SECRET_ARN, fn).toEqual({ Ref: 'CutoverDbSecret' });
+      expect(env.LEGACY_DB_POOL_MAX, fn).toBe('1');
+      const granted = JSON.stringify(
+        statements(dev.template).filter((s) => s.where.startsWith(`${fn}IamRole`)),
+      );
+      expect(granted, fn).toContain(`parameter${name}`);
+      expect(granted, fn).toContain('"Ref":"CutoverDbSecret"');
+    }
+  });
+
+  it('change capture: a DMS CDC task of the captured base tables into Kinesis, applied by its function', () => {
+    const [, task] = resources(dev.template, 'AWS::DMS::ReplicationTask')[0]!;
+    expect(task.Properties?.MigrationType).toBe('cdc');
+    const rules = (
+      JSON.parse(task.Properties?.TableMappings as string) as {
+        rules: { 'object-locator': { 'schema-name': string; 'table-name': string } }[];
+      }
+    ).rules.map((r) =>
+      `${r['object-locator']['schema-name']}.${r['object-locator']['table-name']}`.toLowerCase(),
+    );
+    expect(rules.sort()).toEqual([...CAPTURED_TABLES].sort());
+    const target =
+      dev.template.Resources[String((task.Properties?.TargetEndpointArn as { Ref: string }).Ref)];
+    expect(target?.Properties?.EngineName).toBe('kinesis');
+    const mapping = resources(dev.template, 'AWS::Lambda::EventSourceMapping').find(([, m]) =>
+      JSON.stringify(m.Properties?.EventSourceArn).includes('LegacyChangeStream'),
+    );
+    expect(mapping?.[1].Properties).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': ['ApplyLegacyChangesLambdaFunction', 'Arn'] },
+      BisectBatchOnFunctionError: true,
+    });
   });
 });

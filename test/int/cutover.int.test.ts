@@ -16,7 +16,7 @@ import {
   newHotDealStock,
   redis,
   servedHotDealOrders,
-  servedHotDealStock,
+  servedHotDealRemaining,
   sweeperPorts,
 } from '#shared/wiring';
 import { provisionDynamo, provisionLegacy } from '../../scripts/lib/provision';
@@ -129,7 +129,7 @@ describe('cut-over of hot deals: the stock moves with the mode, under the legacy
     expect(forth.moved[PRODUCT]).toBeGreaterThan(0);
     expect(back.moved[PRODUCT]).toBe(forth.moved[PRODUCT]! - onNew);
     // Every unit accounted for: sold on one side or the other, or still on sale on legacy.
-    const left = await servedHotDealStock().remaining(PRODUCT);
+    const left = await servedHotDealRemaining().remaining(PRODUCT);
     expect(left.remaining + onLegacy + onNew).toBe(100_000);
     await expect((await newHotDealStock()).remaining(PRODUCT)).resolves.toEqual({
       productId: PRODUCT,

@@ -13,6 +13,10 @@ import { LEGACY_CRM_STATEMENTS } from '#shared/crm/sql-service-history';
 import { legacyHotDealStatements } from '#shared/hotdeals/sql-hotdeals';
 import { ORACLE_PING } from '#shared/platform/sql/oracle';
 import { LEGACY_PURCHASE_STATEMENTS } from '#shared/purchases/sql-purchases';
+import { HANDOVER_STATEMENTS } from '#shared/cutover/handover';
+import { CHANGE_APPLY_STATEMENTS } from '#shared/replication/apply';
+import { CONSISTENCY_STATEMENTS } from '#shared/replication/consistency';
+import { SYNC_BACK_STATEMENTS } from '#shared/replication/sync-back';
 import { CATALOG_MIGRATION_STATEMENTS } from '../../scripts/lib/migrate/catalog';
 import { CRM_MIGRATION_STATEMENTS } from '../../scripts/lib/migrate/crm';
 import { PURCHASE_MIGRATION_STATEMENTS } from '../../scripts/lib/migrate/purchases';
@@ -67,6 +71,12 @@ const RUNTIME: Statement[] = [
   ...named('migrate.crm', CRM_MIGRATION_STATEMENTS),
   ...named('migrate.purchases', PURCHASE_MIGRATION_STATEMENTS),
   { name: 'health.ping', sql: ORACLE_PING },
+  // Live migration: change capture's apply (AWS: fed by DMS from Oracle), the consistency
+  // check, sync-back into the legacy tables, the hot-deal handover under the row lock.
+  ...named('replication.apply', CHANGE_APPLY_STATEMENTS),
+  ...named('replication.consistency', CONSISTENCY_STATEMENTS),
+  ...named('replication.sync-back', SYNC_BACK_STATEMENTS),
+  ...named('cutover.handover', HANDOVER_STATEMENTS),
 ];
 
 describe('Oracle SQL under an Oracle grammar (sqlglot)', () => {
@@ -101,7 +111,15 @@ describe('Oracle SQL under an Oracle grammar (sqlglot)', () => {
 
   it('misses no statement: every SQL text in the legacy stores and migrations is in a checked statement', () => {
     const files = [
-      ...['shared/hotdeals', 'shared/purchases', 'shared/crm', 'shared/health', 'shared/platform/sql']
+      ...[
+        'shared/hotdeals',
+        'shared/purchases',
+        'shared/crm',
+        'shared/health',
+        'shared/platform/sql',
+        'shared/replication',
+        'shared/cutover',
+      ]
         .flatMap((d) => readdirSync(join(ROOT, d)).map((f) => join(d, f)))
         .filter((f) => f.endsWith('.ts') && !f.endsWith('postgres.ts')), // PostgreSQL's own ping
       ...readdirSync(join(ROOT, 'scripts/lib/migrate')).map((f) => join('scripts/lib/migrate', f)),

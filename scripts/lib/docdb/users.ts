@@ -11,15 +11,18 @@ export interface ReaderUser {
   db: string;
 }
 
+/** read: the report; readWrite: change capture's apply (the CRM archive, that database alone). */
+export type CrmRole = 'read' | 'readWrite';
+
 export type UserCommand =
-  | { createUser: string; pwd: string; roles: { role: 'read'; db: string }[] }
-  | { updateUser: string; pwd: string; roles: { role: 'read'; db: string }[] };
+  | { createUser: string; pwd: string; roles: { role: CrmRole; db: string }[] }
+  | { updateUser: string; pwd: string; roles: { role: CrmRole; db: string }[] };
 
 /** The command that makes the user what it must be: created, or brought back to read only. */
-export function readerUserCommand(user: ReaderUser, exists: boolean): UserCommand {
+export function readerUserCommand(user: ReaderUser, exists: boolean, role: CrmRole = 'read'): UserCommand {
   if (!/^[A-Za-z][\w.-]{0,63}$/.test(user.name)) throw new Error(`not a user name: ${user.name}`);
-  if (user.password.length < 16) throw new Error('the reader password is shorter than 16 characters');
-  const roles = [{ role: 'read' as const, db: user.db }];
+  if (user.password.length < 16) throw new Error('the user password is shorter than 16 characters');
+  const roles = [{ role, db: user.db }];
   return exists
     ? { updateUser: user.name, pwd: user.password, roles }
     : { createUser: user.name, pwd: user.password, roles };

@@ -2,7 +2,7 @@ import { config } from '#shared/platform/config';
 import { parsePostgresConnect } from '#shared/platform/sql/postgres';
 import { applyChangeWork, type ApplyStats, type ChangeTargets } from '#shared/replication/apply';
 import { planChanges, workSize } from '#shared/replication/changes';
-import { archiveCollection, dynamo, legacyDb } from '#shared/wiring';
+import { changeApplyTargets } from '#shared/wiring';
 import { summarizeLags } from '../projector/lag';
 import { streamChanges, type CaptureConnection } from './pg-capture';
 
@@ -18,16 +18,7 @@ export function captureConnection(): CaptureConnection {
 }
 
 /** The new stores change capture writes, as configured. */
-export async function changeTargets(): Promise<ChangeTargets> {
-  return {
-    legacy: await legacyDb(),
-    documents: dynamo().documents,
-    purchaseTable: config.dynamodb.purchaseTable,
-    catalogTable: config.dynamodb.catalogTable,
-    archive: await archiveCollection(),
-    cutoff: config.crm.archiveCutoff,
-  };
-}
+export const changeTargets = changeApplyTargets;
 
 export interface AppliedBatch {
   transactions: number;
