@@ -80,6 +80,8 @@ until [ -f "$capture_ready" ]; do
   kill -0 "$capture_pid" 2>/dev/null || die "the migration into the new stores failed (see above)"
   sleep 0.5
 done
+say "the legacy path's hot-deal orders into the event log (once each; replays keep them)"
+tsx scripts/projections.ts import-legacy | tail -1
 say "the dev issuer's signing keys (made once under .local/auth; npm run token prints tokens)"
 tsx scripts/token.ts staff >/dev/null
 say "starting the projector (order events -> read models; its lines start with [projector])"

@@ -4,6 +4,7 @@
  *   npm run projections -- check                 compare every read model with the event log (drift, lag)
  *   npm run projections -- replay <model|all>    rebuild into a fresh table from the log, swap it in
  *   npm run projections -- checksum <model|all>  content checksum of the active table
+ *   npm run projections -- import-legacy         the legacy path's orders into the log (once each)
  *
  * Read models: purchase_history, product_sales.
  * Exit codes: 0 fine, 1 drift found or failure, 2 bad arguments.
@@ -14,10 +15,11 @@ import { config } from '#shared/platform/config';
 import { READ_MODELS, type ReadModelName } from '#shared/projections/projection';
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { readServingTable } from '#shared/projections/state';
-import { closeAll, dynamo, sweeperPorts, projectionState } from '#shared/wiring';
+import { importLegacyOrders } from '#shared/replication/import-orders';
+import { closeAll, dynamo, legacyDb, orderEvents, sweeperPorts, projectionState } from '#shared/wiring';
 import { checkReadModel, readModelChecksum, replayReadModel } from './lib/projections/replay';
 
-const USAGE = `usage: npm run projections -- <check | replay <model|all> | checksum <model|all>>
+const USAGE = `usage: npm run projections -- <check | replay <model|all> | checksum <model|all> | import-legacy>
   models: ${READ_MODELS.join(', ')}`;
 
 function usage(message: string): never {
@@ -73,6 +75,17 @@ async function main(): Promise<number> {
   const [command, arg, ...rest] = process.argv.slice(2);
   if (rest.length) usage(`unexpected "${rest.join(' ')}"`);
   if (command === 'check') return (await check()) ? 0 : 1;
+  if (command === 'import-legacy') {
+    if (arg) usage(`unexpected "${arg}"`);
+    const r = await importLegacyOrders(await legacyDb(), orderEvents(), {
+      onPage: (p) => console.log(`import-legacy: ${p.read} legacy orders read, ${p.imported} imported`),
+    });
+    console.log(
+      `import-legacy: ${r.read} orders of the legacy path: ${r.imported} imported into the log, ` +
+        `${r.alreadyThere} there already (the projector folds them into product_sales; a replay keeps them)`,
+    );
+    return 0;
+  }
   const state = projectionState();
   if (command === 'checksum') {
     for (const name of models(arg)) {

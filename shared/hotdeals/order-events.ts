@@ -37,6 +37,9 @@ export const orderKeyStream = (customerId: number, idempotencyKey: string) =>
 /** `payment-<orderId>`: the simulated payment provider's ledger entry for one order (./payment.ts). */
 export const paymentStream = (orderId: string) => `payment-${orderId}`;
 export const isUnitStream = (streamId: string) => streamId.startsWith('unit-');
+/** A legacy hot-deal order's stream (imported from order_history: the log starts from the existing data). */
+export const legacyOrderStream = (orderId: string) => `legacy-order-${orderId}`;
+export const isLegacyOrderStream = (streamId: string) => streamId.startsWith('legacy-order-');
 export const isStockStream = (streamId: string) => streamId.startsWith('stock-');
 
 /** Where an order's claim stands: its product, setting, unit, and the claim's version. */
@@ -150,6 +153,22 @@ export const PaymentOutcome = z.enum(['paid', 'declined', 'void']);
 /** The payment provider's outcome for an order (new path ids, or the legacy path's UUIDs). */
 export const PaymentRecorded = z.object({ orderId: z.string().min(1).max(64), outcome: PaymentOutcome });
 export type PaymentOutcome = z.infer<typeof PaymentOutcome>;
+
+/**
+ * An order the legacy path (the row lock) confirmed, as its order_history row says: the
+ * log's record of the sales before it, or beside it while legacy sells. Its purchase item
+ * is the migration's (and change capture's), not a projection's.
+ */
+export const LegacyOrderImported = z.object({
+  orderId: z.string().min(1).max(64),
+  productId: id,
+  customerId: id,
+  purchaseId: id.nullable(),
+  setting: id,
+  orderedAt: z.string(),
+  price: z.number().nonnegative(),
+});
+export type LegacyOrderImported = z.infer<typeof LegacyOrderImported>;
 export type StockSet = z.infer<typeof StockSet>;
 export type OrderKeyed = z.infer<typeof OrderKeyed>;
 export type OrderRefused = z.infer<typeof OrderRefused>;
@@ -165,6 +184,7 @@ const payloads = {
   OrderKeyed,
   OrderRefused,
   PaymentRecorded,
+  LegacyOrderImported,
 } as const;
 type Payloads = { [K in keyof typeof payloads]: z.infer<(typeof payloads)[K]> };
 

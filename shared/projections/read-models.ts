@@ -1,5 +1,5 @@
 import { toRecord, type PurchaseRecord } from '../purchases/dynamo-purchases';
-import { isUnitStream, type OrderEvent } from '../hotdeals/order-events';
+import { isLegacyOrderStream, isUnitStream, type OrderEvent } from '../hotdeals/order-events';
 import type { Projection, ReadModelName, Row } from './projection';
 
 /**
@@ -65,17 +65,30 @@ export interface ProductSalesRow extends Row {
   orders_cancelled: number;
 }
 
-/** Per-product sales counters, all time: placed, confirmed (sold, revenue), cancelled. */
+/**
+ * Per-product sales counters, all time: placed, confirmed (sold, revenue), cancelled; the
+ * legacy path's orders imported into the log count as placed and sold (npm run projections
+ * -- import-legacy), so a replay rebuilds the history from before the migration too.
+ */
 export const productSales: Projection<ProductSalesRow> = {
   name: 'product_sales',
   key: [{ name: 'product_id', type: 'N' }],
-  handles: isUnitStream,
+  handles: (streamId) => isUnitStream(streamId) || isLegacyOrderStream(streamId),
   rowKey: (e) =>
-    e.type === 'OrderPlaced' || e.type === 'OrderConfirmed' || e.type === 'OrderCancelled'
+    e.type === 'OrderPlaced' ||
+    e.type === 'OrderConfirmed' ||
+    e.type === 'OrderCancelled' ||
+    e.type === 'LegacyOrderImported'
       ? { product_id: e.payload.productId }
       : undefined,
   evolve(state, e) {
-    if (e.type !== 'OrderPlaced' && e.type !== 'OrderConfirmed' && e.type !== 'OrderCancelled') return state;
+    if (
+      e.type !== 'OrderPlaced' &&
+      e.type !== 'OrderConfirmed' &&
+      e.type !== 'OrderCancelled' &&
+      e.type !== 'LegacyOrderImported'
+    )
+      return state;
     const s = state ?? {
       product_id: e.payload.productId,
       units_sold: 0,
@@ -85,6 +98,13 @@ export const productSales: Projection<ProductSalesRow> = {
     };
     if (e.type === 'OrderPlaced') return { ...s, orders_placed: s.orders_placed + 1 };
     if (e.type === 'OrderCancelled') return { ...s, orders_cancelled: s.orders_cancelled + 1 };
+    if (e.type === 'LegacyOrderImported')
+      return {
+        ...s,
+        orders_placed: s.orders_placed + 1,
+        units_sold: s.units_sold + 1,
+        revenue_cents: s.revenue_cents + Math.round(e.payload.price * 100),
+      };
     return {
       ...s,
       units_sold: s.units_sold + 1,

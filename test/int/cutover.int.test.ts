@@ -13,6 +13,7 @@ import {
   legacyDb,
   legacyStock,
   modeStore,
+  orderEvents,
   newHotDealStock,
   redis,
   servedHotDealOrders,
@@ -20,6 +21,10 @@ import {
   sweeperPorts,
 } from '#shared/wiring';
 import { provisionDynamo, provisionLegacy } from '../../scripts/lib/provision';
+import { readAllEvents } from '#shared/events/event-store';
+import { parseOrderEvent } from '#shared/hotdeals/order-events';
+import { productSales, type ProductSalesRow } from '#shared/projections/read-models';
+import { importLegacyOrders } from '#shared/replication/import-orders';
 import { seedShop } from '../../scripts/lib/seed/data-sets';
 
 /**
@@ -159,4 +164,24 @@ describe('cut-over of hot deals: the stock moves with the mode, under the legacy
     expect((await modeStore().read()).purchases).toBe('shadow');
     await switchServiceMode(ports(), 'purchases', 'new');
   });
+
+  it('the legacy orders go into the event log once each, and a replay of product_sales counts them', async () => {
+    const legacy = await legacyDb();
+    const sold = await legacySold(PRODUCT);
+    expect(sold).toBeGreaterThan(0);
+    const first = await importLegacyOrders(legacy, orderEvents());
+    expect(first.imported).toBe(sold);
+    const again = await importLegacyOrders(legacy, orderEvents(), { pageSize: 7 });
+    expect(again).toEqual({ read: sold, imported: 0, alreadyThere: sold });
+    // A replay: the log's events folded from nothing (the projection is pure).
+    const events = (await readAllEvents(dynamo().documents, config.dynamodb.eventTable))
+      .filter((e) => productSales.handles(e.streamId))
+      .map(parseOrderEvent)
+      .filter((e) => e !== undefined);
+    let row: ProductSalesRow | undefined;
+    for (const e of events)
+      if (productSales.rowKey(e)?.product_id === PRODUCT) row = productSales.evolve(row, e);
+    const confirmedOnNew = events.filter((e) => e.type === 'OrderConfirmed').length;
+    expect(row?.units_sold).toBe(sold + confirmedOnNew);
+  }, 60_000);
 });

@@ -17,6 +17,7 @@ import { HANDOVER_STATEMENTS } from '#shared/cutover/handover';
 import { CHANGE_APPLY_STATEMENTS } from '#shared/replication/apply';
 import { CONSISTENCY_STATEMENTS } from '#shared/replication/consistency';
 import { SYNC_BACK_STATEMENTS } from '#shared/replication/sync-back';
+import { IMPORT_ORDERS_STATEMENTS } from '#shared/replication/import-orders';
 import { CATALOG_MIGRATION_STATEMENTS } from '../../scripts/lib/migrate/catalog';
 import { CRM_MIGRATION_STATEMENTS } from '../../scripts/lib/migrate/crm';
 import { PURCHASE_MIGRATION_STATEMENTS } from '../../scripts/lib/migrate/purchases';
@@ -77,6 +78,7 @@ const RUNTIME: Statement[] = [
   ...named('replication.consistency', CONSISTENCY_STATEMENTS),
   ...named('replication.sync-back', SYNC_BACK_STATEMENTS),
   ...named('cutover.handover', HANDOVER_STATEMENTS),
+  ...named('replication.import-orders', IMPORT_ORDERS_STATEMENTS),
 ];
 
 describe('Oracle SQL under an Oracle grammar (sqlglot)', () => {
