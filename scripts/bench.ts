@@ -17,6 +17,7 @@ import { measureRedisCeiling } from './lib/bench/ceilings';
 import { renderChart } from './lib/bench/chart';
 import { feederPath, writeFeeder, type Feeder } from './lib/bench/feeders';
 import { checkHotDeal, legacyRowWrites, newPathWrites, resetHotDealStock } from './lib/bench/hotdeal';
+import { measureLiveMigration } from './lib/bench/live';
 import { benchReplay, measureProjectionLag } from './lib/bench/projections';
 import { ensureLocalApi, startLocalApi, stop } from './lib/bench/local-api';
 import {
@@ -140,12 +141,30 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const legacyWritesBefore =
         scenario.rush && ctx.local && path.name === 'legacy' ? await legacyRowWrites() : 0;
       const cpuBefore = ctx.local ? machineCpuMs() : undefined;
+      const live =
+        scenario.liveWriter && ctx.local ? measureLiveMigration({ ...scenario.liveWriter, say }) : undefined;
       const run = await runArtillery(scenario.file, {
         target,
         output: join(ctx.dir, `${name}-${path.name}.json`),
         variables: { prefix: path.prefix },
         ...(scenario.overrides ? { overrides: scenario.overrides } : {}),
       });
+      if (live) {
+        result.live = await live;
+        const { lag, check } = result.live;
+        say(
+          `${name}: change capture lag over ${lag.samples} probes p50 ${lag.p50} ms, p95 ${lag.p95} ms, p99 ${lag.p99} ms, max ${lag.max} ms` +
+            `${lag.lost ? `, ${lag.lost} not seen in 10 s` : ''}; check: ${check.differences} differences over ${check.customers} customers`,
+        );
+        if (lag.lost > 0 || lag.p95 > 1000)
+          ctx.summary.failures.push(
+            `${name}: change capture lag p95 ${lag.p95} ms, ${lag.lost} lost (goal: p95 <= 1 s)`,
+          );
+        if (check.differences > 0)
+          ctx.summary.failures.push(
+            `${name}: ${check.differences} customers differ, legacy against new, after the writer`,
+          );
+      }
       const cpuAfter = cpuBefore === undefined ? undefined : machineCpuMs();
       const r: PathResult = pathResult(run, scenario.expected);
       if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests > 0)

@@ -45,7 +45,7 @@ bash scripts/stack.sh up
 say "provisioning tables, indexes and schemas"
 tsx scripts/provision.ts
 say "seeding (scale ${OSHOP_SEED_SCALE:-1})"
-tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}"
+tsx scripts/seed.ts --scale "${OSHOP_SEED_SCALE:-1}" --keep-changes
 # The projector, the sweeper and change capture keep promises of their own (read models up
 # to date, every order finished within its bound, the new stores in step with legacy): each
 # runs under a watch that restarts it, and says so, when it dies (a crash, an OOM kill); a

@@ -62,7 +62,31 @@ const ONE_CALL = ARCHIVED_CALLS_SELECT + ' WHERE h.csh_id = :cshId AND h.call_da
 
 type LineRow = PurchaseLineRow & Record<string, unknown>;
 
+/**
+ * Keys applied at once. A batch can name thousands (a capture catching up after a bulk
+ * load): all at once, their reads queued on the legacy pool past its acquire timeout and
+ * the batch failed, again and again ("unavailable or saturated").
+ */
+const APPLY_PARALLEL = 8;
+
+/** Runs at most `n` of the tasks handed to it at a time. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 export async function applyChangeWork(t: ChangeTargets, work: ChangeWork): Promise<ApplyStats> {
+  const limit = limiter(APPLY_PARALLEL);
   const stats: ApplyStats = {
     purchasesWritten: 0,
     purchasesDeleted: 0,
@@ -86,114 +110,124 @@ export async function applyChangeWork(t: ChangeTargets, work: ChangeWork): Promi
       products.add(Number(r.productid));
 
   await Promise.all([
-    ...[...work.customers].map(async (customerId) => {
-      const [c] = await t.legacy.query<{ name: string; address: string }>(CUSTOMER, { customerId });
-      if (c) {
-        // In place: the item also holds the customer's hot-deal purchase sequence.
-        await t.documents.send(
-          new UpdateCommand({
-            TableName: t.catalogTable,
-            Key: { id: customerKey(customerId) },
-            UpdateExpression: 'SET #n = :n, address = :a',
-            ExpressionAttributeNames: { '#n': 'name' },
-            ExpressionAttributeValues: { ':n': c.name, ':a': c.address },
-          }),
-        );
-        stats.catalogWritten++;
-      }
-      const lines = await t.legacy.query<LineRow>(CUSTOMER_PURCHASES, { customerId });
-      await write(groupPurchaseLines(lines));
-    }),
-    ...[...products].map(async (productId) => {
-      const [p] = await t.legacy.query<{
-        productname: string;
-        price: number;
-        telnumber: string;
-      }>(PRODUCT, { productId });
-      if (p) {
-        await t.documents.send(
-          new PutCommand({
-            TableName: t.catalogTable,
-            Item: toCatalogItem({
-              kind: 'product',
-              productId,
-              productName: p.productname,
-              price: Number(p.price),
-              sellerTel: p.telnumber,
-            }),
-          }),
-        );
-        stats.catalogWritten++;
-      } else {
-        await t.documents.send(
-          new DeleteCommand({ TableName: t.catalogTable, Key: { id: productKey(productId) } }),
-        );
-      }
-      for (let afterId = 0; ;) {
-        const page = await t.legacy.query<{ purchaseid: number }>(PRODUCT_PURCHASE_PAGE, {
-          productId,
-          afterId,
-          pageSize,
-        });
-        if (page.length === 0) break;
-        const ids = page.map((r) => Number(r.purchaseid));
-        const fromId = Math.min(...ids);
-        const toId = Math.max(...ids);
-        const lines = await t.legacy.query<LineRow>(PURCHASES_IN_RANGE_WITH_PRODUCT, {
-          fromId,
-          toId,
-          productId,
-        });
-        await write(groupPurchaseLines(lines));
-        if (page.length < pageSize) break;
-        afterId = toId;
-      }
-    }),
-    ...[...work.purchases].map(async ([purchaseId, owners]) => {
-      const [purchase] = groupPurchaseLines(await t.legacy.query<LineRow>(ONE_PURCHASE, { purchaseId }));
-      if (purchase) await writePurchases(t, [purchase], stats);
-      // Gone, or filed under another customer now: the old item goes.
-      for (const customerId of owners)
-        if (!purchase || purchase.customerId !== customerId) {
+    ...[...work.customers].map((customerId) =>
+      limit(async () => {
+        const [c] = await t.legacy.query<{ name: string; address: string }>(CUSTOMER, { customerId });
+        if (c) {
+          // In place: the item also holds the customer's hot-deal purchase sequence.
           await t.documents.send(
-            new DeleteCommand({
-              TableName: t.purchaseTable,
-              Key: { customer_id: customerId, purchase_id: purchaseId },
+            new UpdateCommand({
+              TableName: t.catalogTable,
+              Key: { id: customerKey(customerId) },
+              UpdateExpression: 'SET #n = :n, address = :a',
+              ExpressionAttributeNames: { '#n': 'name' },
+              ExpressionAttributeValues: { ':n': c.name, ':a': c.address },
             }),
           );
-          stats.purchasesDeleted++;
+          stats.catalogWritten++;
         }
-    }),
-    ...[...work.crmCustomers].map(async (custId) => {
-      const [c] = await t.legacy.query<Record<string, unknown>>(CRM_CUSTOMER, { custId });
-      if (!c) return; // its calls go with their own deletes
-      await t.archive.updateMany(
-        { CUST_ID: custId },
-        {
-          $set: {
-            NAME: String(c.name),
-            EMAIL: String(c.email),
-            PHONE_NUMBER: String(c.phone_number),
-            ADDRESS: String(c.address),
-            ROYALTY: String(c.royalty),
+        const lines = await t.legacy.query<LineRow>(CUSTOMER_PURCHASES, { customerId });
+        await write(groupPurchaseLines(lines));
+      }),
+    ),
+    ...[...products].map((productId) =>
+      limit(async () => {
+        const [p] = await t.legacy.query<{
+          productname: string;
+          price: number;
+          telnumber: string;
+        }>(PRODUCT, { productId });
+        if (p) {
+          await t.documents.send(
+            new PutCommand({
+              TableName: t.catalogTable,
+              Item: toCatalogItem({
+                kind: 'product',
+                productId,
+                productName: p.productname,
+                price: Number(p.price),
+                sellerTel: p.telnumber,
+              }),
+            }),
+          );
+          stats.catalogWritten++;
+        } else {
+          await t.documents.send(
+            new DeleteCommand({ TableName: t.catalogTable, Key: { id: productKey(productId) } }),
+          );
+        }
+        for (let afterId = 0; ;) {
+          const page = await t.legacy.query<{ purchaseid: number }>(PRODUCT_PURCHASE_PAGE, {
+            productId,
+            afterId,
+            pageSize,
+          });
+          if (page.length === 0) break;
+          const ids = page.map((r) => Number(r.purchaseid));
+          const fromId = Math.min(...ids);
+          const toId = Math.max(...ids);
+          const lines = await t.legacy.query<LineRow>(PURCHASES_IN_RANGE_WITH_PRODUCT, {
+            fromId,
+            toId,
+            productId,
+          });
+          await write(groupPurchaseLines(lines));
+          if (page.length < pageSize) break;
+          afterId = toId;
+        }
+      }),
+    ),
+    ...[...work.purchases].map(([purchaseId, owners]) =>
+      limit(async () => {
+        const [purchase] = groupPurchaseLines(await t.legacy.query<LineRow>(ONE_PURCHASE, { purchaseId }));
+        if (purchase) await writePurchases(t, [purchase], stats);
+        // Gone, or filed under another customer now: the old item goes.
+        for (const customerId of owners)
+          if (!purchase || purchase.customerId !== customerId) {
+            await t.documents.send(
+              new DeleteCommand({
+                TableName: t.purchaseTable,
+                Key: { customer_id: customerId, purchase_id: purchaseId },
+              }),
+            );
+            stats.purchasesDeleted++;
+          }
+      }),
+    ),
+    ...[...work.crmCustomers].map((custId) =>
+      limit(async () => {
+        const [c] = await t.legacy.query<Record<string, unknown>>(CRM_CUSTOMER, { custId });
+        if (!c) return; // its calls go with their own deletes
+        await t.archive.updateMany(
+          { CUST_ID: custId },
+          {
+            $set: {
+              NAME: String(c.name),
+              EMAIL: String(c.email),
+              PHONE_NUMBER: String(c.phone_number),
+              ADDRESS: String(c.address),
+              ROYALTY: String(c.royalty),
+            },
           },
-        },
-      );
-    }),
-    ...[...work.calls].map(async (cshId) => {
-      const [row] = await t.legacy.query<ArchivedCallRow & Record<string, unknown>>(ONE_CALL, {
-        cshId,
-        cutoff: t.cutoff,
-      });
-      if (row) {
-        const doc = toArchivedCallDocument(fromArchivedCallRow(row));
-        await t.archive.replaceOne({ _id: cshId }, doc, { upsert: true });
-        stats.callsWritten++;
-      } else {
-        const out = await t.archive.deleteOne({ _id: cshId });
-        stats.callsDeleted += out.deletedCount;
-      }
-    }),
+        );
+      }),
+    ),
+    ...[...work.calls].map((cshId) =>
+      limit(async () => {
+        const [row] = await t.legacy.query<ArchivedCallRow & Record<string, unknown>>(ONE_CALL, {
+          cshId,
+          cutoff: t.cutoff,
+        });
+        if (row) {
+          const doc = toArchivedCallDocument(fromArchivedCallRow(row));
+          await t.archive.replaceOne({ _id: cshId }, doc, { upsert: true });
+          stats.callsWritten++;
+        } else {
+          const out = await t.archive.deleteOne({ _id: cshId });
+          stats.callsDeleted += out.deletedCount;
+        }
+      }),
+    ),
   ]);
   return stats;
 }

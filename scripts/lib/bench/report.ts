@@ -154,6 +154,49 @@ export function renderReport(summary: BenchSummary): string {
     }
   }
 
+  const live = Object.entries(summary.scenarios).filter(([, s]) => s.live);
+  if (live.length > 0) {
+    lines.push(
+      '',
+      '## Live migration: change capture under a legacy writer',
+      '',
+      'A writer changes the legacy shop (purchases, lines, addresses, product names, seller phones, CRM calls) while the lookups run; a probe times a customer address change from its legacy commit until a purchase item of that customer in purchase_t shows it (the fan-out path). Afterwards every customer is compared, legacy against new.',
+      '',
+      row([
+        'scenario',
+        'changes',
+        'changes/s',
+        'probes',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        'lost',
+        'customers checked',
+        'differences',
+      ]),
+      row(Array(11).fill('---')),
+    );
+    for (const [name, { live: l }] of live) {
+      if (!l) continue;
+      lines.push(
+        row([
+          name,
+          l.writer.committed,
+          Math.round(l.writer.committed / Math.max(1, l.writer.seconds)),
+          l.lag.samples,
+          l.lag.p50,
+          l.lag.p95,
+          l.lag.p99,
+          l.lag.max,
+          l.lag.lost,
+          l.check.customers,
+          l.check.differences === 0 ? '0' : `**${l.check.differences}**`,
+        ]),
+      );
+    }
+  }
+
   lines.push(
     '',
     '## Identity: every request carries a bearer token',

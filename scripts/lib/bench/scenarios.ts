@@ -34,6 +34,8 @@ export interface Scenario {
   goal?: { p95Ratio: number; source: string };
   /** Local runs: a line for the report beside the figures (e.g. the local server's query plan). */
   localNote?: () => Promise<string>;
+  /** Local runs: the legacy shop changed at this rate during the recorded run, change capture timed. */
+  liveWriter?: { perSecond: number; seconds: number };
 }
 
 export const SCENARIOS = {
@@ -75,6 +77,16 @@ export const SCENARIOS = {
       p95Ratio: 1,
       source: 'the CRM workshop: the report moved off a JOIN to an indexed document store',
     },
+  },
+  'migrate-live': {
+    file: 'purchases.yml',
+    description:
+      'purchase lookups on the new path (50 users/s) while a writer changes the legacy shop at 50 changes/s for 60 s and change capture keeps the new stores in step',
+    paths: NEW_ONLY,
+    warmUp: true,
+    feeder: PURCHASE_IDS,
+    overrides: { config: { phases: [{ duration: 60, arrivalRate: 50 }] } },
+    liveWriter: { perSecond: 50, seconds: 60 },
   },
   todos: {
     file: 'todos.yml',

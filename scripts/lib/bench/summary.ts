@@ -1,3 +1,4 @@
+import type { LiveMigrationBench } from './live';
 import type { PathResult } from './artillery';
 import type { RedisCeiling } from './ceilings';
 import type { MigrationResult } from './migrations';
@@ -25,6 +26,8 @@ export interface ScenarioResult {
   goal?: { p95Ratio: number; source: string; met: boolean };
   /** What the reader needs beside the figures (e.g. the local server's plan of the query). */
   notes?: string[];
+  /** migrate-live: the legacy writer, change capture's lag and the check afterwards. */
+  live?: LiveMigrationBench;
 }
 
 /** What one `npm run bench` wrote to summary.json. */

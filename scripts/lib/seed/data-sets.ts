@@ -12,6 +12,7 @@ import { credentials } from '#shared/platform/secrets';
 import { parsePostgresConnect } from '#shared/platform/sql/postgres';
 import { createTodo } from '#shared/todos/todos';
 import { sweeperPorts, hotDeals, legacyHotDeals, redis, todoStore } from '#shared/wiring';
+import { captureNames } from '../live/pg-capture';
 import { CRM, generateCrm } from './hr';
 import { loadCrm } from './load-crm';
 import { loadShop } from './load-shop';
@@ -46,13 +47,36 @@ export async function legacyClient(): Promise<pg.Client> {
   return new pg.Client({ ...parsePostgresConnect(config.legacy.connect), user });
 }
 
-/** Loads one data set into the legacy database (unless it is there) and says what it did. */
-async function seedLegacy(label: string, what: string, load: (client: pg.Client) => Promise<boolean>) {
+/**
+ * Loads one data set into the legacy database (unless it is there) and says what it did.
+ * A load stamps its table (a comment naming the data set). With `keepChanges` (npm run
+ * dev), a stamped data set stays whatever the shop did to it since: the legacy writes,
+ * hot-deal orders and synced-back orders of a live migration are the shop's data, not a
+ * drift to undo (reloading them away also flooded change capture with every row). A load
+ * drops the database's capture slot: the next `migrate --follow` copies everything again.
+ */
+async function seedLegacy(
+  label: string,
+  what: string,
+  load: (client: pg.Client) => Promise<boolean>,
+  options: { stampTable: string; keepChanges: boolean },
+) {
   const t0 = performance.now();
   const client = await legacyClient();
   await client.connect();
   try {
+    const stamp = `oshop-msa seed: ${what}`;
+    const { rows } = await client.query<{ comment: string | null }>(
+      'SELECT obj_description(CAST($1 AS regclass), $2) AS comment',
+      [options.stampTable, 'pg_class'],
+    );
+    if (options.keepChanges && rows[0]?.comment === stamp) {
+      console.log(`  ${label.padEnd(9)} already loaded: ${what} (and changed since, as a live shop is)`);
+      return;
+    }
     const loaded = await load(client);
+    await client.query(`COMMENT ON TABLE ${options.stampTable} IS ${client.escapeLiteral(stamp)}`);
+    if (loaded) await dropCaptureSlot();
     const took = loaded ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : '';
     console.log(`  ${label.padEnd(9)} ${loaded ? 'loaded' : 'already loaded:'} ${what}${took}`);
   } finally {
@@ -60,17 +84,38 @@ async function seedLegacy(label: string, what: string, load: (client: pg.Client)
   }
 }
 
-export async function seedShop(scale: number): Promise<void> {
+/** The database's change-capture slot, if one is there and idle (it would replay the reload row by row). */
+async function dropCaptureSlot(): Promise<void> {
+  const { host, port, database } = parsePostgresConnect(config.legacy.connect);
+  const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  try {
+    await admin.query(
+      'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
+      [captureNames(database).slot],
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function seedShop(scale: number, options: { keepChanges?: boolean } = {}): Promise<void> {
   const data = generateShop(scale);
   const what = `${data.purchaseCount} purchases (${data.purchaseLines.length} lines), ${data.customers.length} customers`;
-  await seedLegacy('shop', what, (client) => loadShop(client, data));
+  await seedLegacy('shop', what, (client) => loadShop(client, data), {
+    stampTable: 'oshop.purchase',
+    keepChanges: options.keepChanges ?? false,
+  });
 }
 
 /** The CRM data set (always whole: 5,000 calls, 4,286 of them before 2019-01-01). */
-export async function seedCrm(): Promise<void> {
+export async function seedCrm(options: { keepChanges?: boolean } = {}): Promise<void> {
   const data = generateCrm();
   const what = `${data.calls.length} calls (${CRM.callsBeforeCutoff} before 2019-01-01), ${data.customers.length} customers`;
-  await seedLegacy('crm', what, (client) => loadCrm(client, data));
+  await seedLegacy('crm', what, (client) => loadCrm(client, data), {
+    stampTable: 'hr.customer_service_history',
+    keepChanges: options.keepChanges ?? false,
+  });
 }
 
 /** Hot-deal product 1 and its stock, on both paths (DESIGN.md: it exists after seeding). */
