@@ -65,9 +65,11 @@ type LineRow = PurchaseLineRow & Record<string, unknown>;
 /**
  * Keys applied at once. A batch can name thousands (a capture catching up after a bulk
  * load): all at once, their reads queued on the legacy pool past its acquire timeout and
- * the batch failed, again and again ("unavailable or saturated").
+ * the batch failed, again and again ("unavailable or saturated"). The one-key changes
+ * (a purchase, a call, a CRM customer) are queued before the fan-outs (a customer's
+ * purchases, a product's), so a rename of a popular product does not hold them back.
  */
-const APPLY_PARALLEL = 8;
+const APPLY_PARALLEL = 16;
 
 /** Runs at most `n` of the tasks handed to it at a time. */
 function limiter(n: number) {
@@ -110,6 +112,57 @@ export async function applyChangeWork(t: ChangeTargets, work: ChangeWork): Promi
       products.add(Number(r.productid));
 
   await Promise.all([
+    ...[...work.purchases].map(([purchaseId, owners]) =>
+      limit(async () => {
+        const [purchase] = groupPurchaseLines(await t.legacy.query<LineRow>(ONE_PURCHASE, { purchaseId }));
+        if (purchase) await writePurchases(t, [purchase], stats);
+        // Gone, or filed under another customer now: the old item goes.
+        for (const customerId of owners)
+          if (!purchase || purchase.customerId !== customerId) {
+            await t.documents.send(
+              new DeleteCommand({
+                TableName: t.purchaseTable,
+                Key: { customer_id: customerId, purchase_id: purchaseId },
+              }),
+            );
+            stats.purchasesDeleted++;
+          }
+      }),
+    ),
+    ...[...work.crmCustomers].map((custId) =>
+      limit(async () => {
+        const [c] = await t.legacy.query<Record<string, unknown>>(CRM_CUSTOMER, { custId });
+        if (!c) return; // its calls go with their own deletes
+        await t.archive.updateMany(
+          { CUST_ID: custId },
+          {
+            $set: {
+              NAME: String(c.name),
+              EMAIL: String(c.email),
+              PHONE_NUMBER: String(c.phone_number),
+              ADDRESS: String(c.address),
+              ROYALTY: String(c.royalty),
+            },
+          },
+        );
+      }),
+    ),
+    ...[...work.calls].map((cshId) =>
+      limit(async () => {
+        const [row] = await t.legacy.query<ArchivedCallRow & Record<string, unknown>>(ONE_CALL, {
+          cshId,
+          cutoff: t.cutoff,
+        });
+        if (row) {
+          const doc = toArchivedCallDocument(fromArchivedCallRow(row));
+          await t.archive.replaceOne({ _id: cshId }, doc, { upsert: true });
+          stats.callsWritten++;
+        } else {
+          const out = await t.archive.deleteOne({ _id: cshId });
+          stats.callsDeleted += out.deletedCount;
+        }
+      }),
+    ),
     ...[...work.customers].map((customerId) =>
       limit(async () => {
         const [c] = await t.legacy.query<{ name: string; address: string }>(CUSTOMER, { customerId });
@@ -174,57 +227,6 @@ export async function applyChangeWork(t: ChangeTargets, work: ChangeWork): Promi
           await write(groupPurchaseLines(lines));
           if (page.length < pageSize) break;
           afterId = toId;
-        }
-      }),
-    ),
-    ...[...work.purchases].map(([purchaseId, owners]) =>
-      limit(async () => {
-        const [purchase] = groupPurchaseLines(await t.legacy.query<LineRow>(ONE_PURCHASE, { purchaseId }));
-        if (purchase) await writePurchases(t, [purchase], stats);
-        // Gone, or filed under another customer now: the old item goes.
-        for (const customerId of owners)
-          if (!purchase || purchase.customerId !== customerId) {
-            await t.documents.send(
-              new DeleteCommand({
-                TableName: t.purchaseTable,
-                Key: { customer_id: customerId, purchase_id: purchaseId },
-              }),
-            );
-            stats.purchasesDeleted++;
-          }
-      }),
-    ),
-    ...[...work.crmCustomers].map((custId) =>
-      limit(async () => {
-        const [c] = await t.legacy.query<Record<string, unknown>>(CRM_CUSTOMER, { custId });
-        if (!c) return; // its calls go with their own deletes
-        await t.archive.updateMany(
-          { CUST_ID: custId },
-          {
-            $set: {
-              NAME: String(c.name),
-              EMAIL: String(c.email),
-              PHONE_NUMBER: String(c.phone_number),
-              ADDRESS: String(c.address),
-              ROYALTY: String(c.royalty),
-            },
-          },
-        );
-      }),
-    ),
-    ...[...work.calls].map((cshId) =>
-      limit(async () => {
-        const [row] = await t.legacy.query<ArchivedCallRow & Record<string, unknown>>(ONE_CALL, {
-          cshId,
-          cutoff: t.cutoff,
-        });
-        if (row) {
-          const doc = toArchivedCallDocument(fromArchivedCallRow(row));
-          await t.archive.replaceOne({ _id: cshId }, doc, { upsert: true });
-          stats.callsWritten++;
-        } else {
-          const out = await t.archive.deleteOne({ _id: cshId });
-          stats.callsDeleted += out.deletedCount;
         }
       }),
     ),

@@ -8,23 +8,27 @@ import { changeApplyTargets, dynamo, legacyDb } from '#shared/wiring';
 /** What the migrate-live scenario measured beside its lookups (local runs). */
 export interface LiveMigrationBench {
   writer: WriterResult;
-  /** Legacy commit -> the change visible in DynamoDB (a customer's new address in one of their purchase items). */
+  /** Legacy commit -> visible in DynamoDB: a customer's new address in one of their purchase items (the fan-out path). */
   lag: LagSummary & { lost: number };
+  /** The same for a new purchase (one key, no fan-out). */
+  directLag: LagSummary & { lost: number };
   /** A full check of every customer afterwards, legacy against new. */
   check: { customers: number; records: number; differences: number; seconds: number };
 }
 
 const PROBE_EVERY_MS = 250;
+/** Probe purchases: ids of their own, far above the seed's and the writer's, below the hot-deal ranges. */
+const PROBE_PURCHASE_BASE = 400_000_000;
 const PROBE_TIMEOUT_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * While the lookups run, the legacy writer changes the shop at `perSecond` (purchases,
- * lines, addresses, names, phones, calls), and a probe measures change capture end to end:
- * four times a second it gives one customer a new address in the legacy database and
- * times, from its commit, until a purchase item of that customer in purchase_t shows it
- * (the fan-out path: a customer row changed, every item carrying it rewritten). Needs
- * change capture running (npm run dev starts it).
+ * lines, addresses, names, phones, calls), and a probe measures change capture end to end,
+ * four times a second, from its legacy commit until DynamoDB shows it: by turns, a
+ * customer's new address in one of their purchase items (the fan-out path: a customer row
+ * changed, every item carrying it rewritten), and a new purchase (one key). Needs change
+ * capture running (npm run dev starts it).
  */
 export async function measureLiveMigration(options: {
   perSecond: number;
@@ -42,25 +46,54 @@ export async function measureLiveMigration(options: {
   let done = false;
   void writing.finally(() => (done = true));
   const lags: number[] = [];
+  const directLags: number[] = [];
   let lost = 0;
-  for (let n = 0; !done; n++) {
-    const address = `${n} Probe Street, lag ${Date.now()}`;
-    await db.query('UPDATE oshop.customer SET address = :address WHERE customerid = :customerId', {
-      address,
-      customerId: key.customer_id,
-    });
+  let directLost = 0;
+  const [top] = await db.query<{ id: number | null }>(
+    'SELECT MAX(purchaseid) AS id FROM oshop.purchase WHERE purchaseid > :base AND purchaseid < :limit',
+    { base: PROBE_PURCHASE_BASE, limit: PROBE_PURCHASE_BASE + 100_000_000 },
+  );
+  let nextProbe = Number(top?.id ?? PROBE_PURCHASE_BASE) + 1;
+  const visibleAfter = async (
+    itemKey: Record<string, number>,
+    shows: (item: Record<string, unknown>) => boolean,
+  ) => {
     const committed = Date.now();
-    let seen = false;
-    while (!seen && Date.now() - committed < PROBE_TIMEOUT_MS) {
+    while (Date.now() - committed < PROBE_TIMEOUT_MS) {
       const { Item } = await dynamo().documents.send(
-        new GetCommand({ TableName: config.dynamodb.purchaseTable, Key: key, ConsistentRead: true }),
+        new GetCommand({ TableName: config.dynamodb.purchaseTable, Key: itemKey, ConsistentRead: true }),
       );
-      seen = (Item?.customer as { address?: string } | undefined)?.address === address;
-      if (!seen) await sleep(5);
+      if (Item && shows(Item)) return Date.now() - committed;
+      await sleep(5);
     }
-    if (seen) lags.push(Date.now() - committed);
-    else lost++;
-    await sleep(Math.max(0, PROBE_EVERY_MS - (Date.now() - committed)));
+    return undefined;
+  };
+  for (let n = 0; !done; n++) {
+    const started = Date.now();
+    if (n % 2 === 0) {
+      const address = `${n} Probe Street, lag ${Date.now()}`;
+      await db.query('UPDATE oshop.customer SET address = :address WHERE customerid = :customerId', {
+        address,
+        customerId: key.customer_id,
+      });
+      const lag = await visibleAfter(
+        key,
+        (item) => (item.customer as { address?: string }).address === address,
+      );
+      if (lag === undefined) lost++;
+      else lags.push(lag);
+    } else {
+      const purchaseId = nextProbe++;
+      await db.query(
+        'INSERT INTO oshop.purchase (purchaseid, purchaseseq, customerid, productid, quantity, purchasedate)' +
+          ' VALUES (:purchaseId, 1, :customerId, 1, 1, :purchaseDate)',
+        { purchaseId, customerId: key.customer_id, purchaseDate: new Date() },
+      );
+      const lag = await visibleAfter({ customer_id: key.customer_id, purchase_id: purchaseId }, () => true);
+      if (lag === undefined) directLost++;
+      else directLags.push(lag);
+    }
+    await sleep(Math.max(0, PROBE_EVERY_MS - (Date.now() - started)));
   }
   const writer = await writing;
   options.say(`migrate-live: writer committed ${writer.committed} changes in ${writer.seconds.toFixed(1)} s`);
@@ -69,6 +102,7 @@ export async function measureLiveMigration(options: {
   return {
     writer,
     lag: { ...summarizeLags(lags), lost },
+    directLag: { ...summarizeLags(directLags), lost: directLost },
     check: {
       customers: check.customers,
       records: check.records,

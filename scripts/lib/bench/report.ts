@@ -179,21 +179,26 @@ export function renderReport(summary: BenchSummary): string {
     );
     for (const [name, { live: l }] of live) {
       if (!l) continue;
-      lines.push(
-        row([
-          name,
-          l.writer.committed,
-          Math.round(l.writer.committed / Math.max(1, l.writer.seconds)),
-          l.lag.samples,
-          l.lag.p50,
-          l.lag.p95,
-          l.lag.p99,
-          l.lag.max,
-          l.lag.lost,
-          l.check.customers,
-          l.check.differences === 0 ? '0' : `**${l.check.differences}**`,
-        ]),
-      );
+      for (const [probe, lag] of [
+        ['new purchase', l.directLag],
+        ['address (fan-out)', l.lag],
+      ] as const)
+        lines.push(
+          row([
+            name,
+            probe,
+            l.writer.committed,
+            Math.round(l.writer.committed / Math.max(1, l.writer.seconds)),
+            lag.samples,
+            lag.p50,
+            lag.p95,
+            lag.p99,
+            lag.max,
+            lag.lost,
+            l.check.customers,
+            l.check.differences === 0 ? '0' : `**${l.check.differences}**`,
+          ]),
+        );
     }
   }
 
