@@ -12,6 +12,8 @@ export interface LiveMigrationBench {
   lag: LagSummary & { lost: number };
   /** The same for a new purchase (one key, no fan-out). */
   directLag: LagSummary & { lost: number };
+  /** From the writer's end until a change committed after it was visible (capture's backlog drained). */
+  caughtUpSeconds: number;
   /** A full check of every customer afterwards, legacy against new. */
   check: { customers: number; records: number; differences: number; seconds: number };
 }
@@ -97,12 +99,28 @@ export async function measureLiveMigration(options: {
   }
   const writer = await writing;
   options.say(`migrate-live: writer committed ${writer.committed} changes in ${writer.seconds.toFixed(1)} s`);
-  await sleep(2000); // the last changes on their way
+  // A last change after the writer's: once it shows, everything before it has been applied.
+  const endedAt = Date.now();
+  const marker = `caught up ${endedAt}`;
+  await db.query('UPDATE oshop.customer SET address = :address WHERE customerid = :customerId', {
+    address: marker,
+    customerId: key.customer_id,
+  });
+  while (Date.now() - endedAt < 300_000) {
+    const { Item } = await dynamo().documents.send(
+      new GetCommand({ TableName: config.dynamodb.purchaseTable, Key: key, ConsistentRead: true }),
+    );
+    if ((Item?.customer as { address?: string } | undefined)?.address === marker) break;
+    await sleep(50);
+  }
+  const caughtUpSeconds = Math.round((Date.now() - endedAt) / 100) / 10;
+  options.say(`migrate-live: capture caught up ${caughtUpSeconds} s after the writer`);
   const check = await checkCycle(await changeApplyTargets(), { services: ['purchases', 'crm'], batch: 200 });
   return {
     writer,
     lag: { ...summarizeLags(lags), lost },
     directLag: { ...summarizeLags(directLags), lost: directLost },
+    caughtUpSeconds,
     check: {
       customers: check.customers,
       records: check.records,

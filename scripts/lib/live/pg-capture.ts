@@ -212,6 +212,13 @@ export async function streamChanges(
         open?.changes.push({ table, op: msg.tag, row, ...(old ? { old } : {}) });
         break;
       }
+      case 'truncate':
+        // A truncate names no rows: nothing to re-read. Said loudly, never skipped quietly.
+        options.log(
+          `TRUNCATE of ${msg.relations.map((r) => `${r.schema}.${r.name}`).join(', ')}: the new stores still hold ` +
+            'those rows; run npm run migrate -- <purchases|crm|catalog> --restart (a reseed drops the slot instead)',
+        );
+        break;
       case 'commit':
         if (open) ready.push({ ...open, endLsn: msg.commitEndLsn ?? _lsn });
         open = undefined;
