@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { config } from '#shared/platform/config';
 import { checkCycle } from '../live/rolling-check';
 import { runLegacyWriter, type WriterResult } from '../live/writer';
@@ -19,8 +20,12 @@ export interface LiveMigrationBench {
 }
 
 const PROBE_EVERY_MS = 250;
-/** Probe purchases: ids of their own, far above the seed's and the writer's, below the hot-deal ranges. */
-const PROBE_PURCHASE_BASE = 400_000_000;
+/**
+ * Probe purchases take ids just above the writer's (which counts up from the largest id):
+ * dense, so the migration's id-range chunks stay few (ids far away once made it walk
+ * 200,000 empty chunks).
+ */
+const PROBE_ID_GAP = 10_000;
 const PROBE_TIMEOUT_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,10 +57,10 @@ export async function measureLiveMigration(options: {
   let lost = 0;
   let directLost = 0;
   const [top] = await db.query<{ id: number | null }>(
-    'SELECT MAX(purchaseid) AS id FROM oshop.purchase WHERE purchaseid > :base AND purchaseid < :limit',
-    { base: PROBE_PURCHASE_BASE, limit: PROBE_PURCHASE_BASE + 100_000_000 },
+    'SELECT MAX(purchaseid) AS id FROM oshop.purchase WHERE purchaseid <= :lastMigrated',
+    { lastMigrated: LEGACY_HOTDEAL_PURCHASE_ID_BASE },
   );
-  let nextProbe = Number(top?.id ?? PROBE_PURCHASE_BASE) + 1;
+  let nextProbe = Number(top?.id ?? 0) + PROBE_ID_GAP;
   const visibleAfter = async (
     itemKey: Record<string, number>,
     shows: (item: Record<string, unknown>) => boolean,
