@@ -25,6 +25,7 @@ import { parseCommandLine } from './lib/cli';
 import { captureConnection, changeTargets, followChanges } from './lib/live/follow';
 import { captureBacklog, captureNames, ensureCapture } from './lib/live/pg-capture';
 import { checkCycle, describeDifference, type CheckedService } from './lib/live/rolling-check';
+import { loadCompleted } from './lib/migrate/checkpoint';
 import { runMigration, type MigrateResult } from './lib/migrate/engine';
 import {
   defaultCheckpoint,
@@ -141,6 +142,14 @@ async function main(): Promise<number> {
   try {
     for (const name of names) {
       const { spec, target } = await migrationFor(name, { concurrency, cutoff });
+      const checkpointPath = resolve(values.checkpoint ?? defaultCheckpoint(name, target));
+      // The slot was there before: the load it came with has finished, and the slot holds
+      // every change since. Loading again would compare a target that is behind the slot's
+      // backlog (a deletion made while capture was down) and re-copy what grew meanwhile.
+      if (capture && !capture.slotCreated && !values.restart && (await loadCompleted(checkpointPath))) {
+        console.log(`${name}: loaded when the slot was made; change capture carries every change since`);
+        continue;
+      }
       const t0 = performance.now();
       const result = await runMigration(spec, {
         chunkSize,
@@ -148,7 +157,7 @@ async function main(): Promise<number> {
         dryRun: values['dry-run'],
         restart: values.restart || capture?.slotCreated === true,
         verify: values['no-verify'] ? 'never' : values['verify-if-migrated'] ? 'if-migrated' : 'always',
-        checkpointPath: resolve(values.checkpoint ?? defaultCheckpoint(name, target)),
+        checkpointPath,
       });
       allOk = report(name, result) && allOk;
       console.log(

@@ -8,6 +8,24 @@ export interface CheckpointState {
 }
 
 /**
+ * Whether the checkpoint at `path` holds every chunk of its own plan (a load that ran to
+ * its end, whatever the source has grown to since).
+ */
+export async function loadCompleted(path: string): Promise<boolean> {
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(await readFile(path, 'utf8')) as CheckpointState;
+  } catch {
+    return false;
+  }
+  const m = /:(\d+)-(\d+)\/(\d+)$/.exec(state.plan);
+  if (!m) return false;
+  const [min, max, size] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const chunks = max < min ? 0 : Math.ceil((max - min + 1) / size);
+  return Object.keys(state.chunks).length >= chunks;
+}
+
+/**
  * A resumable migration's memory, in a JSON file written atomically (temp file + rename)
  * after every chunk, so a kill at any moment leaves either the old or the new state.
  * A different plan (other source range or chunk size) starts afresh.
