@@ -190,12 +190,16 @@ async function followUntilStopped(
   cycleSeconds: number,
 ): Promise<void> {
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  // `on`, not `once`: a Ctrl-C reaches tsx and node alike, and tsx relays it, so a second
+  // one may come while the stop is under way (a default action then would exit 130).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => controller.abort());
   const connection = captureConnection();
   const backlog = await captureBacklog(connection);
   console.log(
     `capture: following ${connection.database} into the new stores` +
-      (backlog ? ` (${backlog.behindBytes.toLocaleString('en-US')} bytes of WAL to catch up)` : ''),
+      (backlog
+        ? ` (${Math.max(0, backlog.behindBytes).toLocaleString('en-US')} bytes of WAL to catch up)`
+        : ''),
   );
   // npm run dev waits for this file before it serves (the new stores are live from here on).
   if (process.env.OSHOP_CAPTURE_READY_FILE)

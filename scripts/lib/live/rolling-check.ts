@@ -16,8 +16,10 @@ export interface CycleResult {
   seconds: number;
 }
 
+/** A pause that a stop ends at once (including one that came before the pause began). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
