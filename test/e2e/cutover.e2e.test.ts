@@ -124,15 +124,19 @@ describe('cut-over under load: legacy -> shadow -> new -> legacy during one Arti
       target: E2E_BASE_URL,
       output: join(dir, 'cutover.json'),
       variables: { customers: 200 },
+      overrides: { config: { phases: [{ duration: 22, arrivalRate: 12 }] } },
       timeoutMs: 120_000,
     });
+    // Both services switched at once, at each step.
     const steps: string[] = [];
-    await sleep(5000);
-    steps.push(await mode('purchases', 'shadow'), await mode('hotdeals', 'shadow'));
+    const both = async (to: string) =>
+      steps.push(...(await Promise.all([mode('purchases', to), mode('hotdeals', to)])));
     await sleep(4000);
-    steps.push(await mode('purchases', 'new'), await mode('hotdeals', 'new'));
-    await sleep(5000);
-    steps.push(await mode('purchases', 'legacy'), await mode('hotdeals', 'legacy'));
+    await both('shadow');
+    await sleep(3000);
+    await both('new');
+    await sleep(3000);
+    await both('legacy');
     const result = await run;
 
     expect(steps.join('')).toMatch(/hotdeals: shadow -> new \(stock moved/);
