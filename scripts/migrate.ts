@@ -146,7 +146,14 @@ async function main(): Promise<number> {
       // The slot was there before: the load it came with has finished, and the slot holds
       // every change since. Loading again would compare a target that is behind the slot's
       // backlog (a deletion made while capture was down) and re-copy what grew meanwhile.
-      if (capture && !capture.slotCreated && !values.restart && (await loadCompleted(checkpointPath))) {
+      // (An empty target was wiped since, e.g. DynamoDB Local restarted in memory: load it again.)
+      if (
+        capture &&
+        !capture.slotCreated &&
+        !values.restart &&
+        (await loadCompleted(checkpointPath)) &&
+        !(await spec.targetIsEmpty())
+      ) {
         console.log(`${name}: loaded when the slot was made; change capture carries every change since`);
         continue;
       }

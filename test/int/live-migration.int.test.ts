@@ -14,6 +14,8 @@ import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { defaultCheckpoint, migrationFor } from '../../scripts/lib/migrate/registry';
 import { runMigration } from '../../scripts/lib/migrate/engine';
 import { resolve } from 'node:path';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { provisionDynamo } from '../../scripts/lib/provision';
 import { consistencySources, freshLiveStores } from '../support/live-stores';
 import { hotDealTestKit } from '../support/order-events';
 import { parseOrderId, unitStream } from '#shared/hotdeals/order-events';
@@ -144,6 +146,19 @@ describe('change capture: the legacy database into every new store (pgoutput slo
     expect((await checkCycle(sources, { services: ['purchases', 'crm'], batch: 40 })).differences).toEqual(
       [],
     );
+  }, 90_000);
+
+  it('a target wiped while capture was down (DynamoDB Local restarted in memory) is loaded again, not skipped', async () => {
+    const { config } = await import('#shared/platform/config');
+    const { dynamo } = await import('#shared/wiring');
+    await dynamo().dynamodb.send(new DeleteTableCommand({ TableName: config.dynamodb.purchaseTable }));
+    await provisionDynamo();
+    const capture = startFollowing();
+    await capture.ready;
+    expect(await converged()).toEqual([]);
+    await capture.stop();
+    expect(capture.output()).toMatch(/purchases: migrated [\d,]+ this run/);
+    expect(capture.output()).toContain('catalog: loaded when the slot was made');
   }, 90_000);
 });
 
