@@ -20,9 +20,9 @@ import { resolve } from 'node:path';
 import { customerRanges } from '#shared/replication/consistency';
 import { config } from '#shared/platform/config';
 import { parseUtcDate } from '#shared/platform/dates';
-import { closeAll } from '#shared/wiring';
+import { changeApplyTargets, closeAll } from '#shared/wiring';
 import { parseCommandLine } from './lib/cli';
-import { captureConnection, changeTargets, followChanges } from './lib/live/follow';
+import { captureConnection, followChanges } from './lib/live/follow';
 import { captureBacklog, captureNames, ensureCapture } from './lib/live/pg-capture';
 import { checkCycle, describeDifference, type CheckedService } from './lib/live/rolling-check';
 import { loadCompleted } from './lib/migrate/checkpoint';
@@ -216,7 +216,7 @@ async function followUntilStopped(
     : Promise.resolve();
   await followChanges({
     connection,
-    targets: await changeTargets(),
+    targets: await changeApplyTargets(),
     startLsn,
     signal: controller.signal,
     log: (line) => console.log(`capture: ${line}`),
@@ -232,7 +232,7 @@ async function followUntilStopped(
  * so a change still on its way is not one).
  */
 async function rollingCheck(services: CheckedService[], cycleSeconds: number, signal: AbortSignal) {
-  const sources = await changeTargets();
+  const sources = await changeApplyTargets();
   const ranges = await customerRanges(sources.legacy);
   const steps = services.reduce((n, s) => {
     const { min, max } = s === 'purchases' ? ranges.purchases : ranges.crm;
@@ -265,7 +265,7 @@ async function rollingCheck(services: CheckedService[], cycleSeconds: number, si
 }
 
 async function checkOnce(services: CheckedService[]): Promise<number> {
-  const r = await checkCycle(await changeTargets(), {
+  const r = await checkCycle(await changeApplyTargets(), {
     services,
     batch: CHECK_BATCH,
     onDifference: (d) => console.log(`DIFFERENCE ${describeDifference(d)}`),

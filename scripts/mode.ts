@@ -18,6 +18,7 @@ import {
 } from '#shared/cutover/modes';
 import { config } from '#shared/platform/config';
 import { closeAll, legacyDb, modeStore, newHotDealStock, sweeperPorts } from '#shared/wiring';
+import { runToExit } from './lib/cli';
 
 const USAGE = `usage: npm run mode [-- <service> <mode>]
   services: ${CUTOVER_SERVICES.join(', ')}   modes: ${SERVICE_MODES.join(', ')}`;
@@ -62,14 +63,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  async (code) => {
-    await closeAll();
-    process.exit(code);
-  },
-  async (err: unknown) => {
-    console.error(`mode failed: ${err instanceof Error ? err.message : String(err)}`);
-    await closeAll();
-    process.exit(1);
-  },
-);
+runToExit('mode', main, closeAll);

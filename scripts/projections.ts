@@ -18,6 +18,7 @@ import { readServingTable } from '#shared/projections/state';
 import { importLegacyOrders } from '#shared/replication/import-orders';
 import { closeAll, dynamo, legacyDb, orderEvents, sweeperPorts, projectionState } from '#shared/wiring';
 import { checkReadModel, readModelChecksum, replayReadModel } from './lib/projections/replay';
+import { runToExit } from './lib/cli';
 
 const USAGE = `usage: npm run projections -- <check | replay <model|all> | checksum <model|all> | import-legacy>
   models: ${READ_MODELS.join(', ')}`;
@@ -121,14 +122,4 @@ async function main(): Promise<number> {
   return usage(command ? `unknown command "${command}"` : 'name a command');
 }
 
-main().then(
-  async (code) => {
-    await closeAll();
-    process.exit(code);
-  },
-  async (err: unknown) => {
-    console.error(`projections failed: ${err instanceof Error ? err.message : String(err)}`);
-    await closeAll();
-    process.exit(1);
-  },
-);
+runToExit('projections', main, closeAll);

@@ -8,6 +8,7 @@
 import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
 import { config } from '#shared/platform/config';
 import { closeAll, sweeperPorts } from '#shared/wiring';
+import { runToExit } from './lib/cli';
 
 async function main(): Promise<number> {
   const ids = process.argv.slice(2);
@@ -28,14 +29,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  async (code) => {
-    await closeAll();
-    process.exit(code);
-  },
-  async (err: unknown) => {
-    console.error(`reconcile failed: ${err instanceof Error ? err.message : String(err)}`);
-    await closeAll();
-    process.exit(1);
-  },
-);
+runToExit('reconcile', main, closeAll);

@@ -14,3 +14,21 @@ export function parseCommandLine<T extends ParseArgsConfig>(
     return usage(err instanceof Error ? err.message : String(err));
   }
 }
+
+/**
+ * Runs a CLI's main to its exit code: its clients closed either way; a failure printed as
+ * "<name> failed: <message>" (never a stack) and exit 1.
+ */
+export function runToExit(name: string, main: () => Promise<number>, close: () => Promise<void>): void {
+  main().then(
+    async (code) => {
+      await close();
+      process.exit(code);
+    },
+    async (err: unknown) => {
+      console.error(`${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      await close();
+      process.exit(1);
+    },
+  );
+}

@@ -160,16 +160,17 @@ export function routedHotDealOrders(r: {
   };
 }
 
-/** Units left (GET /hotdeals/{productId}) from the side that sells (legacy in `legacy` and `shadow`). */
+/** The hot-deal side that sells under the mode now (legacy in `legacy` and `shadow`). */
+const sellingSide = async <T>(r: { modes: ModeSource; legacy: Side<T>; next: Side<T> }): Promise<T> =>
+  (await r.modes.modeOf('hotdeals')) === 'new' ? r.next() : r.legacy();
+
+/** Units left (GET /hotdeals/{productId}) from the side that sells. */
 export function routedHotDealRemaining(r: {
   modes: ModeSource;
   legacy: Side<Pick<HotDeals, 'remaining'>>;
   next: Side<Pick<HotDeals, 'remaining'>>;
 }): Pick<HotDeals, 'remaining'> {
-  return {
-    remaining: async (productId) =>
-      ((await r.modes.modeOf('hotdeals')) === 'new' ? await r.next() : await r.legacy()).remaining(productId),
-  };
+  return { remaining: async (productId) => (await sellingSide(r)).remaining(productId) };
 }
 
 /** A stock setting (PUT /hotdeals/{productId}) on the side that sells. */
@@ -178,11 +179,5 @@ export function routedHotDealSetting(r: {
   legacy: Side<Pick<HotDeals, 'setStock'>>;
   next: Side<Pick<HotDeals, 'setStock'>>;
 }): Pick<HotDeals, 'setStock'> {
-  return {
-    setStock: async (productId, setting) =>
-      ((await r.modes.modeOf('hotdeals')) === 'new' ? await r.next() : await r.legacy()).setStock(
-        productId,
-        setting,
-      ),
-  };
+  return { setStock: async (productId, setting) => (await sellingSide(r)).setStock(productId, setting) };
 }

@@ -2,9 +2,9 @@ import { LIVE_ENV } from '../support/live-env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, legacyDb, purchaseLookup, readModelTargets } from '#shared/wiring';
+import { changeApplyTargets, closeAll, legacyDb, purchaseLookup, readModelTargets } from '#shared/wiring';
 import type { ConsistencySources } from '#shared/replication/consistency';
-import { captureConnection, changeTargets, followChanges } from '../../scripts/lib/live/follow';
+import { captureConnection, followChanges } from '../../scripts/lib/live/follow';
 import { checkCycle } from '../../scripts/lib/live/rolling-check';
 import { runLegacyWriter, CHANGE_KINDS } from '../../scripts/lib/live/writer';
 import { summarizeLags } from '../../scripts/lib/projector/lag';
@@ -74,7 +74,7 @@ describe('change capture: the legacy database into every new store (pgoutput slo
     let transactions = 0;
     const following = followChanges({
       connection: captureConnection(),
-      targets: await changeTargets(),
+      targets: await changeApplyTargets(),
       startLsn: '0/0',
       signal: controller.signal,
       log: () => undefined,
@@ -181,7 +181,7 @@ describe('sync-back: orders confirmed on the new path reach the legacy tables, o
     let written = 0;
     const following = followChanges({
       connection: captureConnection(),
-      targets: await changeTargets(),
+      targets: await changeApplyTargets(),
       startLsn: '0/0',
       signal: controller.signal,
       log: () => undefined,

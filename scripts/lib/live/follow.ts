@@ -2,7 +2,6 @@ import { config } from '#shared/platform/config';
 import { parsePostgresConnect } from '#shared/platform/sql/postgres';
 import { applyChangeWork, type ApplyStats, type ChangeTargets } from '#shared/replication/apply';
 import { planChanges, workSize } from '#shared/replication/changes';
-import { changeApplyTargets } from '#shared/wiring';
 import { summarizeLags } from '../projector/lag';
 import { streamChanges, type CaptureConnection } from './pg-capture';
 
@@ -16,9 +15,6 @@ export function captureConnection(): CaptureConnection {
   // Decoding a slot takes the REPLICATION attribute; the local cluster's superuser has it.
   return { host, port, database, user: process.env.LEGACY_REPLICATION_USER ?? 'postgres' };
 }
-
-/** The new stores change capture writes, as configured. */
-export const changeTargets = changeApplyTargets;
 
 export interface AppliedBatch {
   transactions: number;

@@ -12,7 +12,8 @@ import { credentials } from '#shared/platform/secrets';
 import { parsePostgresConnect } from '#shared/platform/sql/postgres';
 import { createTodo } from '#shared/todos/todos';
 import { sweeperPorts, hotDeals, legacyHotDeals, redis, todoStore } from '#shared/wiring';
-import { captureNames } from '../live/pg-capture';
+import { captureConnection } from '../live/follow';
+import { dropCapture } from '../live/pg-capture';
 import { CRM, generateCrm } from './hr';
 import { loadCrm } from './load-crm';
 import { loadShop } from './load-shop';
@@ -76,26 +77,11 @@ async function seedLegacy(
     }
     const loaded = await load(client);
     await client.query(`COMMENT ON TABLE ${options.stampTable} IS ${client.escapeLiteral(stamp)}`);
-    if (loaded) await dropCaptureSlot();
+    if (loaded) await dropCapture(captureConnection());
     const took = loaded ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : '';
     console.log(`  ${label.padEnd(9)} ${loaded ? 'loaded' : 'already loaded:'} ${what}${took}`);
   } finally {
     await client.end();
-  }
-}
-
-/** The database's change-capture slot, if one is there and idle (it would replay the reload row by row). */
-async function dropCaptureSlot(): Promise<void> {
-  const { host, port, database } = parsePostgresConnect(config.legacy.connect);
-  const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
-  await admin.connect();
-  try {
-    await admin.query(
-      'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
-      [captureNames(database).slot],
-    );
-  } finally {
-    await admin.end();
   }
 }
 
