@@ -25,6 +25,8 @@ import {
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { ensureContainmentIndex } from './schema/ferretdb';
 import { READ_MODELS } from '#shared/projections/projection';
+import { HOTDEAL_PURCHASE_ID_BASE } from '#shared/catalog/catalog';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 
 const SQL_DIR = fileURLToPath(new URL('../sql/postgres/', import.meta.url));
 
@@ -99,7 +101,32 @@ export async function provisionLegacy(): Promise<void> {
       }
       console.log(`  legacy    ${file.replace('.sql', '')} schema ready`);
     }
+    await forgetOrdersOfAGoneLog(app);
   } finally {
     await app.end();
   }
+}
+
+/**
+ * The legacy copies of new-path orders (sync-back) mirror the order log. Locally the log
+ * lives in DynamoDB Local, in memory: after a restart it is empty and the new path's ids
+ * start again (order 1-1-1-1, purchase 1,000,000,001), while the legacy database kept the
+ * copies of the old ones, and sync-back took each new order for one it had already written.
+ * An empty log means no such copy is anyone's: they go. (In AWS the log is never remade.)
+ */
+async function forgetOrdersOfAGoneLog(app: pg.Client): Promise<void> {
+  const log = await dynamo().documents.send(
+    new ScanCommand({ TableName: config.dynamodb.eventTable, Limit: 1, Select: 'COUNT' }),
+  );
+  if ((log.Count ?? 0) > 0) return;
+  const orders = await app.query('DELETE FROM oshop.order_history WHERE purchase_id > $1', [
+    HOTDEAL_PURCHASE_ID_BASE,
+  ]);
+  const purchases = await app.query('DELETE FROM oshop.purchase WHERE purchaseid > $1', [
+    HOTDEAL_PURCHASE_ID_BASE,
+  ]);
+  if ((orders.rowCount ?? 0) + (purchases.rowCount ?? 0) > 0)
+    console.log(
+      `  legacy    ${orders.rowCount} synced-back orders of an order log that is gone removed (the log is empty)`,
+    );
 }
