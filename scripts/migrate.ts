@@ -22,7 +22,13 @@ import { config } from '#shared/platform/config';
 import { parseUtcDate } from '#shared/platform/dates';
 import { changeApplyTargets, closeAll } from '#shared/wiring';
 import { parseCommandLine } from './lib/cli';
-import { captureConnection, followChanges } from './lib/live/follow';
+import {
+  CAPTURE_LAGS_KEPT,
+  captureConnection,
+  captureLagFile,
+  followChanges,
+  type CaptureLagSample,
+} from './lib/live/follow';
 import { captureBacklog, captureNames, ensureCapture } from './lib/live/pg-capture';
 import { checkCycle, describeDifference, type CheckedService } from './lib/live/rolling-check';
 import { loadCompleted } from './lib/migrate/checkpoint';
@@ -214,13 +220,29 @@ async function followUntilStopped(
   const checking = checked.length
     ? rollingCheck(checked, cycleSeconds, controller.signal)
     : Promise.resolve();
+  // The latest transactions' lags, on file every few seconds (the bench reads them).
+  let lags: CaptureLagSample[] = [];
+  let lagsChanged = false;
+  const saveLags = () => {
+    if (!lagsChanged) return Promise.resolve();
+    lagsChanged = false;
+    return writeFile(captureLagFile(), JSON.stringify(lags)).catch(() => undefined);
+  };
+  const saving = setInterval(() => void saveLags(), 2000);
   await followChanges({
     connection,
     targets: await changeApplyTargets(),
     startLsn,
     signal: controller.signal,
     log: (line) => console.log(`capture: ${line}`),
+    onLags: (batch) => {
+      lags.push(...batch);
+      if (lags.length > CAPTURE_LAGS_KEPT) lags = lags.slice(-CAPTURE_LAGS_KEPT);
+      lagsChanged = true;
+    },
   });
+  clearInterval(saving);
+  await saveLags();
   controller.abort();
   await checking;
   console.log('capture: stopped; the slot keeps every later change for the next run');

@@ -1,6 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { config } from '#shared/platform/config';
+import { readFile } from 'node:fs/promises';
+import { captureLagFile, type CaptureLagSample } from '../live/follow';
 import { checkCycle } from '../live/rolling-check';
 import { runLegacyWriter, type WriterResult } from '../live/writer';
 import { summarizeLags, type LagSummary } from '../projector/lag';
@@ -13,6 +15,12 @@ export interface LiveMigrationBench {
   lag: LagSummary & { lost: number };
   /** The same for a new purchase (one key, no fan-out). */
   directLag: LagSummary & { lost: number };
+  /**
+   * Every legacy transaction committed while the writer ran (writer and probes), commit to
+   * applied in every new store, as change capture itself timed them (undefined: its lag
+   * file was not found, capture not started by npm run dev).
+   */
+  transactions?: LagSummary;
   /** From the writer's end until a change committed after it was visible (capture's backlog drained). */
   caughtUpSeconds: number;
   /** A full check of every customer afterwards, legacy against new. */
@@ -27,6 +35,8 @@ const PROBE_EVERY_MS = 250;
  */
 const PROBE_ID_GAP = 10_000;
 const PROBE_TIMEOUT_MS = 10_000;
+/** `--follow` saves its lags every 2 s. */
+const CAPTURE_LAG_SAVE_MS = 2500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -49,6 +59,7 @@ export async function measureLiveMigration(options: {
   );
   if (!probe) throw new Error('migrate-live: no customer with a purchase to probe');
   const key = { customer_id: Number(probe.customerid), purchase_id: Number(probe.purchaseid) };
+  const startedAt = Date.now();
   const writing = runLegacyWriter(db, { perSecond: options.perSecond, seconds: options.seconds });
   let done = false;
   void writing.finally(() => (done = true));
@@ -120,11 +131,14 @@ export async function measureLiveMigration(options: {
   }
   const caughtUpSeconds = Math.round((Date.now() - endedAt) / 100) / 10;
   options.say(`migrate-live: capture caught up ${caughtUpSeconds} s after the writer`);
+  await sleep(CAPTURE_LAG_SAVE_MS);
+  const transactions = await capturedLags(startedAt, endedAt);
   const check = await checkCycle(await changeApplyTargets(), { services: ['purchases', 'crm'], batch: 200 });
   return {
     writer,
     lag: { ...summarizeLags(lags), lost },
     directLag: { ...summarizeLags(directLags), lost: directLost },
+    ...(transactions ? { transactions } : {}),
     caughtUpSeconds,
     check: {
       customers: check.customers,
@@ -133,4 +147,16 @@ export async function measureLiveMigration(options: {
       seconds: Math.round(check.seconds),
     },
   };
+}
+
+/** The capture's own lag of each transaction committed between `from` and `to` (ms since epoch). */
+async function capturedLags(from: number, to: number): Promise<LagSummary | undefined> {
+  try {
+    const samples = JSON.parse(await readFile(captureLagFile(), 'utf8')) as CaptureLagSample[];
+    return summarizeLags(
+      samples.filter((s) => s.committedAtMs >= from && s.committedAtMs <= to).map((s) => s.lagMs),
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,25 @@
+import { resolve } from 'node:path';
 import { config } from '#shared/platform/config';
 import { parsePostgresConnect } from '#shared/platform/sql/postgres';
-import { applyChangeWork, type ApplyStats, type ChangeTargets } from '#shared/replication/apply';
+import { newApplyPipeline, planApply, type ApplyStats, type ChangeTargets } from '#shared/replication/apply';
 import { planChanges, workSize } from '#shared/replication/changes';
 import { summarizeLags } from '../projector/lag';
-import { streamChanges, type CaptureConnection } from './pg-capture';
+import { streamChanges, type CaptureConnection, type CapturedTransaction } from './pg-capture';
+
+/**
+ * Where `--follow` keeps the lag of its latest transactions (commit time, commit to
+ * applied), for `npm run bench -- migrate-live` to read the distribution over its writer's
+ * changes. Local only, beside the stack's data.
+ */
+export const captureLagFile = () => resolve(process.env.OSHOP_LOCAL_DIR ?? '.local', 'capture-lags.json');
+
+/** Lags kept for the file: the latest transactions (a bench minute at 50/s is 3,000). */
+export const CAPTURE_LAGS_KEPT = 20_000;
+
+export interface CaptureLagSample {
+  committedAtMs: number;
+  lagMs: number;
+}
 
 /** The configured legacy database as a replication connection (local PostgreSQL only). */
 export function captureConnection(): CaptureConnection {
@@ -37,6 +53,8 @@ export async function followChanges(options: {
   signal: AbortSignal;
   log: (line: string) => void;
   onApplied?: (batch: AppliedBatch) => void;
+  /** Each transaction's lag as soon as it is known (its commit time, commit to applied). */
+  onLags?: (lags: CaptureLagSample[]) => void;
   reportEveryMs?: number;
 }): Promise<void> {
   let window = { transactions: 0, changes: 0, echoes: 0, written: 0, deleted: 0, lags: [] as number[] };
@@ -50,6 +68,8 @@ export async function followChanges(options: {
     );
     window = { transactions: 0, changes: 0, echoes: 0, written: 0, deleted: 0, lags: [] };
   }, options.reportEveryMs ?? 5000);
+  const pipeline = newApplyPipeline();
+  let seq = 0;
   try {
     await streamChanges(options.connection, {
       signal: options.signal,
@@ -57,32 +77,69 @@ export async function followChanges(options: {
       log: options.log,
       onTransactions: async (batch) => {
         const work = planChanges(batch.flatMap((t) => t.changes));
-
-        const stats =
-          workSize(work) === 0
-            ? {
-                purchasesWritten: 0,
-                purchasesDeleted: 0,
-                catalogWritten: 0,
-                callsWritten: 0,
-                callsDeleted: 0,
-              }
-            : await applyWithRetry(options.targets, work, options.log, options.signal);
-        const now = Date.now();
-        const applied: AppliedBatch = {
-          transactions: batch.length,
-          changes: batch.reduce((n, t) => n + t.changes.length, 0),
-          echoes: work.echoes,
-          stats,
-          lagsMs: batch.map((t) => Math.max(0, now - t.committedAtMs)),
+        const planned = planApply(options.targets, work, { ...pipeline, seq: ++seq });
+        const retried = (part: () => Promise<void>) => withRetry(part, options.log, options.signal);
+        if (workSize(work) > 0) await retried(planned.head);
+        const headDoneAt = Date.now();
+        // A transaction is applied when every item it reaches is written: one that changed a
+        // product or a seller waits for those products' fan-outs, the others are done with the head.
+        const fannedProducts = (t: CapturedTransaction) =>
+          t.changes.flatMap((c) => {
+            const rows = [c.row, c.old];
+            if (c.table === 'oshop.product') return rows.map((r) => Number(r?.productid)).filter(Boolean);
+            if (c.table === 'oshop.seller')
+              return rows.flatMap((r) => (r ? planned.productsOf(Number(r.sellerid)) : []));
+            return [];
+          });
+        const record = (transactions: CapturedTransaction[], at: number) => {
+          const samples = transactions.map((t) => ({
+            committedAtMs: t.committedAtMs,
+            lagMs: Math.max(0, at - t.committedAtMs),
+          }));
+          window.lags.push(...samples.map((s) => s.lagMs));
+          lagsMs.push(...samples.map((s) => s.lagMs));
+          options.onLags?.(samples);
         };
-        window.transactions += applied.transactions;
-        window.changes += applied.changes;
-        window.echoes += applied.echoes;
-        window.written += stats.purchasesWritten;
-        window.deleted += stats.purchasesDeleted;
-        window.lags.push(...applied.lagsMs);
-        options.onApplied?.(applied);
+        const lagsMs: number[] = [];
+        const fanning = batch.map((t) => ({ t, products: new Set(fannedProducts(t)) }));
+        record(
+          fanning.filter((f) => f.products.size === 0).map((f) => f.t),
+          headDoneAt,
+        );
+        let waiting = fanning.filter((f) => f.products.size > 0);
+        const productDone = (productId: number) => {
+          for (const f of waiting) f.products.delete(productId);
+          record(
+            waiting.filter((f) => f.products.size === 0).map((f) => f.t),
+            Date.now(),
+          );
+          waiting = waiting.filter((f) => f.products.size > 0);
+        };
+        const applied = (async () => {
+          if (planned.fansOut) await retried(() => planned.fanOut(productDone));
+          // Whatever is left named a product or seller gone from the source: done now.
+          record(
+            waiting.map((f) => f.t),
+            Date.now(),
+          );
+          waiting = [];
+          pipeline.writes.forgetThrough(seq);
+          const stats = planned.stats();
+          const done: AppliedBatch = {
+            transactions: batch.length,
+            changes: batch.reduce((n, t) => n + t.changes.length, 0),
+            echoes: work.echoes,
+            stats,
+            lagsMs,
+          };
+          window.transactions += done.transactions;
+          window.changes += done.changes;
+          window.echoes += done.echoes;
+          window.written += stats.purchasesWritten;
+          window.deleted += stats.purchasesDeleted;
+          options.onApplied?.(done);
+        })();
+        return { applied };
       },
     });
   } finally {
@@ -90,16 +147,15 @@ export async function followChanges(options: {
   }
 }
 
-/** A store that is briefly away (a restart, throttling) delays the batch; it is never skipped. */
-async function applyWithRetry(
-  targets: ChangeTargets,
-  work: ReturnType<typeof planChanges>,
+/** A store that is briefly away (a restart, throttling) delays the work; it is never skipped. */
+async function withRetry(
+  part: () => Promise<void>,
   log: (line: string) => void,
   signal: AbortSignal,
-): Promise<ApplyStats> {
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await applyChangeWork(targets, work);
+      return await part();
     } catch (err) {
       if (signal.aborted || attempt >= 20) throw err;
       log(`apply failed (attempt ${attempt}, retrying): ${err instanceof Error ? err.message : String(err)}`);

@@ -147,15 +147,25 @@ async function untilVisible(client: pg.Client, xids: number[], timeoutMs = 10_00
 }
 
 /**
+ * Batches whose work may still be finishing while later ones start (each holds its
+ * transactions' WAL until confirmed, and a little memory). Past this, the next batch waits
+ * for the oldest: a bound for a capture that cannot keep up, far above a busy minute's
+ * need, so a new purchase is not held behind a fan-out in the normal run of things.
+ */
+const BATCHES_IN_FLIGHT = 500;
+
+/**
  * Streams committed transactions from the slot until `signal` aborts. `onTransactions` gets
- * every transaction committed since the last call (a burst arrives as one batch) and must
- * have applied them when it resolves; their end LSN is confirmed after that.
+ * every transaction committed since the last call (a burst arrives as one batch). It
+ * resolves when the next batch may start, with `applied`, which resolves when the batch's
+ * work is all done. End LSNs are confirmed in stream order, each once its batch and every
+ * batch before it are applied: a consumer killed with batches half done gets them again.
  */
 export async function streamChanges(
   c: CaptureConnection,
   options: {
     signal: AbortSignal;
-    onTransactions: (batch: CapturedTransaction[]) => Promise<void>;
+    onTransactions: (batch: CapturedTransaction[]) => Promise<{ applied: Promise<void> }>;
     log: (line: string) => void;
     /** The slot's confirmed position when streaming starts (what keepalives answer until the first commit). */
     startLsn: string;
@@ -179,17 +189,42 @@ export async function streamChanges(
   let failure: unknown;
   let lastConfirmed = options.startLsn;
 
+  // Batches started and not yet confirmed, oldest first.
+  const unconfirmed: { endLsn: string; applied: Promise<void> }[] = [];
+  let confirming: Promise<void> | undefined;
+  const confirm = async () => {
+    for (let oldest = unconfirmed[0]; oldest && failure === undefined; oldest = unconfirmed[0]) {
+      try {
+        await oldest.applied;
+        unconfirmed.shift();
+        lastConfirmed = oldest.endLsn;
+        await service.acknowledge(lastConfirmed);
+      } catch (err) {
+        failure = err;
+      }
+    }
+    confirming = undefined;
+  };
+
   const drain = async () => {
     while (ready.length > 0 && failure === undefined) {
       const batch = ready.splice(0, ready.length);
       try {
+        for (
+          let oldest = unconfirmed[0];
+          unconfirmed.length >= BATCHES_IN_FLIGHT && oldest && failure === undefined;
+          oldest = unconfirmed[0]
+        )
+          await oldest.applied.catch(() => undefined);
         await untilVisible(
           visibility,
           batch.map((t) => t.xid),
         );
-        await options.onTransactions(batch);
-        lastConfirmed = batch.at(-1)?.endLsn ?? lastConfirmed;
-        await service.acknowledge(lastConfirmed);
+        if (failure !== undefined) break;
+        const { applied } = await options.onTransactions(batch);
+        applied.catch(() => undefined); // seen by confirm()
+        unconfirmed.push({ endLsn: batch.at(-1)?.endLsn ?? lastConfirmed, applied });
+        confirming ??= confirm();
       } catch (err) {
         failure = err;
       }
@@ -231,7 +266,13 @@ export async function streamChanges(
   // comes after every change sent before it, as pg_recvlogical does), so WAL of tables
   // outside the publication is not held back by an idle slot.
   service.on('heartbeat', async (lsn: string, _ts: number, shouldRespond: boolean) => {
-    if (open === undefined && ready.length === 0 && applying === undefined && lsnAfter(lsn, lastConfirmed))
+    if (
+      open === undefined &&
+      ready.length === 0 &&
+      applying === undefined &&
+      unconfirmed.length === 0 &&
+      lsnAfter(lsn, lastConfirmed)
+    )
       lastConfirmed = lsn;
     if (shouldRespond) await service.acknowledge(lastConfirmed).catch(() => undefined);
   });
@@ -253,6 +294,7 @@ export async function streamChanges(
   })();
   await Promise.race([stopped, watch, subscribed]);
   await applying;
+  while (confirming) await confirming;
   await service.stop().catch(() => undefined);
   await visibility.end().catch(() => undefined);
   if (failure !== undefined) throw failure;
