@@ -51,11 +51,10 @@ async function legacySold(productId: number): Promise<number> {
   return Number(row?.n);
 }
 
-/** 150 callers ordering one after another until `until` settles; every answer kept. */
-async function buyersUntil(until: Promise<unknown>, callers = 150) {
+/** 150 callers ordering one after another until `until` settles; every answer kept (in `orders`, as they come). */
+async function buyersUntil(until: Promise<unknown>, callers = 150, orders: HotDealOrder[] = []) {
   let done = false;
   void until.finally(() => (done = true));
-  const orders: HotDealOrder[] = [];
   const refused: string[] = [];
   let n = 0;
   const deals = servedHotDealOrders();
@@ -112,15 +111,22 @@ describe('cut-over of hot deals: the stock moves with the mode, under the legacy
     await legacyStock().then((s) => s.setStock(PRODUCT, { quantity: 100_000 }));
     const legacyBefore = await legacySold(PRODUCT);
 
+    // Each switch once the side in use has sold: on a busy machine a fixed pause saw none.
+    const placed: HotDealOrder[] = [];
+    const soldOnNew = () => placed.filter((o) => /^\d+-\d+-\d+-\d+$/.test(o.orderId)).length;
+    const until = async (enough: () => boolean) => {
+      for (const deadline = Date.now() + 20_000; !enough() && Date.now() < deadline;) await sleep(20);
+    };
     const switches = (async () => {
-      await sleep(400);
+      await until(() => placed.length >= 50);
       const forth = await switchServiceMode(ports(), 'hotdeals', 'new');
-      await sleep(600);
+      await until(() => soldOnNew() >= 50);
       const back = await switchServiceMode(ports(), 'hotdeals', 'legacy');
-      await sleep(300);
+      const soldBefore = placed.length;
+      await until(() => placed.length >= soldBefore + 50);
       return { forth, back };
     })();
-    const { orders, refused } = await buyersUntil(switches);
+    const { orders, refused } = await buyersUntil(switches, 150, placed);
     const { forth, back } = await switches;
 
     expect(refused).toEqual([]);
