@@ -10,7 +10,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Quiet logs in tests; the e2e server logs warnings (test/support/offline-setup.ts).
-    env: { LOG_LEVEL: 'SILENT', STAGE: 'local' },
+    // Metrics of the tests' own functions go to a file of their own (test/support/env.ts).
+    env: { LOG_LEVEL: 'SILENT', STAGE: 'local', OSHOP_METRICS_FILE: '.local/metrics/emf-test.jsonl' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.unit.test.ts'] } },
       {

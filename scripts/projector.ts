@@ -8,6 +8,7 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { dynamoClientConfig } from '#shared/platform/clients/dynamodb';
 import { config } from '#shared/platform/config';
+import { flushMetrics } from '#shared/platform/metrics/metrics';
 import { syncConfirmedOrders } from '#shared/replication/sync-back';
 import { dynamo, legacyDb, readModelTargets } from '#shared/wiring';
 import { summarizeLags } from './lib/projector/lag';
@@ -17,6 +18,9 @@ const streams = new DynamoDBStreamsClient(dynamoClientConfig(config));
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => controller.abort());
+
+// The lag per read model as metrics, each second (the operations page draws them).
+const metricsTimer = setInterval(flushMetrics, 1000);
 
 // One line per busy period: what was applied and how far behind the read models were.
 let window = { events: 0, applied: 0, skipped: 0, lags: [] as number[] };
@@ -84,6 +88,8 @@ runPoller({
   async () => {
     await syncBack.catch(() => undefined);
     clearInterval(timer);
+    clearInterval(metricsTimer);
+    flushMetrics();
     clearInterval(syncTimer);
     process.exit(0);
   },

@@ -8,6 +8,7 @@
  */
 import { sweepHotDeals } from '#shared/hotdeals/sweep-all';
 import { config } from '#shared/platform/config';
+import { flushMetrics } from '#shared/platform/metrics/metrics';
 import { closeAll, sweeperPorts } from '#shared/wiring';
 
 const { pendingMs, intervalMs, reconcileMs } = config.sweeper;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     const reconcile = Date.now() - lastReconcile >= reconcileMs;
     try {
       const r = await sweepHotDeals(ports, { pendingMs, reconcile });
+      flushMetrics(); // one line per pass, like the scheduled function's
       if (r.skipped) console.log('[sweeper] another sweeper holds the lease; this pass skipped');
       else if (reconcile) lastReconcile = Date.now();
       const o = r.orders;

@@ -1,3 +1,4 @@
+import { withMetrics } from '#shared/platform/metrics/metrics';
 import { sweepHotDeals } from '#shared/hotdeals/sweep-all';
 import { logger } from '#shared/platform/logger';
 import { config } from '#shared/platform/config';
@@ -8,10 +9,10 @@ import { sweeperPorts } from '#shared/wiring';
  * pending past the bound, and checks Redis against the order log (rewriting it where it
  * forgot writes). Locally `npm run sweeper` runs the same pass in a loop.
  */
-export const handler = async (): Promise<void> => {
+export const handler = withMetrics(async (): Promise<void> => {
   const r = await sweepHotDeals(await sweeperPorts(), {
     pendingMs: config.sweeper.pendingMs,
     reconcile: true,
   });
   logger.info('swept hot deals', { ...r });
-};
+});

@@ -1,3 +1,4 @@
+import { withMetrics } from '#shared/platform/metrics/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -12,7 +13,7 @@ import { readModelTargets } from '#shared/wiring';
  * it (bisecting it to isolate a poison event) and, after the last retry, sends its
  * description to the failure queue (serverless.yml). Nothing is applied twice on retry.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+export const handler = withMetrics(async (event: DynamoDBStreamEvent): Promise<void> => {
   const events = event.Records.flatMap((r) =>
     r.eventName === 'INSERT' && r.dynamodb?.NewImage
       ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
@@ -21,4 +22,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
   if (events.length === 0) return;
   const r = await projectAll(readModelTargets(), events);
   logger.info('projected', { events: events.length, applied: r.applied, skipped: r.skipped });
-};
+});

@@ -1,3 +1,4 @@
+import { withMetrics } from '#shared/platform/metrics/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -11,7 +12,7 @@ import { legacyDb } from '#shared/wiring';
  * models, with its own retries and failure queue), writing every order confirmed on the
  * new path into the legacy tables. Idempotent per order, so Lambda's retries are safe.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+export const handler = withMetrics(async (event: DynamoDBStreamEvent): Promise<void> => {
   const events = event.Records.flatMap((r) =>
     r.eventName === 'INSERT' && r.dynamodb?.NewImage
       ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
@@ -20,4 +21,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
   if (events.length === 0) return;
   const r = await syncConfirmedOrders(await legacyDb(), events);
   logger.info('synced back', { events: events.length, applied: r.applied, skipped: r.skipped });
-};
+});

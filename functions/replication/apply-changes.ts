@@ -1,3 +1,4 @@
+import { withMetrics } from '#shared/platform/metrics/metrics';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { logger } from '#shared/platform/logger';
 import { applyChangeWork } from '#shared/replication/apply';
@@ -12,7 +13,7 @@ import { changeApplyTargets } from '#shared/wiring';
  * is thrown back: Lambda retries it, bisecting, and the stream's position (the
  * checkpoint) moves only past what was applied.
  */
-export const handler = async (event: KinesisStreamEvent): Promise<void> => {
+export const handler = withMetrics(async (event: KinesisStreamEvent): Promise<void> => {
   const changes = event.Records.flatMap((r) => {
     const change = decodeKinesisData(r.kinesis.data);
     return change ? [change] : [];
@@ -20,4 +21,4 @@ export const handler = async (event: KinesisStreamEvent): Promise<void> => {
   const work = planChanges(changes);
   const stats = await applyChangeWork(await changeApplyTargets(), work);
   logger.info('legacy changes applied', { records: event.Records.length, changes: changes.length, ...stats });
-};
+});

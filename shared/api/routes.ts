@@ -80,6 +80,8 @@ const ordersCustomerOrStaff = {
 /** New and legacy paths share each contract; the legacy one lives under /legacy. */
 type PathTag = 'purchases' | 'hotdeals' | 'crm' | 'legacy';
 const under = (tag: PathTag, path: string) => `${tag === 'legacy' ? '/legacy' : ''}${path}`;
+/** Which side a route serves, for the outcome metrics its answers count as (catalog.json). */
+const sideOf = (tag: PathTag) => (tag === 'legacy' ? ('legacy' as const) : ('new' as const));
 
 const purchaseList = (summary: string, tag: PathTag) =>
   ({
@@ -87,6 +89,7 @@ const purchaseList = (summary: string, tag: PathTag) =>
     path: under(tag, '/purchases/{customerId}'),
     summary,
     tag,
+    outcomes: { kind: 'lookup' as const, path: sideOf(tag) },
     guard: customerOrStaff,
     params: customerPath,
     query: purchasePageQuery,
@@ -105,6 +108,7 @@ const purchaseOne = (summary: string, tag: PathTag) =>
     path: under(tag, '/purchases/{customerId}/{purchaseId}'),
     summary,
     tag,
+    outcomes: { kind: 'lookup' as const, path: sideOf(tag) },
     guard: customerOrStaff,
     params: purchasePath,
     responses: {
@@ -140,6 +144,7 @@ const hotDealOrder = (summary: string, tag: PathTag) =>
     path: under(tag, '/hotdeals/{productId}/orders'),
     summary,
     tag,
+    outcomes: { kind: 'order' as const, path: sideOf(tag) },
     guard: buyer,
     params: productPath,
     body: orderBody,

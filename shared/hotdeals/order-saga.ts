@@ -1,3 +1,4 @@
+import { recordMetric } from '../platform/metrics/metrics';
 import type { Catalog, OrderSnapshot } from '../catalog/catalog';
 import { WrongExpectedVersionError, type EventStore, type NewEvent, type StoredEvent } from '../events/event';
 import { AppError, ConflictError, ServiceUnavailableError } from '../platform/errors';
@@ -231,6 +232,7 @@ async function claimUnit(
     }
     if (err.streamId === unit) {
       // Held by another claim (our own, landed on a retried attempt, the store recognises).
+      recordMetric('ClaimConflicts');
       logger.warn('Redis handed out a unit the order log says is held: reconcile due', {
         productId: r.productId,
         setting: r.setting,
@@ -472,6 +474,7 @@ export async function cancelOrder(
       reason,
     }),
   );
+  recordMetric('OrdersCancelled', 1, { path: 'new' });
   await finishCancellation(ports, o, cancelled);
 }
 

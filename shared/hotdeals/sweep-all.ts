@@ -1,3 +1,4 @@
+import { recordMetric } from '../platform/metrics/metrics';
 import { logger } from '../platform/logger';
 import type { SettlementPorts } from './order-saga';
 import type { ProductsOnSale } from './purchase-ids';
@@ -72,7 +73,12 @@ export async function sweepHotDeals(
       if (!r) return;
       if (r.skipped) result.settled++;
       else result.reconciled++;
-      if (r.rewritten) result.rewritten++;
+      if (r.rewritten) {
+        result.rewritten++;
+        // Found off the log and rewritten from it in one step.
+        recordMetric('ReconcileDriftFound');
+        recordMetric('ReconcileDriftRepaired');
+      }
     };
     const suspects = new Set(await ports.stock.takeSuspects());
     for (const productId of suspects)

@@ -1,5 +1,6 @@
 import { WrongExpectedVersionError } from '../events/event';
 import { logger } from '../platform/logger';
+import { recordMetric } from '../platform/metrics/metrics';
 import { parseOrderId, unitStream, type OrderPlaced } from './order-events';
 import {
   cancelOrder,
@@ -48,6 +49,9 @@ export async function sweepPendingOrders(
     void: 0,
   };
   const due = await ports.stock.pending(productId, now - pendingMs);
+  // Past its bound already: the alarm watches the oldest (0 when none is).
+  const oldest = due.reduce((min, e) => Math.min(min, e.at), now);
+  recordMetric('OldestPendingOrderAge', Math.max(0, Math.round((now - oldest) / 1000)));
   for (const entry of due) {
     result.checked++;
     try {
@@ -60,6 +64,8 @@ export async function sweepPendingOrders(
       });
     }
   }
+  const finished = result.confirmed + result.cancelled + result.released + result.abandoned;
+  if (finished > 0) recordMetric('SweeperOrdersFinished', finished);
   return result;
 }
 

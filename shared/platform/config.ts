@@ -118,6 +118,18 @@ const schema = z.object({
   OSHOP_MODE_CRM: z.enum(['legacy', 'shadow', 'new']).default('new'),
   OSHOP_MODE_HOTDEALS: z.enum(['legacy', 'shadow', 'new']).default('new'),
 
+  /**
+   * Operations (README: Operations): metrics in CloudWatch embedded metric format. In AWS
+   * they go to stdout (CloudWatch Logs extracts them); locally to this file, which the
+   * operations page reads (default <OSHOP_LOCAL_DIR>/metrics/emf.jsonl). Off with
+   * POWERTOOLS_METRICS_DISABLED=true (the bench's metrics-off run).
+   */
+  OSHOP_METRICS_FILE: optionalText,
+  POWERTOOLS_METRICS_DISABLED: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+
   OSHOP_DYNAMODB_PORT: z.coerce.number().int().positive().default(18000),
   OSHOP_MONGO_PORT: z.coerce.number().int().positive().default(37017),
   OSHOP_REDIS_PORT: z.coerce.number().int().positive().default(16379),
@@ -129,6 +141,12 @@ export interface Config {
   isLocal: boolean;
   region: string;
   logLevel: string;
+  metrics: {
+    /** Off: nothing recorded, nothing written. */
+    disabled: boolean;
+    /** Locally, where EMF lines go; undefined in AWS (stdout). */
+    file: string | undefined;
+  };
   dynamodb: {
     endpoint: string | undefined;
     todoTable: string;
@@ -216,6 +234,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     isLocal,
     region: e.AWS_REGION,
     logLevel: e.LOG_LEVEL,
+    metrics: {
+      disabled: e.POWERTOOLS_METRICS_DISABLED,
+      file:
+        e.OSHOP_METRICS_FILE !== undefined || isLocal
+          ? resolve(e.OSHOP_METRICS_FILE ?? join(e.OSHOP_LOCAL_DIR, 'metrics', 'emf.jsonl'))
+          : undefined,
+    },
     dynamodb: {
       endpoint: e.DYNAMODB_ENDPOINT ?? (isLocal ? `http://127.0.0.1:${e.OSHOP_DYNAMODB_PORT}` : undefined),
       todoTable: e.TODO_TABLE,

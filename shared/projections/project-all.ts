@@ -1,3 +1,4 @@
+import { recordMetric } from '../platform/metrics/metrics';
 import type { StoredEvent } from '../events/event';
 import type { Projection, ReadModelName } from './projection';
 import { PROJECTIONS } from './read-models';
@@ -28,6 +29,8 @@ export async function projectAll(
       return [p.name, await projectWithRetry(targets.state, p, table, events)] as const;
     }),
   );
+  for (const [name, r] of results)
+    for (const lag of r.lagsMs) recordMetric('ProjectionLag', lag, { readModel: name });
   return {
     applied: results.reduce((n, [, r]) => n + r.applied, 0),
     skipped: results.reduce((n, [, r]) => n + r.skipped, 0),

@@ -11,9 +11,12 @@ export const E2E_PORT = Number(process.env.OSHOP_E2E_PORT ?? 3100);
 export const E2E_LAMBDA_PORT = Number(process.env.OSHOP_E2E_LAMBDA_PORT ?? 3112);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 /** What the e2e API logs (its WARN lines and above), for tests that look for a line. */
+/** Where the tests' functions (and the e2e API) write their metrics: never npm run dev's file. */
+export const TEST_METRICS_FILE = `${process.env.OSHOP_LOCAL_DIR ?? '.local'}/metrics/emf-test.jsonl`;
 export const E2E_OFFLINE_LOG = `${process.env.OSHOP_LOCAL_DIR ?? '.local'}/log/e2e-offline.log`;
 
 process.env.STAGE ??= 'local';
+process.env.OSHOP_METRICS_FILE = TEST_METRICS_FILE;
 process.env.TODO_TABLE = TEST_TODO_TABLE;
 process.env.COUNTER_TABLE = TEST_COUNTER_TABLE;
 process.env.PURCHASE_TABLE = TEST_PURCHASE_TABLE;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { E2E_LAMBDA_PORT, E2E_OFFLINE_LOG, E2E_PORT } from './env';
+import { E2E_LAMBDA_PORT, E2E_OFFLINE_LOG, E2E_PORT, TEST_METRICS_FILE } from './env';
 
 /**
  * The e2e tier's `serverless offline` (the fast in-process mode), started once per run. The
@@ -33,7 +33,12 @@ export function startOffline(): OfflineServer {
       '--noTimeout',
     ],
     {
-      env: { ...process.env, LOG_LEVEL: 'WARN', OSHOP_ESBUILD_DIR: '.esbuild-test' },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'WARN',
+        OSHOP_ESBUILD_DIR: '.esbuild-test',
+        OSHOP_METRICS_FILE: TEST_METRICS_FILE,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },

@@ -1,4 +1,4 @@
-import { TEST_SCALE } from './env';
+import { TEST_METRICS_FILE, TEST_SCALE } from './env';
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -17,6 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   // Every run starts with the services in their default modes (a cut-over test switches them).
   await rm(process.env.OSHOP_MODES_FILE ?? '.local/modes_test.json', { force: true });
+  await rm(TEST_METRICS_FILE, { force: true }); // each run's metrics from empty
   const log = console.log;
   console.log = () => undefined; // provisioning narrates; tests need not
   try {

@@ -7,7 +7,8 @@ import { logger } from '../logger';
 import { UNAUTHENTICATED_NO_TOKEN, type Identity } from '../auth/identity';
 import { admit, heldToSelf, isRoleGuard, requireSelf } from './guards';
 import { errorBody, json } from './responses';
-import type { Guard, HeaderSpec } from './route';
+import { flushMetrics, recordColdStart, recordMetric, type MetricName } from '../metrics/metrics';
+import type { Guard, HeaderSpec, RouteOutcomes } from './route';
 
 export type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 
@@ -198,6 +199,55 @@ export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
     request.response = json(500, errorBody('INTERNAL', 'Internal server error'));
   },
 });
+
+/**
+ * The request's metrics, flushed with its answer (catalog.json): Requests, ServerErrors and
+ * Latency per route (method and path template: a handful of values); a container's first
+ * invocation counts a ColdStart; an order's answer counts as its outcome (placed,
+ * confirmed, sold out, limit reached, payment declined, unavailable), a lookup's as served
+ * or not found, on the side the route serves.
+ */
+export const requestMetrics = (
+  outcomes?: RouteOutcomes,
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => {
+  const started = new WeakMap<object, number>();
+  const done = (request: Request) => {
+    const t0 = started.get(request.event) ?? performance.now();
+    const status = request.response?.statusCode ?? 500;
+    const route = `${request.event.httpMethod} ${request.event.resource}`;
+    recordColdStart(request.context.functionName);
+    recordMetric('Requests', 1, { route });
+    if (status >= 500) recordMetric('ServerErrors', 1, { route });
+    recordMetric('Latency', Math.round((performance.now() - t0) * 100) / 100, { route });
+    if (outcomes) {
+      const outcome = outcomeOf(outcomes.kind, status, request);
+      if (outcome) for (const name of outcome) recordMetric(name, 1, { path: outcomes.path });
+    }
+    flushMetrics();
+  };
+  return {
+    before: (request) => {
+      started.set(request.event, performance.now());
+    },
+    after: done,
+    onError: done,
+  };
+};
+
+function outcomeOf(kind: RouteOutcomes['kind'], status: number, request: Request): MetricName[] | undefined {
+  if (kind === 'lookup')
+    return status === 200 ? ['LookupsServed'] : status === 404 ? ['LookupsNotFound'] : undefined;
+  if (status === 201) {
+    const confirmed = /"status":"confirmed"/.test(request.response?.body ?? '');
+    return confirmed ? ['OrdersPlaced', 'OrdersConfirmed'] : ['OrdersPlaced'];
+  }
+  if (status === 402) return ['OrdersPaymentDeclined'];
+  if (status === 503) return ['OrdersUnavailable'];
+  const code = request.error instanceof AppError ? request.error.code : undefined;
+  if (code === 'SOLD_OUT') return ['OrdersSoldOut'];
+  if (code === 'LIMIT_REACHED') return ['OrdersLimitReached'];
+  return undefined;
+}
 
 /** One line per request: method, route, status, duration. No bodies, no headers. */
 export const accessLog = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => {

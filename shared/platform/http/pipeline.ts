@@ -14,11 +14,12 @@ import {
   inputOf,
   jsonBody,
   normalizeHeaders,
+  requestMetrics,
   selfOnly,
   validateInput,
 } from './middleware';
 import type { HttpResponse } from './responses';
-import type { Guard, HeaderSpec } from './route';
+import type { Guard, HeaderSpec, RouteOutcomes } from './route';
 
 export type Out<S> = S extends ZodType ? z.output<S> : undefined;
 export type HeadersOut<H> =
@@ -32,6 +33,7 @@ export interface Route<
   H extends Record<string, HeaderSpec> | undefined,
 > {
   guard: Guard;
+  outcomes?: RouteOutcomes;
   params?: P;
   query?: Q;
   body?: B;
@@ -52,7 +54,7 @@ export interface HttpInput<P, Q, B, H> {
 }
 
 /**
- * The one middleware stack for every HTTP handler: access log, Lambda context in logs,
+ * The one middleware stack for every HTTP handler: metrics, access log, Lambda context in logs,
  * header normalisation, then what the route declares, in this order: its guard (the
  * bearer token and its roles), its headers, its JSON body, path and query, and then
  * whether a customer acts as themselves (a caller the guard refuses learns nothing about
@@ -68,6 +70,7 @@ export function httpHandler<
   handle: (input: HttpInput<Out<P>, Out<Q>, Out<B>, HeadersOut<H>>) => Promise<HttpResponse>,
 ) {
   return middy<APIGatewayProxyEvent>()
+    .use(requestMetrics(route.outcomes))
     .use(accessLog())
     .use(cors())
     .use(injectLambdaContext(logger, { resetKeys: true }))

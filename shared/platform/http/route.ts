@@ -56,4 +56,12 @@ export interface RouteSpec {
   /** Request headers the operation reads (besides Accept), by lower-case name. */
   headers?: Record<string, HeaderSpec>;
   responses: Record<number, ResponseSpec>;
+  /** What its answers count as in the metrics (shared/platform/metrics/catalog.json). */
+  outcomes?: RouteOutcomes;
+}
+
+/** An order's answers count as order outcomes, a lookup's as served or not found, per side. */
+export interface RouteOutcomes {
+  kind: 'order' | 'lookup';
+  path: 'new' | 'legacy';
 }
