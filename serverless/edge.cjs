@@ -1,7 +1,7 @@
 // The API's edge, where the framework has no setting for it:
 // - functions named in custom.localOnlyFunctions (the dev issuer's sign-in) exist on the
 //   local stage only: every other stage is packaged without them;
-// - API Gateway throttling: the stage's rate and burst, and per kind of route (orders,
+// - API Gateway throttling (and X-Ray tracing): the stage's rate and burst, and per kind of route (orders,
 //   lookups) limits of their own, as the stage settings of the deployment the framework
 //   creates (its logical id changes with every deploy, so it is found here);
 // - the WAF web ACL's association with that stage (resources.yml), which can only be made
@@ -35,6 +35,9 @@ class Edge {
         );
         resources[deployment].Properties.StageDescription = {
           ...limit(limits.stage),
+          // X-Ray on the stage, declared (provider.tracing.apiGateway is otherwise applied by
+          // an API call after the deploy, where the template does not show it).
+          TracingEnabled: Boolean(serverless.service.provider.tracing?.apiGateway),
           MethodSettings: [
             { HttpMethod: '*', ResourcePath: '/*', ...limit(limits.stage) },
             ...methodSettings,

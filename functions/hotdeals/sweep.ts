@@ -1,4 +1,5 @@
 import { withMetrics } from '#shared/platform/metrics/metrics';
+import { traced } from '#shared/platform/tracer';
 import { sweepHotDeals } from '#shared/hotdeals/sweep-all';
 import { logger } from '#shared/platform/logger';
 import { config } from '#shared/platform/config';
@@ -9,10 +10,12 @@ import { sweeperPorts } from '#shared/wiring';
  * pending past the bound, and checks Redis against the order log (rewriting it where it
  * forgot writes). Locally `npm run sweeper` runs the same pass in a loop.
  */
-export const handler = withMetrics(async (): Promise<void> => {
-  const r = await sweepHotDeals(await sweeperPorts(), {
-    pendingMs: config.sweeper.pendingMs,
-    reconcile: true,
-  });
-  logger.info('swept hot deals', { ...r });
-});
+export const handler = traced(
+  withMetrics(async (): Promise<void> => {
+    const r = await sweepHotDeals(await sweeperPorts(), {
+      pendingMs: config.sweeper.pendingMs,
+      reconcile: true,
+    });
+    logger.info('swept hot deals', { ...r });
+  }),
+);

@@ -1,4 +1,5 @@
 import { withMetrics } from '#shared/platform/metrics/metrics';
+import { traced } from '#shared/platform/tracer';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -13,13 +14,15 @@ import { readModelTargets } from '#shared/wiring';
  * it (bisecting it to isolate a poison event) and, after the last retry, sends its
  * description to the failure queue (serverless.yml). Nothing is applied twice on retry.
  */
-export const handler = withMetrics(async (event: DynamoDBStreamEvent): Promise<void> => {
-  const events = event.Records.flatMap((r) =>
-    r.eventName === 'INSERT' && r.dynamodb?.NewImage
-      ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
-      : [],
-  );
-  if (events.length === 0) return;
-  const r = await projectAll(readModelTargets(), events);
-  logger.info('projected', { events: events.length, applied: r.applied, skipped: r.skipped });
-});
+export const handler = traced(
+  withMetrics(async (event: DynamoDBStreamEvent): Promise<void> => {
+    const events = event.Records.flatMap((r) =>
+      r.eventName === 'INSERT' && r.dynamodb?.NewImage
+        ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
+        : [],
+    );
+    if (events.length === 0) return;
+    const r = await projectAll(readModelTargets(), events);
+    logger.info('projected', { events: events.length, applied: r.applied, skipped: r.skipped });
+  }),
+);

@@ -1,4 +1,5 @@
 import { withMetrics } from '#shared/platform/metrics/metrics';
+import { traced } from '#shared/platform/tracer';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -12,13 +13,15 @@ import { legacyDb } from '#shared/wiring';
  * models, with its own retries and failure queue), writing every order confirmed on the
  * new path into the legacy tables. Idempotent per order, so Lambda's retries are safe.
  */
-export const handler = withMetrics(async (event: DynamoDBStreamEvent): Promise<void> => {
-  const events = event.Records.flatMap((r) =>
-    r.eventName === 'INSERT' && r.dynamodb?.NewImage
-      ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
-      : [],
-  );
-  if (events.length === 0) return;
-  const r = await syncConfirmedOrders(await legacyDb(), events);
-  logger.info('synced back', { events: events.length, applied: r.applied, skipped: r.skipped });
-});
+export const handler = traced(
+  withMetrics(async (event: DynamoDBStreamEvent): Promise<void> => {
+    const events = event.Records.flatMap((r) =>
+      r.eventName === 'INSERT' && r.dynamodb?.NewImage
+        ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
+        : [],
+    );
+    if (events.length === 0) return;
+    const r = await syncConfirmedOrders(await legacyDb(), events);
+    logger.info('synced back', { events: events.length, applied: r.applied, skipped: r.skipped });
+  }),
+);

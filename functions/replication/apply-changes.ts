@@ -1,4 +1,5 @@
 import { withMetrics } from '#shared/platform/metrics/metrics';
+import { traced } from '#shared/platform/tracer';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { logger } from '#shared/platform/logger';
 import { applyChangeWork } from '#shared/replication/apply';
@@ -13,12 +14,18 @@ import { changeApplyTargets } from '#shared/wiring';
  * is thrown back: Lambda retries it, bisecting, and the stream's position (the
  * checkpoint) moves only past what was applied.
  */
-export const handler = withMetrics(async (event: KinesisStreamEvent): Promise<void> => {
-  const changes = event.Records.flatMap((r) => {
-    const change = decodeKinesisData(r.kinesis.data);
-    return change ? [change] : [];
-  });
-  const work = planChanges(changes);
-  const stats = await applyChangeWork(await changeApplyTargets(), work);
-  logger.info('legacy changes applied', { records: event.Records.length, changes: changes.length, ...stats });
-});
+export const handler = traced(
+  withMetrics(async (event: KinesisStreamEvent): Promise<void> => {
+    const changes = event.Records.flatMap((r) => {
+      const change = decodeKinesisData(r.kinesis.data);
+      return change ? [change] : [];
+    });
+    const work = planChanges(changes);
+    const stats = await applyChangeWork(await changeApplyTargets(), work);
+    logger.info('legacy changes applied', {
+      records: event.Records.length,
+      changes: changes.length,
+      ...stats,
+    });
+  }),
+);

@@ -12,6 +12,8 @@ import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteSpec } from '#shared/api/routes';
 import { CAPTURED_TABLES } from '#shared/replication/changes';
+import { METRICS_CATALOG, METRICS_NAMESPACE, type MetricName } from '#shared/platform/metrics/metrics';
+import { READ_MODELS } from '#shared/projections/projection';
 import { REDIS_USERS } from '#shared/platform/clients/redis-users';
 import { packageStage, ROOT, type CfnTemplate, type PackagedStage } from '../../scripts/lib/deploy/package';
 
@@ -665,5 +667,134 @@ describe('live migration as deployed', () => {
       FunctionName: { 'Fn::GetAtt': ['ApplyLegacyChangesLambdaFunction', 'Arn'] },
       BisectBatchOnFunctionError: true,
     });
+  });
+});
+
+describe('operations as deployed', () => {
+  type MetricRef = { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] };
+  const service = (stage: string) => `oshop-msa-${stage}`;
+  const routeValues = new Set(
+    Object.values(routes).map((r: RouteSpec) => `${r.method.toUpperCase()} ${r.path}`),
+  );
+  const allowed: Record<string, Set<string>> = {
+    path: new Set(METRICS_CATALOG.dimensionValues.path),
+    readModel: new Set(METRICS_CATALOG.dimensionValues.readModel),
+    check: new Set(METRICS_CATALOG.dimensionValues.check),
+    route: routeValues,
+  };
+  /** A metric of ours: listed, its dimension set exactly the list's, each value one the code emits. */
+  const expectOurs = (m: MetricRef, stage: string, where: string) => {
+    expect(m.Namespace, where).toBe(METRICS_NAMESPACE);
+    const listed = METRICS_CATALOG.metrics[m.MetricName as MetricName];
+    expect(listed, `${where}: ${m.MetricName} is in catalog.json`).toBeDefined();
+    const set =
+      METRICS_CATALOG.dimensionSets[listed.dimensions as keyof typeof METRICS_CATALOG.dimensionSets];
+    expect(
+      (m.Dimensions ?? []).map((d) => d.Name),
+      where,
+    ).toEqual(set);
+    for (const d of m.Dimensions ?? [])
+      if (d.Name === 'service') expect(d.Value, where).toBe(service(stage));
+      else expect(allowed[d.Name]?.has(String(d.Value)), `${where}: ${d.Name}=${String(d.Value)}`).toBe(true);
+  };
+  const alarmsOf = (t: CfnTemplate) => resources(t, 'AWS::CloudWatch::Alarm');
+  const metricsOfAlarm = (a: Resource): MetricRef[] => {
+    const p = a.Properties ?? {};
+    if (p.MetricName) return [p as unknown as MetricRef];
+    return ((p.Metrics ?? []) as { MetricStat?: { Metric: MetricRef } }[]).flatMap((q) =>
+      q.MetricStat ? [q.MetricStat.Metric] : [],
+    );
+  };
+
+  it('every alarm and dashboard widget names a metric, namespace and dimension set the code emits', () => {
+    for (const [stage, t] of [
+      ['dev', dev.template],
+      ['prod', prod.template],
+    ] as const) {
+      const alarms = alarmsOf(t);
+      expect(alarms.length, stage).toBeGreaterThan(50);
+      for (const [id, a] of alarms) {
+        expect(a.Properties?.AlarmActions, id).toEqual([{ Ref: 'AlarmTopic' }]);
+        for (const m of metricsOfAlarm(a)) if (!m.Namespace.startsWith('AWS/')) expectOurs(m, stage, id);
+      }
+      const [, board] = resources(t, 'AWS::CloudWatch::Dashboard')[0]!;
+      const body = JSON.parse((board.Properties?.DashboardBody as { 'Fn::Sub': string })['Fn::Sub']) as {
+        widgets: { properties: { metrics: unknown[][] } }[];
+      };
+      let lines = 0;
+      for (const w of body.widgets)
+        for (const line of w.properties.metrics) {
+          const [ns, name, ...rest] = line as string[];
+          const pairs = rest.filter((x) => typeof x === 'string');
+          const dims = [];
+          for (let i = 0; i < pairs.length; i += 2) dims.push({ Name: pairs[i]!, Value: pairs[i + 1] });
+          expectOurs({ Namespace: ns!, MetricName: name!, Dimensions: dims }, stage, `dashboard ${name}`);
+          lines++;
+        }
+      expect(lines, stage).toBeGreaterThan(20);
+    }
+  });
+
+  it('alarms on every promise and every part: oversell, pending orders, lag, 5xx per route, Lambda, DynamoDB, ElastiCache, DocumentDB', () => {
+    const alarms = alarmsOf(prod.template);
+    const watching = (metric: string) =>
+      alarms.filter(([, a]) => metricsOfAlarm(a).some((m) => m.MetricName === metric));
+    expect(watching('OversoldUnits')).toHaveLength(1);
+    expect(watching('OldestPendingOrderAge')).toHaveLength(1);
+    const lag = watching('ProjectionLag').map(([, a]) => a.Properties);
+    expect(lag.map((p) => p?.ExtendedStatistic)).toEqual(READ_MODELS.map(() => 'p95'));
+    expect(lag.map((p) => p?.Threshold)).toEqual(READ_MODELS.map(() => 1000));
+    expect(watching('AuditFindings')).toHaveLength(METRICS_CATALOG.dimensionValues.check.length);
+    // 5xx share: one alarm per HTTP route, over 1 %.
+    const deployedRoutes = Object.keys(routes).filter((n) => !LOCAL_ONLY.includes(n));
+    expect(watching('ServerErrors')).toHaveLength(deployedRoutes.length);
+    const functions = resources(prod.template, 'AWS::Lambda::Function').length;
+    expect(watching('Errors')).toHaveLength(functions);
+    expect(watching('Throttles')).toHaveLength(functions);
+    const tables = resources(prod.template, 'AWS::DynamoDB::Table').length;
+    expect(watching('ReadThrottleEvents')).toHaveLength(tables);
+    expect(watching('SystemErrors')).toHaveLength(tables);
+    expect(watching('ReplicationLag')).toHaveLength(1);
+    expect(watching('CPUUtilization')).toHaveLength(1);
+    expect(resources(prod.template, 'AWS::SNS::Topic')).toHaveLength(1);
+  });
+
+  it('keeps the data: Retain on every stateful resource, PITR, backups kept two weeks in prod', () => {
+    const stateful = [
+      'AWS::DynamoDB::Table',
+      'AWS::ElastiCache::ReplicationGroup',
+      'AWS::DocDB::DBCluster',
+      'AWS::SecretsManager::Secret',
+      'AWS::SQS::Queue',
+      'AWS::Kinesis::Stream',
+      'AWS::Cognito::UserPool',
+    ];
+    for (const type of stateful)
+      for (const [id, r] of resources(prod.template, type)) {
+        expect(r.DeletionPolicy, id).toBe('Retain');
+        expect(r.UpdateReplacePolicy, id).toBe('Retain');
+      }
+    for (const [id, r] of resources(prod.template, 'AWS::DynamoDB::Table'))
+      expect(r.Properties?.PointInTimeRecoverySpecification, id).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
+    const [, docdb] = resources(prod.template, 'AWS::DocDB::DBCluster')[0]!;
+    expect(docdb.Properties?.BackupRetentionPeriod).toBe(14);
+    const [, redis] = resources(prod.template, 'AWS::ElastiCache::ReplicationGroup')[0]!;
+    expect(redis.Properties?.SnapshotRetentionLimit).toBe(14);
+  });
+
+  it('traces every function and the API (X-Ray active tracing)', () => {
+    for (const [id, fn] of resources(prod.template, 'AWS::Lambda::Function'))
+      expect(fn.Properties?.TracingConfig, id).toEqual({ Mode: 'Active' });
+    const stages = resources(prod.template, 'AWS::ApiGateway::Stage');
+    const deployments = resources(prod.template, 'AWS::ApiGateway::Deployment');
+    const tracing = [
+      ...stages.map(([, s]) => s.Properties?.TracingEnabled),
+      ...deployments.map(
+        ([, d]) => (d.Properties?.StageDescription as { TracingEnabled?: boolean })?.TracingEnabled,
+      ),
+    ];
+    expect(tracing).toContain(true);
   });
 });

@@ -14,6 +14,7 @@ import {
   type MetricDimensions,
   type MetricName,
 } from '#shared/platform/metrics/metrics';
+import { READ_MODELS } from '#shared/projections/projection';
 import { handler as ping } from '../../functions/ping/get';
 import { apiEvent, lambdaContext } from '../support/events';
 
@@ -132,6 +133,10 @@ describe('metrics: embedded metric format, every name from the one list', () => 
     expect(new Set(seen.map((s) => s.name))).toEqual(new Set(Object.keys(METRICS_CATALOG.metrics)));
   });
 
+  it('names the read models the projector has (the template makes an alarm for each)', () => {
+    expect(METRICS_CATALOG.dimensionValues.readModel).toEqual([...READ_MODELS]);
+  });
+
   it('refuses a metric without the dimension its set names', () => {
     expect(() => recordMetric('OrdersPlaced')).toThrow(/needs the dimension path/);
   });
@@ -160,8 +165,8 @@ describe('metrics: embedded metric format, every name from the one list', () => 
 
   it("counts an order's answer as its outcome on its side, and a 5xx as a server error", async () => {
     const outcomes = [
-      () => json(201, { status: 'confirmed' }),
-      () => json(201, { status: 'pending' }),
+      () => json(201, { status: 'confirmed', remaining: 7 }),
+      () => json(201, { status: 'pending', remaining: 6 }),
       () => {
         throw new ConflictError('SOLD_OUT', 'sold out');
       },
@@ -181,6 +186,7 @@ describe('metrics: embedded metric format, every name from the one list', () => 
       async () => answer(),
     );
     const counted: Record<string, number> = {};
+    const remaining: number[] = [];
     for (const next of outcomes) {
       answer = next;
       await order(
@@ -193,6 +199,7 @@ describe('metrics: embedded metric format, every name from the one list', () => 
         for (const name of Object.keys(METRICS_CATALOG.metrics))
           if (typeof emf[name] === 'number') counted[name] = (counted[name] ?? 0) + (emf[name] as number);
         if ('OrdersPlaced' in emf) expect(emf.path).toBe('legacy');
+        if (typeof emf.UnitsRemaining === 'number') remaining.push(emf.UnitsRemaining);
       }
     }
     expect(counted).toMatchObject({
@@ -204,6 +211,7 @@ describe('metrics: embedded metric format, every name from the one list', () => 
       Requests: 6,
       ServerErrors: 2,
     });
+    expect(remaining).toEqual([7, 6, 0]); // the answers' own, and none left after SOLD_OUT
   });
 
   it('a stream or schedule handler flushes what it recorded, thrown or not', async () => {

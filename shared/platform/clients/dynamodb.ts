@@ -1,3 +1,4 @@
+import { tracer } from '../tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
@@ -51,7 +52,9 @@ export interface DynamoClients {
 }
 
 export function createDynamoClients(config: Pick<Config, 'region' | 'isLocal' | 'dynamodb'>): DynamoClients {
-  const dynamodb = new DynamoDBClient({ ...dynamoClientConfig(config), maxAttempts: 4 });
+  const dynamodb = tracer.captureAWSv3Client(
+    new DynamoDBClient({ ...dynamoClientConfig(config), maxAttempts: 4 }),
+  );
   const documents = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -222,6 +222,8 @@ export const requestMetrics = (
     if (outcomes) {
       const outcome = outcomeOf(outcomes.kind, status, request);
       if (outcome) for (const name of outcome) recordMetric(name, 1, { path: outcomes.path });
+      const left = outcomes.kind === 'order' ? remainingOf(status, request) : undefined;
+      if (left !== undefined) recordMetric('UnitsRemaining', left, { path: outcomes.path });
     }
     flushMetrics();
   };
@@ -233,6 +235,15 @@ export const requestMetrics = (
     onError: done,
   };
 };
+
+/** Units left as an order's answer said: its `remaining`, or none after SOLD_OUT. */
+function remainingOf(status: number, request: Request): number | undefined {
+  if (status === 201) {
+    const m = /"remaining":(\d+)/.exec(request.response?.body ?? '');
+    return m ? Number(m[1]) : undefined;
+  }
+  return request.error instanceof AppError && request.error.code === 'SOLD_OUT' ? 0 : undefined;
+}
 
 function outcomeOf(kind: RouteOutcomes['kind'], status: number, request: Request): MetricName[] | undefined {
   if (kind === 'lookup')

@@ -3,7 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z, ZodType } from 'zod';
 import type { Identity } from '../auth/identity';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logger } from '../logger';
+import { annotateIds, tracer } from '../tracer';
 import {
   accessLog,
   cors,
@@ -54,7 +56,7 @@ export interface HttpInput<P, Q, B, H> {
 }
 
 /**
- * The one middleware stack for every HTTP handler: metrics, access log, Lambda context in logs,
+ * The one middleware stack for every HTTP handler: trace, metrics, access log, Lambda context in logs,
  * header normalisation, then what the route declares, in this order: its guard (the
  * bearer token and its roles), its headers, its JSON body, path and query, and then
  * whether a customer acts as themselves (a caller the guard refuses learns nothing about
@@ -70,6 +72,7 @@ export function httpHandler<
   handle: (input: HttpInput<Out<P>, Out<Q>, Out<B>, HeadersOut<H>>) => Promise<HttpResponse>,
 ) {
   return middy<APIGatewayProxyEvent>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(requestMetrics(route.outcomes))
     .use(accessLog())
     .use(cors())
@@ -83,6 +86,7 @@ export function httpHandler<
     .use(selfOnly(route.guard))
     .handler(async (event, context) => {
       const { params, query, body, headers } = inputOf(event);
+      annotateIds(params as Record<string, unknown> | undefined);
       return handle({
         params: params as Out<P>,
         query: query as Out<Q>,
