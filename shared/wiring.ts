@@ -49,6 +49,9 @@ import { logger } from './platform/logger';
 import { credentials } from './platform/secrets';
 import { createSqlDatabase } from './platform/sql/database';
 import type { ReadModelTargets } from './projections/project-all';
+import { PROJECTIONS } from './projections/read-models';
+import { readServingTable } from './projections/state';
+import type { AuditPorts } from './audit/audit';
 import type { ChangeTargets } from './replication/apply';
 import type { ProjectionStateStore } from './projections/state';
 import { dynamoPurchaseList, dynamoPurchaseLookup } from './purchases/dynamo-purchases';
@@ -294,6 +297,17 @@ export const changeApplyTargets = /* @__PURE__ */ once(async (): Promise<ChangeT
 export const readModelTargets = /* @__PURE__ */ once((): ReadModelTargets => ({
   state: projectionState(),
   baseTables: config.readModels,
+}));
+
+/** What the consistency audit reads: the log, the read models, Redis, the legacy database, the archive. */
+export const auditPorts = /* @__PURE__ */ once(async (): Promise<AuditPorts> => ({
+  documents: dynamo().documents,
+  eventTable: config.dynamodb.eventTable,
+  events: orderEvents(),
+  readModelTable: (name) => readServingTable(projectionState(), PROJECTIONS[name], config.readModels[name]),
+  stock: await hotDealStock(),
+  productsOnSale: dynamoProductsOnSale(dynamo().documents, config.dynamodb.counterTable),
+  legacy: await changeApplyTargets(),
 }));
 
 /** One cheap request per store (GET /health). */

@@ -71,11 +71,17 @@ export async function readUnits(
   s: StockSet,
   redis?: (ShardState | null)[],
 ): Promise<UnitState[]> {
-  const units = Array.from({ length: s.quantity }, (_, i): UnitState => ({
-    unit: i + 1,
-    version: 0,
-    state: 'free',
-  }));
+  const streams = await readUnitStreams(events, s, redis);
+  return Array.from({ length: s.quantity }, (_, i) => unitState(i + 1, streams.get(i + 1) ?? []));
+}
+
+/** The streams of the units the log has touched (readUnits), whole, by unit number. */
+export async function readUnitStreams(
+  events: EventStore,
+  s: StockSet,
+  redis?: (ShardState | null)[],
+): Promise<Map<number, StoredEvent[]>> {
+  const touchedStreams = new Map<number, StoredEvent[]>();
   const read = async (from: number, to: number) => {
     const ids = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) =>
       unitStream(s.productId, s.setting, from + i),
@@ -83,9 +89,9 @@ export async function readUnits(
     const streams = await readStreams(events, ids);
     let touched = false;
     ids.forEach((id, i) => {
-      const u = unitState(from + i, streams.get(id) ?? []);
-      units[from + i - 1] = u;
-      touched ||= u.version > 0;
+      const stream = streams.get(id) ?? [];
+      if (stream.length > 0) touchedStreams.set(from + i, stream);
+      touched ||= stream.length > 0;
     });
     return touched;
   };
@@ -100,7 +106,7 @@ export async function readUnits(
     for (let from = frontier + 1; from <= last; from += PROBE_WINDOW)
       if (!(await read(from, Math.min(last, from + PROBE_WINDOW - 1)))) break;
   }
-  return units;
+  return touchedStreams;
 }
 
 /** Under a limit: each buyer's slot versions, from the log (a slot is free at an even version). */
@@ -168,7 +174,7 @@ export function logViews(s: StockSet, units: UnitState[], buyers: Record<string,
 }
 
 /** Units a shard state offers, as `unit:version`. */
-const offered = (shard: ShardState | null) =>
+export const offered = (shard: ShardState | null) =>
   shard
     ? [
         ...shard.free,

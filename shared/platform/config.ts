@@ -125,6 +125,9 @@ const schema = z.object({
    * POWERTOOLS_METRICS_DISABLED=true (the bench's metrics-off run).
    */
   OSHOP_METRICS_FILE: optionalText,
+  /** The consistency audit: a run every AUDIT_INTERVAL_MS, 1/AUDIT_SLICES of the migrated customers each. */
+  AUDIT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  AUDIT_SLICES: z.coerce.number().int().min(1).max(10_000).default(12),
   POWERTOOLS_METRICS_DISABLED: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()
@@ -141,6 +144,7 @@ export interface Config {
   isLocal: boolean;
   region: string;
   logLevel: string;
+  audit: { intervalMs: number; slices: number };
   metrics: {
     /** Off: nothing recorded, nothing written. */
     disabled: boolean;
@@ -234,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     isLocal,
     region: e.AWS_REGION,
     logLevel: e.LOG_LEVEL,
+    audit: { intervalMs: e.AUDIT_INTERVAL_MS, slices: e.AUDIT_SLICES },
     metrics: {
       disabled: e.POWERTOOLS_METRICS_DISABLED,
       file:

@@ -1,4 +1,3 @@
-import { LIVE_LEGACY_DB } from './live-env';
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -16,24 +15,32 @@ import type { ConsistencySources } from '#shared/replication/consistency';
 export const LIVE_SCALE = 0.01;
 
 /**
- * The live tests' stores from nothing: their legacy database dropped (with its slot) and
+ * A test file's own stores from nothing (the configured legacy database, purchase and catalog
+ * tables, CRM database, and `extraTables`): the legacy database dropped (with its slot) and
  * seeded again, their tables and CRM database emptied, then the change-capture slot made
  * and the full load run after it (the order `--follow` keeps).
  */
-export async function freshLiveStores(): Promise<{ slotCreated: boolean }> {
-  const { host, port } = captureConnection();
+export async function freshLiveStores(
+  options: { capture?: boolean; extraTables?: string[] } = {},
+): Promise<{ slotCreated: boolean }> {
+  const capture = options.capture ?? true;
+  const { host, port, database } = captureConnection();
   const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   try {
     await admin.query(
       'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
-      [captureNames(LIVE_LEGACY_DB).slot],
+      [captureNames(database).slot],
     );
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(LIVE_LEGACY_DB)} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
   } finally {
     await admin.end();
   }
-  for (const table of [config.dynamodb.purchaseTable, config.dynamodb.catalogTable])
+  for (const table of [
+    config.dynamodb.purchaseTable,
+    config.dynamodb.catalogTable,
+    ...(options.extraTables ?? []),
+  ])
     try {
       await dynamo().dynamodb.send(new DeleteTableCommand({ TableName: table }));
     } catch (err) {
@@ -51,7 +58,7 @@ export async function freshLiveStores(): Promise<{ slotCreated: boolean }> {
   } finally {
     console.log = log;
   }
-  const made = await ensureCapture(captureConnection());
+  const made = capture ? await ensureCapture(captureConnection()) : { slotCreated: false };
   for (const name of MIGRATIONS) {
     const { spec, target } = await migrationFor(name, { concurrency: 2, cutoff: config.crm.archiveCutoff });
     await runMigration(spec, {
