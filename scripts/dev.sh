@@ -21,6 +21,7 @@ stack_was_up=0
 bash scripts/stack.sh status >/dev/null 2>&1 && stack_was_up=1
 projector_pid=
 sweeper_pid=
+audit_pid=
 capture_pid=
 cleanup() {
   # Ctrl-C reaches every process of the foreground group: a reader of our output (| tee)
@@ -31,6 +32,7 @@ cleanup() {
   set +e
   [ -n "$projector_pid" ] && kill "$projector_pid" 2>/dev/null
   [ -n "$sweeper_pid" ] && kill "$sweeper_pid" 2>/dev/null
+  [ -n "$audit_pid" ] && kill "$audit_pid" 2>/dev/null
   [ -n "$capture_pid" ] && kill "$capture_pid" 2>/dev/null
   if [ "$stack_was_up" = 0 ]; then
     say "stopping the local stack this run started" 2>/dev/null
@@ -84,12 +86,17 @@ say "the legacy path's hot-deal orders into the event log (once each; replays ke
 tsx scripts/projections.ts import-legacy | tail -1
 say "the dev issuer's signing keys (made once under .local/auth; npm run token prints tokens)"
 tsx scripts/token.ts staff >/dev/null
+# Each run's metrics (EMF, as the functions write them) from empty: the operations data of this run.
+rm -f "${OSHOP_METRICS_FILE:-$LOCAL_DIR/metrics/emf.jsonl}"
 say "starting the projector (order events -> read models; its lines start with [projector])"
 supervise projector tsx scripts/projector.ts &
 projector_pid=$!
 say "starting the sweeper (finishes hot-deal orders left pending; its lines start with [sweeper])"
 supervise sweeper tsx scripts/sweeper.ts &
 sweeper_pid=$!
+say "starting the consistency audit (log vs read models, Redis vs log, sold vs stock, legacy vs new; its lines start with [audit])"
+AUDIT_INTERVAL_MS="${AUDIT_INTERVAL_MS:-60000}" supervise audit tsx scripts/audit.ts --watch &
+audit_pid=$!
 
 # Our handlers log one JSON line per request; serverless offline's own per-request lines
 # (and its route table) show with SLS_LOG_LEVEL=notice.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readAllEvents, type EventStore, type StoredEvent } from '../events/event-store';
-import { parseOrderEvent } from '../hotdeals/order-events';
+import { parseOrderEvent, parseOrderId } from '../hotdeals/order-events';
 import { offered, readSetting, readUnitStreams } from '../hotdeals/reconcile';
 import type { UnitStock } from '../hotdeals/stock';
 import { batchGetItems, scanAll } from '../platform/clients/dynamodb-pages';
@@ -48,7 +48,7 @@ export interface AuditPorts {
   events: EventStore;
   /** Each read model's table (the active one). */
   readModelTable: (name: ReadModelName) => Promise<string>;
-  stock: Pick<UnitStock, 'read' | 'remaining'>;
+  stock: Pick<UnitStock, 'read' | 'remaining' | 'pending'>;
   productsOnSale: () => Promise<number[]>;
   legacy: ConsistencySources;
 }
@@ -235,10 +235,14 @@ async function auditStock(
       const streams = await readUnitStreams(ports.events, s, shards);
       // Units the log has free: untouched ones, and those whose last word is a release.
       let free = s.quantity - streams.size;
+      const freeUnits = new Set<number>();
       const confirmedBy = new Map<number, Set<string>>();
       for (const [unit, stream] of streams) {
         const last = stream.at(-1);
-        if (last?.type === 'UnitReleased') free++;
+        if (last?.type === 'UnitReleased') {
+          free++;
+          freeUnits.add(unit);
+        }
         for (const e of stream)
           if (e.type === 'OrderConfirmed') {
             const orders = confirmedBy.get(unit) ?? new Set<string>();
@@ -249,8 +253,22 @@ async function auditStock(
       const sold = [...confirmedBy.values()].reduce((n, o) => n + o.size, 0);
       const soldTwice = [...confirmedBy].filter(([, o]) => o.size > 1).map(([unit]) => unit);
       const beyond = Math.max(0, confirmedBy.size - s.quantity);
+      // In flight: handed out by Redis (a pending entry), its claim not on record yet (free by
+      // the log). Redis rightly offers those units no more: the log's free count less them.
+      const inFlight = (await ports.stock.pending(productId, Date.now())).filter((p) => {
+        const ref = parseOrderId(p.orderId);
+        return ref?.setting === s.setting && (freeUnits.has(ref.unit) || !streams.has(ref.unit));
+      }).length;
       const redis = shards.reduce((n, shard) => n + offered(shard).length, 0);
-      return { s, free, sold, soldTwice, over: sold - confirmedBy.size + beyond, redis, units: streams.size };
+      return {
+        s,
+        free: free - inFlight,
+        sold,
+        soldTwice,
+        over: sold - confirmedBy.size + beyond,
+        redis,
+        units: streams.size,
+      };
     };
     const first = await look();
     if (!first) continue;
