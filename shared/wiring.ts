@@ -303,7 +303,7 @@ export const readModelTargets = /* @__PURE__ */ once((): ReadModelTargets => ({
 export const auditPorts = /* @__PURE__ */ once(async (): Promise<AuditPorts> => ({
   documents: dynamo().documents,
   eventTable: config.dynamodb.eventTable,
-  events: orderEvents(),
+  events: orderLog(),
   readModelTable: (name) => readServingTable(projectionState(), PROJECTIONS[name], config.readModels[name]),
   stock: await hotDealStock(),
   productsOnSale: dynamoProductsOnSale(dynamo().documents, config.dynamodb.counterTable),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readAllEvents, type EventStore, type StoredEvent } from '../events/event-store';
+import { readAllEvents, type EventReader, type StoredEvent } from '../events/event-store';
 import { parseOrderEvent, parseOrderId } from '../hotdeals/order-events';
 import { offered, readSetting, readUnitStreams } from '../hotdeals/reconcile';
 import type { UnitStock } from '../hotdeals/stock';
@@ -45,7 +45,8 @@ export interface AuditFinding {
 export interface AuditPorts {
   documents: Pick<DynamoDBDocumentClient, 'send'>;
   eventTable: string;
-  events: EventStore;
+  /** The order log, read only (the audit writes nothing). */
+  events: EventReader;
   /** Each read model's table (the active one). */
   readModelTable: (name: ReadModelName) => Promise<string>;
   stock: Pick<UnitStock, 'read' | 'remaining' | 'pending'>;

@@ -1,4 +1,4 @@
-import type { EventStore, StoredEvent } from '../events/event';
+import type { EventReader, EventStore, StoredEvent } from '../events/event';
 import { NotFoundError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { freshShards } from './hotdeals';
@@ -18,7 +18,7 @@ export interface UnitState {
 }
 
 /** The setting on sale, as the log has it (the last StockSet), or undefined. */
-export async function readSetting(events: EventStore, productId: number): Promise<StockSet | undefined> {
+export async function readSetting(events: EventReader, productId: number): Promise<StockSet | undefined> {
   const history = await events.readStream(stockStream(productId));
   return history.findLast((e) => e.type === 'StockSet')?.payload as StockSet | undefined;
 }
@@ -29,7 +29,7 @@ export async function readSetting(events: EventStore, productId: number): Promis
  * (a unit's stream holds a few events: claimed, confirmed; or cancelled, released, ...).
  */
 export async function readStreams(
-  events: EventStore,
+  events: EventReader,
   streamIds: string[],
 ): Promise<Map<string, StoredEvent[]>> {
   const streams = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
@@ -67,7 +67,7 @@ const PROBE_WINDOW = 1000;
  * (a deal of 1,000,000 units with 1,000 sold reads about 2,000 units, not 1,000,000).
  */
 export async function readUnits(
-  events: EventStore,
+  events: EventReader,
   s: StockSet,
   redis?: (ShardState | null)[],
 ): Promise<UnitState[]> {
@@ -77,7 +77,7 @@ export async function readUnits(
 
 /** The streams of the units the log has touched (readUnits), whole, by unit number. */
 export async function readUnitStreams(
-  events: EventStore,
+  events: EventReader,
   s: StockSet,
   redis?: (ShardState | null)[],
 ): Promise<Map<number, StoredEvent[]>> {

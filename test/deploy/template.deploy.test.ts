@@ -56,7 +56,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('serverless package', () => {
-  it('builds every function of the route table, the projector, the sweeper, sync-back and change capture, and nothing else', () => {
+  it('builds every function of the route table, the projector, the sweeper, sync-back, change capture and the audit, and nothing else', () => {
     expect(Object.keys(dev.zips).sort()).toEqual(
       [
         ...Object.keys(routes).filter((n) => !LOCAL_ONLY.includes(n)),
@@ -64,6 +64,7 @@ describe('serverless package', () => {
         'sweepHotDeals',
         'syncBackOrders',
         'applyLegacyChanges',
+        'auditConsistency',
       ].sort(),
     );
   });
@@ -75,10 +76,11 @@ describe('serverless package', () => {
     }
   });
 
-  it('runs the sweeper every minute', () => {
+  it('runs the sweeper every minute and the consistency audit every 5 minutes', () => {
     const rules = resources(dev.template, 'AWS::Events::Rule').map(([, r]) => r.Properties);
-    expect(rules).toEqual([
-      expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' }),
+    expect(rules.map((r) => [r?.ScheduleExpression, r?.State]).sort()).toEqual([
+      ['rate(1 minute)', 'ENABLED'],
+      ['rate(5 minutes)', 'ENABLED'],
     ]);
   });
 
@@ -318,6 +320,7 @@ describe('least privilege', () => {
     expect(inVpc).toEqual(
       [
         'ApplyLegacyChanges',
+        'AuditConsistency',
         'GetHotDeal',
         'GetLegacyPurchase',
         'GetLegacyServiceHistory',
@@ -591,6 +594,7 @@ describe('identity and access as deployed', () => {
     });
     expect(legacy.map(([n]) => n.replace(/LambdaFunction$/, '')).sort()).toEqual([
       'ApplyLegacyChanges',
+      'AuditConsistency',
       'GetLegacyPurchase',
       'GetLegacyServiceHistory',
       'Health',

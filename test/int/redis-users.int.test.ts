@@ -91,4 +91,14 @@ describe('ElastiCache users, on a real Redis', () => {
     );
     await expect(reader.call('FLUSHALL')).rejects.toThrow(noPermission);
   });
+
+  it("the reader is enough for the consistency audit's stock reads (shards, pending entries)", async () => {
+    const productId = randomInt(100_000, 2_000_000_000);
+    await deals(clients.writer!).setStock(productId, { quantity: 4 });
+    await deals(clients.writer!).placeOrder({ productId, customerId: 3 });
+    const { stock } = testHotDealPorts(clients.reader!, payment);
+    const [shard] = await stock.read(productId);
+    expect(shard).toMatchObject({ next: 2, last: 4 });
+    expect(await stock.pending(productId, Date.now())).toHaveLength(0); // confirmed: finished
+  });
 });

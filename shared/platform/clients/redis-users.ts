@@ -10,12 +10,13 @@ const CONNECT = '+ping +hello +auth +client|setname +cluster|slots +cluster|shar
 
 export const REDIS_USERS = {
   /**
-   * The stock read (GET /hotdeals/{id}) and the health probe: the stock hashes and free
-   * lists, read only, and nothing else (not even a script: a script runs writes).
+   * The stock read (GET /hotdeals/{id}), the health probe and the consistency audit: the
+   * stock hashes, free lists and pending entries, read only, and nothing else (not even a
+   * script: a script runs writes).
    */
   reader: {
     name: 'oshop-hotdeal-reader',
-    access: `on ~hotdeal:* resetchannels -@all +hmget +llen ${CONNECT}`,
+    access: `on ~hotdeal:* resetchannels -@all +hmget +llen +hgetall +lrange +zrangebyscore ${CONNECT}`,
   },
   /**
    * The order, stock-setting and sweeper functions: the hot-deal keys, read and write,
