@@ -223,6 +223,33 @@ export const routes = {
     responses: { 200: ok('Always ok', z.object({ ok: z.literal(true) })), ...always },
   },
 
+  opsPage: {
+    method: 'get',
+    path: '/ops',
+    summary:
+      "The live operations page (local stage only: the functions' metrics as charts; in AWS, the CloudWatch dashboard)",
+    tag: 'ops',
+    guard: anyone,
+    responses: {
+      200: { description: 'HTML page', html: true },
+      404: err('Not on this stage: the CloudWatch dashboard shows the same metrics'),
+      ...always,
+    },
+  },
+  opsMetrics: {
+    method: 'get',
+    path: '/ops/metrics',
+    summary:
+      "The operations page's figures: the functions' EMF metrics, per second, the last five minutes (local stage only)",
+    tag: 'ops',
+    guard: anyone,
+    responses: {
+      200: ok('Series per second', z.looseObject({ seconds: z.array(z.number()) })),
+      404: err('Not on this stage: the CloudWatch dashboard shows the same metrics'),
+      ...always,
+    },
+  },
+
   whoAmI: {
     method: 'get',
     path: '/auth/me',

@@ -19,7 +19,7 @@ import { packageStage, ROOT, type CfnTemplate, type PackagedStage } from '../../
 
 const CFN_LINT = join(ROOT, '.local/venv-tools/bin/cfn-lint');
 /** Functions serverless/edge.cjs keeps to the local stage (custom.localOnlyFunctions). */
-const LOCAL_ONLY = ['issueDevToken'];
+const LOCAL_ONLY = ['issueDevToken', 'opsPage', 'opsMetrics'];
 
 type Resource = CfnTemplate['Resources'][string];
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
