@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureArtillery, pathResult, ROOT, runArtillery, type PathResult } from './lib/bench/artillery';
-import { machineCpuMs } from './lib/bench/cpu';
+import { CPU_ROLES, machineCpuMs, processCpuMs, type CpuRole } from './lib/bench/cpu';
 import { measureRedisCeiling } from './lib/bench/ceilings';
 import { renderChart } from './lib/bench/chart';
 import { feederPath, writeFeeder, type Feeder } from './lib/bench/feeders';
@@ -141,6 +141,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const legacyWritesBefore =
         scenario.rush && ctx.local && path.name === 'legacy' ? await legacyRowWrites() : 0;
       const cpuBefore = ctx.local ? machineCpuMs() : undefined;
+      const splitBefore = ctx.local ? processCpuMs() : undefined;
       const live =
         scenario.liveWriter && ctx.local ? measureLiveMigration({ ...scenario.liveWriter, say }) : undefined;
       const run = await runArtillery(scenario.file, {
@@ -186,6 +187,14 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const r: PathResult = pathResult(run, scenario.expected);
       if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests > 0)
         r.cpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) / r.requests) * 100) / 100;
+      const splitAfter = splitBefore ? processCpuMs() : undefined;
+      if (splitBefore && splitAfter && r.requests > 0)
+        r.cpuSplit = Object.fromEntries(
+          CPU_ROLES.map((role) => [
+            role,
+            Math.round(((splitAfter[role] - splitBefore[role]) / r.requests) * 100) / 100,
+          ]),
+        ) as Record<CpuRole, number>;
       if (run.exitCode !== 0)
         ctx.summary.failures.push(
           `${name} ${path.name}: Artillery exited ${run.exitCode} (${brokenChecks(run.output) || `see ${name}-${path.name}.log`})`,

@@ -192,12 +192,10 @@ export const modeStore = /* @__PURE__ */ once((): ModeStore => {
   if ('ssmParameter' in store)
     return ssmModeStore(new SSMClient({ region: config.region }), store.ssmParameter, defaults);
   if ('file' in store) return fileModeStore(store.file, defaults);
-  return {
-    read: async () => defaults,
-    write: async () => {
-      throw new Error('no SERVICE_MODES_PARAMETER: the modes are fixed for this stage');
-    },
+  const fixed = async (): Promise<never> => {
+    throw new Error('no SERVICE_MODES_PARAMETER: the modes are fixed for this stage');
   };
+  return { read: async () => defaults, write: fixed, set: fixed };
 });
 
 export const serviceModes = /* @__PURE__ */ once(() =>

@@ -60,7 +60,7 @@ export async function switchServiceMode(
 ): Promise<HandoverResult> {
   const current = await ports.modes.read();
   const from = current[service];
-  const write = () => ports.modes.write({ ...current, [service]: to });
+  const write = () => ports.modes.set(service, to);
   if (service !== 'hotdeals' || sellsOnNew(from) === sellsOnNew(to)) {
     await write();
     return { from, to, moved: {} };

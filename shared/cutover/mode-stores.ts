@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   GetParameterCommand,
@@ -14,7 +14,7 @@ import { parseModes, type ModeStore, type ServiceModes } from './modes';
  * rename, so a reader never sees half a file.
  */
 export function fileModeStore(path: string, defaults: ServiceModes): ModeStore {
-  return {
+  const store: ModeStore = {
     async read() {
       let text: string;
       try {
@@ -31,7 +31,34 @@ export function fileModeStore(path: string, defaults: ServiceModes): ModeStore {
       await writeFile(temporary, `${JSON.stringify(modes, null, 2)}\n`);
       await rename(temporary, path);
     },
+    // Read, change one service, write: under a lock file (O_EXCL), so switches made at once
+    // by two processes follow each other. A lock older than 10 s is a holder that died.
+    async set(service, mode) {
+      await mkdir(dirname(path), { recursive: true });
+      const lock = `${path}.lock`;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await (await open(lock, 'wx')).close();
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+          const age = await stat(lock).then(
+            (s) => Date.now() - s.mtimeMs,
+            () => 0,
+          );
+          if (age > 10_000) await rm(lock, { force: true });
+          else if (attempt > 500) throw new Error(`the modes file is locked (${lock})`, { cause: err });
+          else await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      try {
+        await store.write({ ...(await store.read()), [service]: mode });
+      } finally {
+        await rm(lock, { force: true });
+      }
+    },
   };
+  return store;
 }
 
 /** In AWS: one SSM parameter holding the three modes (one GetParameter per container per TTL). */
@@ -55,6 +82,11 @@ export function ssmModeStore(ssm: SSMClient, name: string, defaults: ServiceMode
           Overwrite: true,
         }),
       );
+    },
+    // SSM has no conditional put: read, change one service, put. Two operators switching
+    // two services in the same instant could still race; docs/live-migration.md says so.
+    async set(service, mode) {
+      await this.write({ ...(await this.read()), [service]: mode });
     },
   };
 }

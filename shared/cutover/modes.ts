@@ -44,6 +44,12 @@ export function parseModes(text: string, defaults: ServiceModes): ServiceModes {
 export interface ModeStore {
   read(): Promise<ServiceModes>;
   write(modes: ServiceModes): Promise<void>;
+  /**
+   * One service's mode, the others' left as they are now: two switches at once (of two
+   * services) must not undo each other (seen: a shadow switch of the hot deals lost to the
+   * purchases' switch written from the same old read).
+   */
+  set(service: keyof ServiceModes, mode: ServiceModes[keyof ServiceModes]): Promise<void>;
 }
 
 export interface ModeSource {

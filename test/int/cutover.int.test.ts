@@ -171,6 +171,19 @@ describe('cut-over of hot deals: the stock moves with the mode, under the legacy
     await switchServiceMode(ports(), 'purchases', 'new');
   });
 
+  it('two services switched at once both hold (each switch changes its own service only)', async () => {
+    const before = await modeStore().read();
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([
+        switchServiceMode(ports(), 'purchases', round % 2 ? 'new' : 'shadow'),
+        switchServiceMode(ports(), 'crm', round % 2 ? 'new' : 'legacy'),
+      ]);
+      const now = await modeStore().read();
+      expect([now.purchases, now.crm]).toEqual(round % 2 ? ['new', 'new'] : ['shadow', 'legacy']);
+    }
+    await modeStore().write(before);
+  });
+
   it('the legacy orders go into the event log once each, and a replay of product_sales counts them', async () => {
     const legacy = await legacyDb();
     const sold = await legacySold(PRODUCT);

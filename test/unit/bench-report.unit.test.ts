@@ -1,3 +1,4 @@
+import { CPU_ROLES, type CpuRole } from '../../scripts/lib/bench/cpu';
 import { describe, expect, it } from 'vitest';
 import type { PathResult } from '../../scripts/lib/bench/artillery';
 import { parseRedisBenchmarkCsv } from '../../scripts/lib/bench/ceilings';
@@ -136,6 +137,17 @@ describe('the report (report.md)', () => {
     expect(md).toContain('| crm | 8 | 10 | 1.25 |');
     const section = md.slice(md.indexOf('## CPU per request')).split('\n## ')[0];
     expect(section).not.toContain('| todos |'); // new only: no pair to compare
+  });
+
+  it('splits the CPU per request by process, only the roles that spent any', () => {
+    const s = summary();
+    expect(renderReport(s)).not.toContain('## Where the CPU goes');
+    const none = Object.fromEntries(CPU_ROLES.map((r) => [r, 0])) as Record<CpuRole, number>;
+    s.scenarios.crm!.paths.new!.cpuSplit = { ...none, api: 1.2, ferretdb: 2.5, load: 0.9 };
+    const md = renderReport(s);
+    const section = md.slice(md.indexOf('## Where the CPU goes')).split('\n## ')[0];
+    expect(section).toContain('| scenario | path | api | ferretdb | load |');
+    expect(section).toContain('| crm | new | 1.2 | 2.5 | 0.9 |');
   });
 
   it('says FAILED and why when a check broke', () => {

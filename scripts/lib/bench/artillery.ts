@@ -1,3 +1,4 @@
+import type { CpuRole } from './cpu';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -114,6 +115,8 @@ export interface PathResult {
   seconds?: number;
   /** Local runs: the machine's CPU time during the run (every process) per request, ms. */
   cpuMsPerRequest?: number;
+  /** The same split by process (ms of each one's CPU per request): the API's own is the function's. */
+  cpuSplit?: Record<CpuRole, number>;
   /** Hot deal only: the stock before the rush, units sold (201s), left afterwards, oversold. */
   hotdeal?: {
     stock: number;

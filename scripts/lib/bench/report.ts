@@ -1,3 +1,5 @@
+import { METRICS_COST_PAIRS } from './scenarios';
+import { CPU_ROLES } from './cpu';
 import type { PathResult } from './artillery';
 import type { BenchSummary } from './summary';
 
@@ -80,6 +82,69 @@ export function renderReport(summary: BenchSummary): string {
     );
     for (const { name, l, n } of costed)
       lines.push(row([name, l, n, l > 0 ? Math.round((n / l) * 100) / 100 : '']));
+  }
+
+  const split = Object.entries(summary.scenarios).flatMap(([name, s]) =>
+    Object.entries(s.paths).flatMap(([path, r]) => (r?.cpuSplit ? [{ name, path, split: r.cpuSplit }] : [])),
+  );
+  if (split.length > 0) {
+    const roles = CPU_ROLES.filter((role) => split.some((x) => x.split[role] > 0));
+    lines.push(
+      '',
+      '## Where the CPU goes (ms per request, by process)',
+      '',
+      "Each process's own CPU time during the run (/proc/<pid>/stat), divided by the run's requests. `api` is serverless offline, where the functions run: the function's own CPU per request. The stores, the projector, the sweeper, the audit, change capture and the load generator (`load`: Artillery) apart.",
+      '',
+      row(['scenario', 'path', ...roles]),
+      row(Array(roles.length + 2).fill('---')),
+    );
+    for (const { name, path, split: x } of split)
+      lines.push(row([name, path, ...roles.map((role) => x[role])]));
+  }
+
+  const costPairs = METRICS_COST_PAIRS.flatMap(([on, off]) => {
+    const a = summary.scenarios[on]?.paths.new;
+    const b = summary.scenarios[off]?.paths.new;
+    return a && b ? [{ on, a, b }] : [];
+  });
+  if (costPairs.length > 0) {
+    const diff = (x: number | undefined, y: number | undefined) =>
+      x === undefined || y === undefined || y === 0 ? '' : `${Math.round(((x - y) / y) * 1000) / 10} %`;
+    lines.push(
+      '',
+      '## What the metrics cost (on against off, one run)',
+      '',
+      "The same scenario against an API with the functions' EMF metrics on and one with them off (POWERTOOLS_METRICS_DISABLED), new path; the API process's own CPU per request beside the figures.",
+      '',
+      row([
+        'scenario',
+        'rps on',
+        'rps off',
+        'p50 on',
+        'p50 off',
+        'p95 on',
+        'p95 off',
+        'API CPU ms on',
+        'API CPU ms off',
+        'API CPU difference',
+      ]),
+      row(Array(10).fill('---')),
+    );
+    for (const { on, a, b } of costPairs)
+      lines.push(
+        row([
+          on,
+          a.rps,
+          b.rps,
+          a.p50,
+          b.p50,
+          a.p95,
+          b.p95,
+          a.cpuSplit?.api ?? '',
+          b.cpuSplit?.api ?? '',
+          diff(a.cpuSplit?.api, b.cpuSplit?.api),
+        ]),
+      );
   }
 
   const rushes = Object.entries(summary.scenarios).filter(

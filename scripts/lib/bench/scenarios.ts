@@ -129,7 +129,36 @@ export const SCENARIOS = {
     stock: 10_000,
     api: { port: 3005, env: { PAYMENT_LATENCY_MS: '30' } },
   },
+  // What the metrics cost (issue 25): the do-nothing handler and the game shop's rush, with
+  // the functions' EMF metrics on (the dev API, and the rush's API as above) and off (a
+  // second API with POWERTOOLS_METRICS_DISABLED), in one run; the report sets them side by side.
+  ping: {
+    file: 'ceiling.yml',
+    description: 'GET /ping (a do-nothing handler behind the same middleware), 150 callers x 20, metrics on',
+    paths: NEW_ONLY,
+  },
+  'ping-metrics-off': {
+    file: 'ceiling.yml',
+    description: 'the same with the metrics off (a second local API)',
+    paths: NEW_ONLY,
+    api: { port: 3006, env: { POWERTOOLS_METRICS_DISABLED: 'true' } },
+  },
+  'rush-metrics-off': {
+    file: 'hotdeal.yml',
+    description: 'the rush above, new path, with the metrics off (a second local API)',
+    paths: NEW_ONLY,
+    expected: [409],
+    rush: true,
+    stock: 10_000,
+    api: { port: 3006, env: { PAYMENT_LATENCY_MS: '30', POWERTOOLS_METRICS_DISABLED: 'true' } },
+  },
 } satisfies Record<string, Scenario>;
+
+/** The pairs the report compares for the metrics' cost: [metrics on, metrics off]. */
+export const METRICS_COST_PAIRS = [
+  ['ping', 'ping-metrics-off'],
+  ['rush', 'rush-metrics-off'],
+] as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
