@@ -30,7 +30,9 @@ import {
 import { renderReport } from './lib/bench/report';
 import { parseCommandLine } from './lib/cli';
 import { SCENARIO_NAMES, SCENARIOS, type Scenario, type ScenarioName } from './lib/bench/scenarios';
-import { ratiosOf, type BenchSummary, type ScenarioResult } from './lib/bench/summary';
+import { emfOffset, storeRoundTrips } from './lib/bench/store-calls';
+import { localGoalOf, ratiosOf, type BenchSummary, type ScenarioResult } from './lib/bench/summary';
+import { config } from '#shared/platform/config';
 
 const WARMUP_SECONDS = 10;
 const WARMUP = { config: { phases: [{ duration: WARMUP_SECONDS, arrivalRate: 50 }] } };
@@ -142,6 +144,8 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
         scenario.rush && ctx.local && path.name === 'legacy' ? await legacyRowWrites() : 0;
       const cpuBefore = ctx.local ? machineCpuMs() : undefined;
       const splitBefore = ctx.local ? processCpuMs() : undefined;
+      const metricsFile = ctx.local ? config.metrics.file : undefined;
+      const emfBefore = emfOffset(metricsFile);
       const live =
         scenario.liveWriter && ctx.local ? measureLiveMigration({ ...scenario.liveWriter, say }) : undefined;
       const run = await runArtillery(scenario.file, {
@@ -195,6 +199,10 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
             Math.round(((splitAfter[role] - splitBefore[role]) / r.requests) * 100) / 100,
           ]),
         ) as Record<CpuRole, number>;
+      if (metricsFile && emfBefore !== undefined) {
+        const trips = storeRoundTrips(metricsFile, emfBefore);
+        if (trips) r.storeCalls = trips.perRequest;
+      }
       if (run.exitCode !== 0)
         ctx.summary.failures.push(
           `${name} ${path.name}: Artillery exited ${run.exitCode} (${brokenChecks(run.output) || `see ${name}-${path.name}.log`})`,
@@ -250,8 +258,16 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
   if (scenario.goal && result.ratios) {
     result.goal = { ...scenario.goal, met: result.ratios.p95 <= scenario.goal.p95Ratio };
     say(
-      `${name}: new/legacy p95 ${result.ratios.p95} (goal <= ${scenario.goal.p95Ratio}: ${result.goal.met ? 'met' : 'NOT met'})`,
+      `${name}: new/legacy p95 ${result.ratios.p95} (goal <= ${scenario.goal.p95Ratio}: ${result.goal.met ? 'met' : 'NOT met'}${ctx.local ? '; a goal for --target runs' : ''})`,
     );
+    const local = ctx.local ? localGoalOf(result.paths, result.ratios.p95) : undefined;
+    if (local) {
+      result.localGoal = local;
+      say(
+        `${name}: function CPU per request ${local.functionCpuMs.new} ms new, ${local.functionCpuMs.legacy} ms legacy; ` +
+          `store round trips ${local.roundTrips.new} new, ${local.roundTrips.legacy} legacy (goal here: both at most legacy's: ${local.met ? 'met' : 'NOT met'})`,
+      );
+    }
   }
   if (scenario.localNote && ctx.local) {
     const note = await scenario.localNote();

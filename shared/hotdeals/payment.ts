@@ -1,5 +1,6 @@
 import { WrongExpectedVersionError, type EventStore } from '../events/event';
 import { AppError } from '../platform/errors';
+import { countedAs } from '../platform/store-calls';
 import { newEvent, paymentStream, PaymentRecorded, type PaymentOutcome } from './order-events';
 
 export class PaymentDeclinedError extends AppError {
@@ -43,7 +44,10 @@ export function simulatedPayment(
   random = Math.random,
 ): Payment {
   /** Records the outcome unless one is there; answers the one that stands. */
-  const record = async (orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome> => {
+  // The provider's own records: an external service's calls, not the order's (../platform/store-calls).
+  const record = (orderId: string, outcome: PaymentOutcome) =>
+    countedAs('payment', () => recordOnce(orderId, outcome));
+  const recordOnce = async (orderId: string, outcome: PaymentOutcome): Promise<PaymentOutcome> => {
     const stream = paymentStream(orderId);
     try {
       await ledger.append(stream, 0, [newEvent('PaymentRecorded', { orderId, outcome })]);

@@ -5,7 +5,8 @@ import { parseRedisBenchmarkCsv } from '../../scripts/lib/bench/ceilings';
 import { parseMigrationReport } from '../../scripts/lib/bench/migrations';
 import { renderChart } from '../../scripts/lib/bench/chart';
 import { renderReport } from '../../scripts/lib/bench/report';
-import { ratiosOf, type BenchSummary } from '../../scripts/lib/bench/summary';
+import { countRoundTrips, ownRoundTrips } from '../../scripts/lib/bench/store-calls';
+import { localGoalOf, ratiosOf, type BenchSummary } from '../../scripts/lib/bench/summary';
 
 const path = (
   rps: number,
@@ -137,6 +138,58 @@ describe('the report (report.md)', () => {
     expect(md).toContain('| crm | 8 | 10 | 1.25 |');
     const section = md.slice(md.indexOf('## CPU per request')).split('\n## ')[0];
     expect(section).not.toContain('| todos |'); // new only: no pair to compare
+  });
+
+  it("counts store round trips per request from the functions' EMF lines, the payment provider's apart", () => {
+    const emf = (route: string, values: Record<string, unknown>) =>
+      JSON.stringify({
+        _aws: { Timestamp: 1, CloudWatchMetrics: [] },
+        service: 'oshop-msa-local',
+        route,
+        ...values,
+      });
+    const lines = [
+      emf('GET /purchases/{customerId}', { Requests: 1, Latency: 3 }),
+      emf('GET /purchases/{customerId}', { store: 'dynamodb', StoreRequests: 1 }),
+      emf('POST /hotdeals/{productId}/orders', { Requests: [1, 1], Latency: [2, 2] }),
+      emf('POST /hotdeals/{productId}/orders', { store: 'dynamodb', StoreRequests: [4, 4] }),
+      emf('POST /hotdeals/{productId}/orders', { store: 'payment', StoreRequests: 2 }),
+      JSON.stringify({ _aws: {}, readModel: 'purchase_history', ProjectionLag: 40 }),
+      '{"Requests": 1, "trunc',
+    ];
+    const trips = countRoundTrips(lines);
+    expect(trips).toEqual({ requests: 3, perRequest: { dynamodb: 3, payment: 0.67 } });
+    expect(ownRoundTrips(trips!.perRequest)).toBe(3);
+    expect(countRoundTrips([])).toBeUndefined();
+  });
+
+  it('restates a lookup goal as this machine can show it: function CPU and round trips at most legacy', () => {
+    const s = summary();
+    const none = Object.fromEntries(CPU_ROLES.map((r) => [r, 0])) as Record<CpuRole, number>;
+    const crm = s.scenarios.crm!;
+    crm.paths.legacy = { ...crm.paths.legacy!, cpuSplit: { ...none, api: 1.0 }, storeCalls: { legacy: 1 } };
+    crm.paths.new = { ...crm.paths.new!, cpuSplit: { ...none, api: 0.9 }, storeCalls: { mongo: 1 } };
+    const goal = localGoalOf(crm.paths, 2.3);
+    expect(goal).toEqual({
+      functionCpuMs: { legacy: 1, new: 0.9 },
+      roundTrips: { legacy: 1, new: 1 },
+      p95Ratio: 2.3,
+      met: true,
+    });
+    expect(localGoalOf({ ...crm.paths, new: { ...crm.paths.new, storeCalls: { mongo: 2 } } }, 1)?.met).toBe(
+      false,
+    );
+    expect(
+      localGoalOf({ ...crm.paths, new: { ...crm.paths.new, cpuSplit: { ...none, api: 1.1 } } }, 1)?.met,
+    ).toBe(false);
+    crm.goal = { p95Ratio: 1, source: 'the CRM workshop', met: false };
+    crm.localGoal = goal;
+    const md = renderReport(s);
+    expect(md).toContain('| crm | 1 | 0.9 | 1 | 1 | 2.3 | yes |');
+    const section = md.slice(md.indexOf('## Store round trips per request')).split('\n## ')[0];
+    expect(section).toContain('| scenario | path | mongo | legacy |');
+    expect(section).toContain('| crm | legacy | 0 | 1 |');
+    expect(section).toContain('| crm | new | 1 | 0 |');
   });
 
   it('splits the CPU per request by process, only the roles that spent any', () => {

@@ -1,8 +1,9 @@
+import { countedAs, countStoreCall } from '#shared/platform/store-calls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ConflictError, ServiceUnavailableError } from '#shared/platform/errors';
 import { httpHandler } from '#shared/platform/http/pipeline';
-import { json } from '#shared/platform/http/responses';
+import { json, type HttpResponse } from '#shared/platform/http/responses';
 import {
   flushMetrics,
   METRICS_CATALOG,
@@ -121,6 +122,7 @@ const SAMPLE_DIMENSIONS: Record<string, MetricDimensions> = {
   readModel: { readModel: 'purchase_history' },
   check: { check: 'read-model-rows' },
   route: { route: 'GET /ping' },
+  routeStore: { route: 'GET /ping', store: 'dynamodb' },
   function: { function_name: 'oshop-msa-dev-ping' },
 };
 
@@ -212,6 +214,51 @@ describe('metrics: embedded metric format, every name from the one list', () => 
       ServerErrors: 2,
     });
     expect(remaining).toEqual([7, 6, 0]); // the answers' own, and none left after SOLD_OUT
+  });
+
+  it("reports each store's round trips of a request by route and store, the payment provider's apart, requests in flight kept apart", async () => {
+    const pause = () => new Promise((r) => setTimeout(r, 5));
+    const order = httpHandler(
+      { guard: { allow: 'anyone' }, params: z.object({}) },
+      async (): Promise<HttpResponse> => {
+        countStoreCall('redis');
+        await pause();
+        countStoreCall('dynamodb');
+        await countedAs('payment', async () => {
+          await pause();
+          countStoreCall('dynamodb');
+        });
+        countStoreCall('dynamodb');
+        return json(201, {});
+      },
+    );
+    const lookup = httpHandler({ guard: { allow: 'anyone' }, params: z.object({}) }, async () => {
+      await pause();
+      countStoreCall('legacy');
+      return json(200, {});
+    });
+    take();
+    await Promise.all([
+      order(apiEvent({ httpMethod: 'POST', resource: '/hotdeals/{productId}/orders' }), lambdaContext),
+      lookup(apiEvent({ httpMethod: 'GET', resource: '/legacy/purchases/{customerId}' }), lambdaContext),
+      order(apiEvent({ httpMethod: 'POST', resource: '/hotdeals/{productId}/orders' }), lambdaContext),
+    ]);
+    const trips: Record<string, number> = {};
+    for (const line of take()) {
+      validate(line);
+      const emf = JSON.parse(line) as Record<string, unknown>;
+      if ('StoreRequests' in emf) {
+        const key = `${String(emf.route)} ${String(emf.store)}`;
+        trips[key] = (trips[key] ?? 0) + (emf.StoreRequests as number);
+      }
+    }
+    expect(trips).toEqual({
+      'POST /hotdeals/{productId}/orders redis': 2,
+      'POST /hotdeals/{productId}/orders dynamodb': 4,
+      'POST /hotdeals/{productId}/orders payment': 2,
+      'GET /legacy/purchases/{customerId} legacy': 1,
+    });
+    countStoreCall('dynamodb'); // outside a request: counted nowhere, no error
   });
 
   it('a stream or schedule handler flushes what it recorded, thrown or not', async () => {

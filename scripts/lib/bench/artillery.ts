@@ -2,6 +2,7 @@ import type { CpuRole } from './cpu';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { StoreName } from '#shared/platform/store-calls';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const ARTILLERY_DIR = join(ROOT, 'artillery');
@@ -117,6 +118,8 @@ export interface PathResult {
   cpuMsPerRequest?: number;
   /** The same split by process (ms of each one's CPU per request): the API's own is the function's. */
   cpuSplit?: Record<CpuRole, number>;
+  /** Local runs: round trips per request to each store, as the functions counted them (StoreRequests). */
+  storeCalls?: Partial<Record<StoreName, number>>;
   /** Hot deal only: the stock before the rush, units sold (201s), left afterwards, oversold. */
   hotdeal?: {
     stock: number;

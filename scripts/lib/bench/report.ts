@@ -1,5 +1,6 @@
 import { METRICS_COST_PAIRS } from './scenarios';
 import { CPU_ROLES } from './cpu';
+import { STORES } from '#shared/platform/store-calls';
 import type { PathResult } from './artillery';
 import type { BenchSummary } from './summary';
 
@@ -62,6 +63,39 @@ export function renderReport(summary: BenchSummary): string {
         ]),
       );
   }
+  const localGoals = goals.flatMap(([name, s]) => (s.localGoal ? [{ name, g: s.localGoal }] : []));
+  if (localGoals.length > 0) {
+    lines.push(
+      '',
+      '### The same goals as this machine can show them',
+      '',
+      "Here the emulators share the function's two cores, so a percentile mixes the function's cost with the emulator's; the p95 ratio above is a goal for `--target` runs against a stage. What a local run can show: the new path's function CPU per request (the API process's own) and its store round trips per request (what the function sent, counted by the function) at most the legacy path's.",
+      '',
+      row([
+        'scenario',
+        'function CPU ms, legacy',
+        'new',
+        'round trips, legacy',
+        'new',
+        'p95 new/legacy',
+        'met',
+      ]),
+      row(Array(7).fill('---')),
+    );
+    for (const { name, g } of localGoals) {
+      lines.push(
+        row([
+          name,
+          g.functionCpuMs.legacy,
+          g.functionCpuMs.new,
+          g.roundTrips.legacy,
+          g.roundTrips.new,
+          g.p95Ratio,
+          g.met ? 'yes' : '**no**',
+        ]),
+      );
+    }
+  }
   for (const [name, s] of Object.entries(summary.scenarios))
     for (const note of s.notes ?? []) lines.push('', `${name}: ${note}`);
 
@@ -100,6 +134,26 @@ export function renderReport(summary: BenchSummary): string {
     );
     for (const { name, path, split: x } of split)
       lines.push(row([name, path, ...roles.map((role) => x[role])]));
+  }
+
+  const trips = Object.entries(summary.scenarios).flatMap(([name, s]) =>
+    Object.entries(s.paths).flatMap(([path, r]) =>
+      r?.storeCalls ? [{ name, path, calls: r.storeCalls }] : [],
+    ),
+  );
+  if (trips.length > 0) {
+    const stores = STORES.filter((store) => trips.some((t) => (t.calls[store] ?? 0) > 0));
+    lines.push(
+      '',
+      '## Store round trips per request',
+      '',
+      "What the functions sent, counted by the functions (StoreRequests): DynamoDB HTTP requests (retries included), Redis commands, MongoDB commands, legacy SQL statements (BEGIN and COMMIT included); `payment` is the simulated payment provider's own records, an external service in production.",
+      '',
+      row(['scenario', 'path', ...stores]),
+      row(Array(stores.length + 2).fill('---')),
+    );
+    for (const { name, path, calls } of trips)
+      lines.push(row([name, path, ...stores.map((store) => calls[store] ?? 0)]));
   }
 
   const costPairs = METRICS_COST_PAIRS.flatMap(([on, off]) => {

@@ -4,6 +4,7 @@ import aws4 from 'aws4';
 import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { ServiceUnavailableError } from '../errors';
 import { logger } from '../logger';
+import { countStoreCall } from '../store-calls';
 
 /**
  * The purchase lookups' two DynamoDB reads, sent in DynamoDB's own JSON protocol over
@@ -101,6 +102,7 @@ function sender({ region, endpoint, credentials, timeoutMs = 3000 }: DynamoReadT
 
   const attempt = (operation: string, body: string) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
+      countStoreCall('dynamodb');
       const signed = aws4.sign(
         {
           host: url.host,

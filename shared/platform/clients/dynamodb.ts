@@ -2,6 +2,7 @@ import { tracer } from '../tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
+import { countStoreCall } from '../store-calls';
 import type { Credentials, DynamoReadTarget } from './dynamodb-reads';
 
 /** DynamoDB Local accepts any signature, but a request must be signed with something. */
@@ -54,6 +55,14 @@ export interface DynamoClients {
 export function createDynamoClients(config: Pick<Config, 'region' | 'isLocal' | 'dynamodb'>): DynamoClients {
   const dynamodb = tracer.captureAWSv3Client(
     new DynamoDBClient({ ...dynamoClientConfig(config), maxAttempts: 4 }),
+  );
+  // After the retry step: every HTTP attempt is one round trip (../store-calls).
+  dynamodb.middlewareStack.add(
+    (next) => (args) => {
+      countStoreCall('dynamodb');
+      return next(args);
+    },
+    { step: 'deserialize', name: 'storeCallCount' },
   );
   const documents = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },

@@ -1,5 +1,6 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import type { Config, Credentials } from '../config';
+import { countStoreCall } from '../store-calls';
 
 /**
  * Driver options from the configuration. DocumentDB needs TLS (with Amazon's CA bundle,
@@ -24,5 +25,9 @@ export function mongoClientOptions(mongo: Config['mongo'], login: Credentials['m
 }
 
 /** A client; the driver connects on first use and pools connections. */
-export const createMongoClient = (mongo: Config['mongo'], login: Credentials['mongo']): MongoClient =>
-  new MongoClient(mongo.url, mongoClientOptions(mongo, login));
+export function createMongoClient(mongo: Config['mongo'], login: Credentials['mongo']): MongoClient {
+  // Each command the driver starts is one round trip (../store-calls).
+  const client = new MongoClient(mongo.url, { ...mongoClientOptions(mongo, login), monitorCommands: true });
+  client.on('commandStarted', () => countStoreCall('mongo'));
+  return client;
+}

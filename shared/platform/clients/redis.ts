@@ -1,6 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { Config } from '../config';
 import { logger } from '../logger';
+import { countStoreCall } from '../store-calls';
 import { discoverRedisEndpoint, withLogin, type RedisEndpoint, type RedisLogin } from './redis-endpoint';
 
 export type RedisClient = Redis | Cluster;
@@ -50,7 +51,18 @@ export async function connectRedis(
 ): Promise<RedisClient> {
   const client = createRedisClient(await redisEndpoint(redis, region, login));
   client.on('error', (err: Error) => logger.warn('redis connection error', { reason: err.message }));
+  countCommands(client);
   return client;
+}
+
+/** Every command the client sends (a script's EVALSHA, its EVAL fallback) is one round trip. */
+function countCommands(client: RedisClient): void {
+  const target = client as unknown as { sendCommand: (...args: unknown[]) => unknown };
+  const send = target.sendCommand.bind(client);
+  target.sendCommand = (...args) => {
+    countStoreCall('redis');
+    return send(...args);
+  };
 }
 
 async function redisEndpoint(

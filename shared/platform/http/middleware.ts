@@ -7,6 +7,7 @@ import { logger } from '../logger';
 import { UNAUTHENTICATED_NO_TOKEN, type Identity } from '../auth/identity';
 import { admit, heldToSelf, isRoleGuard, requireSelf } from './guards';
 import { errorBody, json } from './responses';
+import { currentStoreCalls, STORES } from '../store-calls';
 import { flushMetrics, recordColdStart, recordMetric, type MetricName } from '../metrics/metrics';
 import type { Guard, HeaderSpec, RouteOutcomes } from './route';
 
@@ -205,7 +206,8 @@ export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
  * Latency per route (method and path template: a handful of values); a container's first
  * invocation counts a ColdStart; an order's answer counts as its outcome (placed,
  * confirmed, sold out, limit reached, payment declined, unavailable), a lookup's as served
- * or not found, on the side the route serves.
+ * or not found, on the side the route serves; its round trips to each store it reached
+ * (StoreRequests, from the tally the pipeline opened: ../store-calls).
  */
 export const requestMetrics = (
   outcomes?: RouteOutcomes,
@@ -219,6 +221,10 @@ export const requestMetrics = (
     recordMetric('Requests', 1, { route });
     if (status >= 500) recordMetric('ServerErrors', 1, { route });
     recordMetric('Latency', Math.round((performance.now() - t0) * 100) / 100, { route });
+    const calls = currentStoreCalls();
+    if (calls)
+      for (const store of STORES)
+        if (calls[store] > 0) recordMetric('StoreRequests', calls[store], { route, store });
     if (outcomes) {
       const outcome = outcomeOf(outcomes.kind, status, request);
       if (outcome) for (const name of outcome) recordMetric(name, 1, { path: outcomes.path });

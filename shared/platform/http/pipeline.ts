@@ -5,6 +5,7 @@ import type { z, ZodType } from 'zod';
 import type { Identity } from '../auth/identity';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logger } from '../logger';
+import { withStoreCallTally } from '../store-calls';
 import { annotateIds, tracer } from '../tracer';
 import {
   accessLog,
@@ -71,7 +72,7 @@ export function httpHandler<
   route: Route<P, Q, B, H>,
   handle: (input: HttpInput<Out<P>, Out<Q>, Out<B>, HeadersOut<H>>) => Promise<HttpResponse>,
 ) {
-  return middy<APIGatewayProxyEvent>()
+  const pipeline = middy<APIGatewayProxyEvent>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(requestMetrics(route.outcomes))
     .use(accessLog())
@@ -97,4 +98,6 @@ export function httpHandler<
         context,
       });
     });
+  // Each request tallies its own store round trips (requestMetrics reports them).
+  return withStoreCallTally((event: APIGatewayProxyEvent, context: Context) => pipeline(event, context));
 }

@@ -24,6 +24,7 @@ export interface MetricDimensions {
   readModel?: string;
   check?: string;
   route?: string;
+  store?: string;
   function_name?: string;
 }
 

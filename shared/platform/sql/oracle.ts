@@ -1,5 +1,6 @@
 import { legacyUnavailable } from './unavailable';
 import type { Bind, Binds, Row, SqlDatabase, SqlDatabaseOptions } from './types';
+import { countStoreCall } from '../store-calls';
 
 /** The part of node-oracledb this adapter uses (a test passes a fake of it, named so). */
 export interface OracleDriver {
@@ -171,6 +172,7 @@ export function createOracle(
     binds: Binds,
     executeWith: Record<string, unknown>,
   ) => {
+    countStoreCall('legacy');
     const result = await conn.execute(sql, toOracleBinds(oracle.driver, binds), executeWith).catch(mapError);
     return ((result.rows ?? []) as Record<string, unknown>[]).map(
       (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v])) as T,
@@ -198,6 +200,7 @@ export function createOracle(
           const result = await work({
             query: (sql, binds = {}) => run(conn, o, sql, binds, o.inTransaction),
           });
+          countStoreCall('legacy');
           await conn.commit().catch(mapError);
           return result;
         } catch (err) {

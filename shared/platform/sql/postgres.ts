@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { bindValues, toPostgres } from './binds';
+import { countStoreCall } from '../store-calls';
 import { legacyUnavailable } from './unavailable';
 import type { Binds, Row, SqlDatabase, SqlDatabaseOptions } from './types';
 
@@ -46,6 +47,7 @@ export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
 
   const run = async <T extends Row>(client: pg.Pool | pg.PoolClient, sql: string, binds: Binds = {}) => {
     const { text, names } = toPostgres(sql);
+    countStoreCall('legacy');
     const result = await client.query(text, bindValues(names, binds)).catch(unavailable);
     return result.rows as T[];
   };
@@ -56,8 +58,10 @@ export function createPostgres(options: SqlDatabaseOptions): SqlDatabase {
     async transaction(work) {
       const client = await pool.connect().catch(unavailable);
       try {
+        countStoreCall('legacy');
         await client.query('BEGIN');
         const result = await work({ query: (sql, binds) => run(client, sql, binds) });
+        countStoreCall('legacy');
         await client.query('COMMIT');
         return result;
       } catch (err) {
