@@ -16,7 +16,15 @@ import { READ_MODELS, type ReadModelName } from '#shared/projections/projection'
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { readServingTable } from '#shared/projections/state';
 import { importLegacyOrders } from '#shared/replication/import-orders';
-import { closeAll, dynamo, legacyDb, orderEvents, sweeperPorts, projectionState } from '#shared/wiring';
+import {
+  closeAll,
+  customerDirectory,
+  dynamo,
+  legacyDb,
+  orderEvents,
+  sweeperPorts,
+  projectionState,
+} from '#shared/wiring';
 import { checkReadModel, readModelChecksum, replayReadModel } from './lib/projections/replay';
 import { runToExit } from './lib/cli';
 
@@ -43,7 +51,13 @@ async function check(): Promise<boolean> {
   );
   let clean = true;
   for (const name of READ_MODELS) {
-    const d = await checkReadModel(state, PROJECTIONS[name], config.readModels[name], events);
+    const d = await checkReadModel(
+      state,
+      PROJECTIONS[name],
+      config.readModels[name],
+      events,
+      customerDirectory(),
+    );
     const ok = d.missing + d.extra + d.different === 0;
     clean &&= ok || d.unapplied > 0;
     console.log(
@@ -99,7 +113,12 @@ async function main(): Promise<number> {
     for (const name of models(arg)) {
       let shown = 0;
       const r = await replayReadModel(
-        { dynamodb: dynamo().dynamodb, state, eventTable: config.dynamodb.eventTable },
+        {
+          dynamodb: dynamo().dynamodb,
+          state,
+          eventTable: config.dynamodb.eventTable,
+          customers: customerDirectory(),
+        },
         PROJECTIONS[name],
         config.readModels[name],
         {

@@ -22,7 +22,7 @@ import {
 } from './cutover/routed';
 import { shadowTally } from './cutover/shadow';
 import { dynamoEventReader, dynamoEventStore } from './events/event-store';
-import { dynamoCatalog } from './catalog/catalog';
+import { dynamoCatalog, dynamoCustomerDirectory } from './catalog/catalog';
 import { mongoServiceHistory, type ArchivedCallDocument } from './crm/mongo-archive';
 import { legacyServiceHistory } from './crm/sql-service-history';
 import { storeProbes } from './health/probes';
@@ -295,7 +295,13 @@ export const changeApplyTargets = /* @__PURE__ */ once(async (): Promise<ChangeT
 export const readModelTargets = /* @__PURE__ */ once((): ReadModelTargets => ({
   state: projectionState(),
   baseTables: config.readModels,
+  customers: customerDirectory(),
 }));
+
+/** The catalog's customers, as the read side looks them up (a purchase row's buyer). */
+export const customerDirectory = /* @__PURE__ */ once(() =>
+  dynamoCustomerDirectory(dynamo().documents, config.dynamodb.catalogTable),
+);
 
 /** What the consistency audit reads: the log, the read models, Redis, the legacy database, the archive. */
 export const auditPorts = /* @__PURE__ */ once(async (): Promise<AuditPorts> => ({
@@ -306,6 +312,7 @@ export const auditPorts = /* @__PURE__ */ once(async (): Promise<AuditPorts> => 
   stock: await hotDealStock(),
   productsOnSale: dynamoProductsOnSale(dynamo().documents, config.dynamodb.counterTable),
   legacy: await changeApplyTargets(),
+  customers: customerDirectory(),
 }));
 
 /** One cheap request per store (GET /health). */

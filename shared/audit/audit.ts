@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CustomerDirectory } from '../catalog/catalog';
 import { readAllEvents, type EventReader, type StoredEvent } from '../events/event-store';
 import { parseOrderEvent, parseOrderId } from '../hotdeals/order-events';
 import { offered, readSetting, readUnitStreams } from '../hotdeals/reconcile';
@@ -9,6 +10,7 @@ import { logger } from '../platform/logger';
 import { recordMetric } from '../platform/metrics/metrics';
 import type { Projection, ReadModelName, Row } from '../projections/projection';
 import { PROJECTIONS } from '../projections/read-models';
+import { withCustomers } from '../projections/references';
 import { REVISION } from '../projections/runner';
 import {
   checkPurchases,
@@ -52,6 +54,8 @@ export interface AuditPorts {
   stock: Pick<UnitStock, 'read' | 'remaining' | 'pending'>;
   productsOnSale: () => Promise<number[]>;
   legacy: ConsistencySources;
+  /** Who bought: the read side looks a purchase row's buyer up (../projections/references.ts). */
+  customers: CustomerDirectory;
 }
 
 export interface AuditOptions {
@@ -175,7 +179,7 @@ function foldLog(events: readonly StoredEvent[]): Map<ReadModelName, Map<string,
 }
 
 async function auditReadModels(ports: AuditPorts): Promise<{ findings: AuditFinding[]; rows: number }> {
-  const events = await readAllEvents(ports.documents, ports.eventTable);
+  const events = await withCustomers(await readAllEvents(ports.documents, ports.eventTable), ports.customers);
   const expected = foldLog(events);
   const findings: AuditFinding[] = [];
   let rows = 0;

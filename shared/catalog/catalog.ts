@@ -1,12 +1,14 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from '../platform/clients/dynamodb-pages';
 import { ttlCache } from '../platform/memo';
 
 /**
- * Reference data the order path snapshots into its events: who the customer is and what
- * the product was (name, price, seller) at the time of the order. Migrated from the
- * legacy customer, product and seller tables into one DynamoDB table (pk `id`:
- * `customer#N`, `product#N`), so placing an order never touches the RDBMS. The order path
- * only reads it (one GetItem per order; products are kept a minute): no order writes here.
+ * Reference data: who a customer is, what a product is (name, price, seller). Migrated
+ * from the legacy customer, product and seller tables into one DynamoDB table (pk `id`:
+ * `customer#N`, `product#N`) and kept in step by change capture, so placing an order never
+ * touches the RDBMS. The order path snapshots the product into its events (kept per
+ * container: a hot deal is one product ordered thousands of times); the read side looks
+ * the customers up when it writes their purchase rows (../projections/references.ts).
  */
 export interface CatalogCustomer {
   customerId: number;
@@ -21,14 +23,14 @@ export interface CatalogProduct {
 }
 export type CatalogEntry = ({ kind: 'customer' } & CatalogCustomer) | ({ kind: 'product' } & CatalogProduct);
 
-/** What an order snapshots: the customer and the product as they are now (undefined: unknown). */
-export interface OrderSnapshot {
-  customer: CatalogCustomer | undefined;
-  product: CatalogProduct | undefined;
+/** The products, as the order path reads them (undefined: unknown). */
+export interface Catalog {
+  product(productId: number): Promise<CatalogProduct | undefined>;
 }
 
-export interface Catalog {
-  snapshot(customerId: number, productId: number): Promise<OrderSnapshot>;
+/** The customers, as the read side looks them up (batched; the unknown ones left out). */
+export interface CustomerDirectory {
+  customers(customerIds: readonly number[]): Promise<Map<number, CatalogCustomer>>;
 }
 
 /**
@@ -66,11 +68,11 @@ export function fromCatalogItem(item: Record<string, unknown>): CatalogEntry | u
 }
 
 /**
- * The catalog on DynamoDB. Products are kept per container for `productTtlMs` (a hot deal
- * is one product ordered thousands of times; a price change shows within that time).
+ * The catalog's products on DynamoDB, kept per container for `productTtlMs` (a hot deal is
+ * one product ordered thousands of times; a price change shows within that time).
  */
 export function dynamoCatalog(
-  documents: DynamoDBDocumentClient,
+  documents: Pick<DynamoDBDocumentClient, 'send'>,
   table: string,
   productTtlMs = 60_000,
 ): Catalog {
@@ -81,14 +83,28 @@ export function dynamoCatalog(
     const entry = out.Item ? fromCatalogItem(out.Item) : undefined;
     return entry?.kind === 'product' ? entry : undefined;
   }, productTtlMs);
+  return { product };
+}
+
+/** The catalog's customers on DynamoDB, read as they are now (batched, strongly consistent). */
+export function dynamoCustomerDirectory(
+  documents: Pick<DynamoDBDocumentClient, 'send'>,
+  table: string,
+): CustomerDirectory {
   return {
-    async snapshot(customerId, productId) {
-      const [customer, found] = await Promise.all([
-        documents.send(new GetCommand({ TableName: table, Key: { id: customerKey(customerId) } })),
-        product(productId),
-      ]);
-      const entry = customer.Item ? fromCatalogItem(customer.Item) : undefined;
-      return { customer: entry?.kind === 'customer' ? entry : undefined, product: found };
+    async customers(customerIds) {
+      const keys = [...new Set(customerIds)].map((id) => ({ id: customerKey(id) }));
+      const found = new Map<number, CatalogCustomer>();
+      for (const item of await batchGetItems(documents, table, keys)) {
+        const entry = fromCatalogItem(item);
+        if (entry?.kind === 'customer')
+          found.set(entry.customerId, {
+            customerId: entry.customerId,
+            name: entry.name,
+            address: entry.address,
+          });
+      }
+      return found;
     },
   };
 }

@@ -81,11 +81,18 @@ export function dynamoEventStore(
     append: (streamId, expectedVersion, events) => store.appendAll([{ streamId, expectedVersion, events }]),
     appendAfter: (own, events) =>
       store.appendAll([{ streamId: own.streamId, expectedVersion: own.version, events, tailKnown: true }]),
-    appendAll: (appends) => write(appends.filter((a) => a.events.length > 0)),
+    appendAll: (appends, conditions = {}) =>
+      write(
+        appends.filter((a) => a.events.length > 0),
+        conditions.absent ?? [],
+      ),
   };
   return store;
 
-  async function write(appends: StreamAppend[]): Promise<StoredEvent[]> {
+  async function write(
+    appends: StreamAppend[],
+    absent: { streamId: string; version: number }[],
+  ): Promise<StoredEvent[]> {
     const [first] = appends;
     if (!first) return [];
     const recordedAt = clock().toISOString();
@@ -101,19 +108,19 @@ export function dynamoEventStore(
     );
     const notYetWritten = 'attribute_not_exists(version)';
     // The stream really is at expectedVersion (no gap can be written), unless its tail is known.
-    const checks = appends.flatMap((a) =>
-      a.expectedVersion > 0 && !a.tailKnown
-        ? [
-            {
-              ConditionCheck: {
-                TableName: table,
-                Key: { stream_id: a.streamId, version: a.expectedVersion },
-                ConditionExpression: 'attribute_exists(version)',
-              },
-            },
-          ]
-        : [],
-    );
+    // Each check remembers what its failure means: that stream not at that version.
+    const checks = [
+      ...appends.flatMap((a) =>
+        a.expectedVersion > 0 && !a.tailKnown
+          ? [{ check: positionCheck(a.streamId, a.expectedVersion, 'attribute_exists(version)'), a }]
+          : [],
+      ),
+      // Another stream not past a version (the stock's setting a claim is made from).
+      ...absent.map((p) => ({
+        check: positionCheck(p.streamId, p.version, notYetWritten),
+        a: { streamId: p.streamId, expectedVersion: p.version - 1 },
+      })),
+    ];
     if (checks.length + stored.length > MAX_ITEMS_PER_TRANSACTION)
       throw new RangeError(`at most ${MAX_ITEMS_PER_TRANSACTION} items per append`);
     try {
@@ -135,7 +142,7 @@ export function dynamoEventStore(
         await documents.send(
           new TransactWriteCommand({
             TransactItems: [
-              ...checks,
+              ...checks.map((c) => c.check),
               ...stored.map((e) => ({
                 Put: { TableName: table, Item: toItem(e), ConditionExpression: notYetWritten },
               })),
@@ -156,17 +163,24 @@ export function dynamoEventStore(
         if (put >= 0 && mine && (await landed(mine))) return stored;
         const failed = (err.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (failed >= 0) {
-          const streamId =
-            failed < checks.length
-              ? String(checks[failed]?.ConditionCheck.Key.stream_id)
-              : (stored[failed - checks.length]?.streamId ?? first.streamId);
-          const a = appends.find((x) => x.streamId === streamId) ?? first;
+          const streamId = stored[failed - checks.length]?.streamId;
+          const a = checks[failed]?.a ?? appends.find((x) => x.streamId === streamId) ?? first;
           throw new WrongExpectedVersionError(a.streamId, a.expectedVersion);
         }
       }
       throw err;
     }
     return stored;
+  }
+
+  function positionCheck(streamId: string, version: number, condition: string) {
+    return {
+      ConditionCheck: {
+        TableName: table,
+        Key: { stream_id: streamId, version },
+        ConditionExpression: condition,
+      },
+    };
   }
 
   /** Whether this very event (its id) is the one stored at its position. */

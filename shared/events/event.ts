@@ -62,6 +62,15 @@ export interface StreamAppend {
   tailKnown?: boolean;
 }
 
+/** What else must hold for an append to land, checked in the same write. */
+export interface AppendConditions {
+  /**
+   * Positions that must still be empty (another stream not past a version): the append
+   * fails with WrongExpectedVersionError naming that stream when one is taken.
+   */
+  absent?: { streamId: string; version: number }[];
+}
+
 /** Reading the log (what a function that only reads is given: its bundle holds no write). */
 export interface EventReader {
   /** Every event of one stream from a version on, in version order (strongly consistent). */
@@ -80,7 +89,7 @@ export interface EventStore extends EventReader {
    * one event and a known tail is one conditional put). A stream not at its expected
    * version fails the whole append with WrongExpectedVersionError naming that stream.
    */
-  appendAll(appends: StreamAppend[]): Promise<StoredEvent[]>;
+  appendAll(appends: StreamAppend[], options?: AppendConditions): Promise<StoredEvent[]>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { recordMetric } from '../platform/metrics/metrics';
-import type { Catalog, OrderSnapshot } from '../catalog/catalog';
+import type { Catalog, CatalogProduct } from '../catalog/catalog';
 import { WrongExpectedVersionError, type EventStore, type NewEvent, type StoredEvent } from '../events/event';
 import { AppError, ConflictError, ServiceUnavailableError } from '../platform/errors';
 import { logger } from '../platform/logger';
@@ -28,7 +28,7 @@ export interface SettlementPorts {
   payment: Payment;
 }
 
-/** What an order runs against: the stock race, the durable record, reference data, payment. */
+/** What an order runs against: the stock race, the durable record, the product's reference data, payment. */
 export interface OrderSagaPorts extends SettlementPorts {
   catalog: Catalog;
 }
@@ -42,13 +42,18 @@ const warn = (what: string) => (err: unknown) => logger.warn(what, { reason: Str
  * One hot-deal order, the new path:
  * 1. Redis hands out a unit (and, under a limit, a slot of the customer's);
  * 2. the claim: OrderPlaced (pending) appended to the unit's stream at the version Redis
- *    named, with SlotTaken under a limit and OrderKeyed under an Idempotency-Key: the one
+ *    named, with SlotTaken under a limit and OrderKeyed under an Idempotency-Key, on the
+ *    condition that the stock setting it came from is still the current one: the one
  *    durable write that makes the sale, and the one that refuses a second holder if Redis
- *    forgot it had handed the unit out, or a second order for one key;
+ *    forgot it had handed the unit out, a second order for one key, or a sale from a
+ *    setting an admin has replaced;
  * 3. the payment (idempotent by order id);
  * 4. OrderConfirmed, or on a decline OrderCancelled, SlotFreed, UnitReleased and the unit
  *    back to Redis (exactly once, to the setting it came from).
  * Whatever dies between the steps, the sweeper (./sweeper.ts) finishes from the log.
+ * Two DynamoDB requests on a sale (the claim, the outcome), none on a refusal; the
+ * product's name, price and seller come from the catalog kept per container, and the
+ * buyer's name and address are the read side's to look up (../projections/references.ts).
  *
  * With an Idempotency-Key, what the key decided first is its answer for good: a retry,
  * however late and whatever the first call's fate, answers the key's order as it stands
@@ -87,15 +92,14 @@ async function placeNewOrder(
   { productId, customerId }: OrderRequest,
   key?: string,
 ): Promise<HotDealOrder> {
-  // The snapshot is read once a unit is ours, not beside the reserve: in a rush most orders
-  // find the stock sold out, and each would pay a read for nothing (one Redis round trip
-  // more on a sale, against a DynamoDB read less on every sold-out answer).
-  let snapshotting: Promise<OrderSnapshot> | undefined;
+  // The product is looked up once a unit is ours, not beside the reserve: a sold-out answer
+  // touches no DynamoDB at all (and the container keeps the product for a minute).
+  let looking: Promise<CatalogProduct | undefined> | undefined;
   for (let attempt = 1; ; attempt++) {
     const reservation = await ports.stock.reserve(productId, customerId);
-    snapshotting ??= ports.catalog.snapshot(customerId, productId);
-    const placed = await claimUnit(ports, reservation, snapshotting, key);
-    if (placed && !(await soldFromReplacedSetting(ports, placed))) return settle(ports, reservation, placed);
+    looking ??= ports.catalog.product(productId);
+    const placed = await claimUnit(ports, reservation, looking, key);
+    if (placed) return settle(ports, reservation, placed);
     if (attempt >= CLAIM_ATTEMPTS)
       throw new ServiceUnavailableError(
         'The hot-deal stock is being reconciled with the order log; nothing was bought. Retry shortly.',
@@ -147,12 +151,13 @@ async function recordRefusal(
 
 /**
  * Appends the claim. Undefined when the log says the unit is already held (Redis forgot
- * it had handed it out): the product is marked for reconcile and the caller tries another.
+ * it had handed it out: the product is marked for reconcile), or that the setting it came
+ * from was replaced (Redis is given the current one): the caller tries another.
  */
 async function claimUnit(
   ports: OrderSagaPorts,
   r: Reservation,
-  snapshotting: Promise<OrderSnapshot>,
+  looking: Promise<CatalogProduct | undefined>,
   key?: string,
 ): Promise<StoredEvent | undefined> {
   const { events, stock } = ports;
@@ -163,14 +168,13 @@ async function claimUnit(
     stock
       .release({ ...r, ...what, orderId, durable: false })
       .catch(warn('could not give back a reserved unit'));
-  let snapshot: OrderSnapshot;
+  let product: CatalogProduct | undefined;
   try {
-    snapshot = await snapshotting;
+    product = await looking;
   } catch (err) {
     await giveBack();
     throw unavailable(err);
   }
-  const { customer, product } = snapshot;
   const order = (slot: number, slotVersion: number): OrderPlaced => ({
     orderId,
     productId: r.productId,
@@ -183,7 +187,7 @@ async function claimUnit(
     price: product?.price ?? 0,
     placedAt: new Date().toISOString(),
     shard: r.shard,
-    customer: customer ? { name: customer.name, address: customer.address } : null,
+    customer: null, // the read side's to look up: a sale reads no customer record
     item: product ? { productName: product.productName, sellerTel: product.sellerTel } : null,
   });
   const unit = unitStream(r.productId, r.setting, r.unit);
@@ -209,16 +213,22 @@ async function claimUnit(
         ]
       : [];
     // Redis hands out a version only once the log holds it: the tail is known to exist.
-    const [stored] = await events.appendAll([
-      {
-        streamId: unit,
-        expectedVersion: r.version,
-        events: [newEvent('OrderPlaced', placed)],
-        tailKnown: true,
-      },
-      ...slotAppend,
-      ...keyAppend,
-    ]);
+    // The setting's next position still empty: no admin has replaced it (checked in the
+    // same write, so a claim can never land after a new setting is on record).
+    const current = { absent: [{ streamId: stockStream(r.productId), version: r.setting + 1 }] };
+    const [stored] = await events.appendAll(
+      [
+        {
+          streamId: unit,
+          expectedVersion: r.version,
+          events: [newEvent('OrderPlaced', placed)],
+          tailKnown: true,
+        },
+        ...slotAppend,
+        ...keyAppend,
+      ],
+      current,
+    );
     return stored;
   };
   try {
@@ -229,6 +239,11 @@ async function claimUnit(
       // The key has its order (or refusal) already: this reservation goes back untouched.
       await giveBack();
       throw new KeyDecidedError();
+    }
+    if (err.streamId === stockStream(r.productId)) {
+      await giveBack();
+      await replaceSettingInRedis(ports, r.productId, r.setting);
+      return undefined;
     }
     if (err.streamId === unit) {
       // Held by another claim (our own, landed on a retried attempt, the store recognises).
@@ -260,6 +275,11 @@ async function claimUnit(
         if (again.streamId === key) {
           await giveBack({ slot: 0 });
           throw new KeyDecidedError();
+        }
+        if (again.streamId === stockStream(r.productId)) {
+          await giveBack({ slot: 0 });
+          await replaceSettingInRedis(ports, r.productId, r.setting);
+          return undefined;
         }
       }
     }
@@ -337,29 +357,26 @@ export async function releaseUnclaimed(
 }
 
 /**
- * Whether the claim was made from a setting the log has replaced (an admin's new setting
- * whose Redis write was lost lets Redis go on selling the old one). Checked right after the
- * claim, one consistent read: a claim that lands after a new setting is on record is always
- * caught, and cancelled before any charge; then Redis gets the log's newest setting (the
- * old one's units leave the sale for good) and the order tries again. A claim made before
- * the new setting is a sale made before it.
+ * A claim found the setting it came from replaced on record (an admin's new setting whose
+ * Redis write was lost lets Redis go on selling the old one): nothing was written; Redis
+ * gets the log's newest setting (the old one's units leave the sale for good) and the
+ * order tries again.
  */
-async function soldFromReplacedSetting(ports: OrderSagaPorts, placed: StoredEvent): Promise<boolean> {
-  const { productId, setting } = placed.payload as OrderPlaced;
-  const [newer] = await ports.events
-    .readAt([{ streamId: stockStream(productId), version: setting + 1 }])
-    .catch((e: unknown) => raise(unavailable(e)));
-  if (!newer) return false;
-  logger.warn('an order was claimed from a replaced stock setting: cancelled, Redis given the current one', {
+async function replaceSettingInRedis(
+  ports: OrderSagaPorts,
+  productId: number,
+  setting: number,
+): Promise<void> {
+  logger.warn('an order was claimed from a replaced stock setting: refused, Redis given the current one', {
     productId,
     setting,
   });
-  await cancelOrder(ports, placed, 'SETTING_REPLACED').catch((e: unknown) => raise(unavailable(e)));
-  const settings = await ports.events.readStream(stockStream(productId), setting + 1);
+  const settings = await ports.events
+    .readStream(stockStream(productId), setting + 1)
+    .catch((e: unknown) => raise(unavailable(e)));
   const current = settings.findLast((e) => e.type === 'StockSet')?.payload as StockSet | undefined;
   if (current)
     await ports.stock.write(productId, freshShards(current)).catch((e: unknown) => raise(unavailable(e)));
-  return true;
 }
 
 /** The identity fields a slot event repeats. */

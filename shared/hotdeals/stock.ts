@@ -241,7 +241,12 @@ return changed`;
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** A finished order leaves the pending set and the reservations (KEYS: pending, reservations; ARGV: order id): one round trip. */
+const FINISH = `redis.call('ZREM', KEYS[1], ARGV[1])
+return redis.call('HDEL', KEYS[2], ARGV[1])`;
+
 type ScriptRedis = RedisClient & {
+  finishHotDealOrder(...args: (string | number)[]): Promise<number>;
   releaseHotDealLease(...args: (string | number)[]): Promise<number>;
   reserveHotDealUnit(...args: (string | number)[]): Promise<number[]>;
   releaseHotDealUnit(...args: (string | number)[]): Promise<number>;
@@ -258,6 +263,7 @@ function withHotDealScripts(redis: RedisClient): ScriptRedis {
     redis.defineCommand('writeHotDealSetting', { numberOfKeys: 3, lua: WRITE_SETTING });
     redis.defineCommand('mergeHotDealLog', { numberOfKeys: 3, lua: MERGE_FROM_LOG });
     redis.defineCommand('releaseHotDealLease', { numberOfKeys: 1, lua: RELEASE_LEASE });
+    redis.defineCommand('finishHotDealOrder', { numberOfKeys: 2, lua: FINISH });
     scripted.add(redis);
   }
   return redis as ScriptRedis;
@@ -479,7 +485,7 @@ export function redisStock(redis: RedisClient, options: { namespace: string; sha
 
     async finish(productId, shard, orderId) {
       const { pending, reservations } = shardKeys(productId, shard);
-      await onRedis(Promise.all([redis.zrem(pending, orderId), redis.hdel(reservations, orderId)]));
+      await onRedis(scripts.finishHotDealOrder(pending, reservations, orderId));
     },
 
     async remaining(productId) {

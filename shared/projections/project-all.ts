@@ -1,5 +1,7 @@
 import { recordMetric } from '../platform/metrics/metrics';
+import type { CustomerDirectory } from '../catalog/catalog';
 import type { StoredEvent } from '../events/event';
+import { withCustomers } from './references';
 import type { Projection, ReadModelName } from './projection';
 import { PROJECTIONS } from './read-models';
 import { projectWithRetry } from './runner';
@@ -9,6 +11,8 @@ export interface ReadModelTargets {
   state: ProjectionStateStore;
   /** Base table of each read model (the active one is looked up per batch). */
   baseTables: Record<ReadModelName, string>;
+  /** Who bought: a purchase row's name and address (./references.ts). */
+  customers: CustomerDirectory;
 }
 
 export type BatchLags = Partial<Record<ReadModelName, number[]>>;
@@ -20,9 +24,10 @@ export type BatchLags = Partial<Record<ReadModelName, number[]>>;
  */
 export async function projectAll(
   targets: ReadModelTargets,
-  events: readonly StoredEvent[],
+  batch: readonly StoredEvent[],
   projections: readonly Projection[] = Object.values(PROJECTIONS),
 ): Promise<{ applied: number; skipped: number; lagsMs: BatchLags }> {
+  const events = await withCustomers(batch, targets.customers);
   const results = await Promise.all(
     projections.map(async (p) => {
       const table = await readServingTable(targets.state, p, targets.baseTables[p.name]);

@@ -77,6 +77,20 @@ describe('event store on DynamoDB Local', () => {
     expect((await testEvents.readStream(s)).map((e) => e.version)).toEqual([1, 2]);
   });
 
+  it("an append conditioned on another stream's next position lands while it is empty, and is refused naming that stream once it is taken (nothing written)", async () => {
+    const [unit, stock] = [stream(), stream()];
+    await testEvents.append(stock, 0, [note(1)]);
+    const whileCurrent = { absent: [{ streamId: stock, version: 2 }] };
+    await testEvents.appendAll([{ streamId: unit, expectedVersion: 0, events: [note(10)] }], whileCurrent);
+    await testEvents.append(stock, 1, [note(2)]); // the stock set again
+    const refused = await testEvents
+      .appendAll([{ streamId: unit, expectedVersion: 1, events: [note(11)], tailKnown: true }], whileCurrent)
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WrongExpectedVersionError);
+    expect(refused).toMatchObject({ streamId: stock, expectedVersion: 1 });
+    expect((await testEvents.readStream(unit)).map((e) => e.payload.n)).toEqual([10]);
+  });
+
   it('handleCommand: the loser of a race reads again and decides again, so both commands land', async () => {
     const s = stream();
     const decide = (history: { payload: Record<string, unknown> }[]) => [note(history.length + 1)];

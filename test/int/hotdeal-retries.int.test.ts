@@ -32,10 +32,10 @@ function failingOnce(events: EventStore, when: 'before it lands' | 'after it lan
   let armed = true;
   return {
     ...events,
-    appendAll: async (appends) => {
-      if (!armed) return events.appendAll(appends);
+    appendAll: async (appends, conditions) => {
+      if (!armed) return events.appendAll(appends, conditions);
       armed = false;
-      if (when === 'after it lands') await events.appendAll(appends);
+      if (when === 'after it lands') await events.appendAll(appends, conditions);
       throw new Error(when === 'before it lands' ? 'connect ETIMEDOUT' : 'socket hang up');
     },
   };
@@ -312,7 +312,7 @@ describe('the sweeper, killed or doubled', () => {
     const base = ports();
     await eventSourcedHotDeals(base).setStock(productId, { quantity: 20 });
     const dying = [
-      eventSourcedHotDeals({ ...base, catalog: { snapshot: never } }),
+      eventSourcedHotDeals({ ...base, catalog: { product: never } }),
       eventSourcedHotDeals({ ...base, payment: { ...base.payment, charge: never } }),
     ];
     for (const [i, d] of dying.entries())
@@ -421,7 +421,7 @@ describe('the sweeper, killed or doubled', () => {
     const d = eventSourcedHotDeals(base);
     const products = Array.from({ length: 100 }, () => freshProduct());
     for (const productId of products) await d.setStock(productId, { quantity: 50 });
-    const dying = eventSourcedHotDeals({ ...base, catalog: { snapshot: never } });
+    const dying = eventSourcedHotDeals({ ...base, catalog: { product: never } });
     for (const productId of products)
       for (const customerId of [1, 2]) void dying.placeOrder({ productId, customerId });
     await expect

@@ -25,6 +25,7 @@ import { readSetting, readUnits } from '#shared/hotdeals/reconcile';
 import { redisStock } from '#shared/hotdeals/stock';
 import { config } from '#shared/platform/config';
 import { rush } from '../support/rush';
+import { withCustomers } from '#shared/projections/references';
 import * as wiring from '#shared/wiring';
 
 const { documents, dynamodb } = wiring.dynamo();
@@ -56,7 +57,8 @@ beforeAll(async () => {
   await rush(deals, productId, 150, 40);
   await deals.setStock(productId, { quantity: 80 });
   await rush(deals, productId, 150, 40);
-  events = await readAllEvents(documents, log);
+  // As the projector is fed them: the buyers looked up (#shared/projections/references).
+  events = await withCustomers(await readAllEvents(documents, log), wiring.customerDirectory());
 }, 60_000);
 
 afterAll(async () => {
@@ -116,7 +118,7 @@ describe('projection runner', () => {
       expect(partial).toBeGreaterThan(0);
 
       // (no active-table pointer exists yet, so the check reads the table it is given)
-      const drift = await checkReadModel(state, projection, table, events);
+      const drift = await checkReadModel(state, projection, table, events, wiring.customerDirectory());
       expect(drift).toMatchObject({ missing: 0, extra: 0, different: 0, unapplied: 0 });
     },
   );
@@ -150,7 +152,7 @@ describe('replay', () => {
   it.each(swapped)(
     '%s: into a fresh table and swapped in; twice gives the identical checksum, equal to live projection',
     async (name) => {
-      const deps = { dynamodb, state, eventTable: log };
+      const deps = { dynamodb, state, eventTable: log, customers: wiring.customerDirectory() };
       // The live projection (the test above) filled the base table batch by batch.
       const liveChecksum = await readModelChecksum(documents, base(name));
       const progress: number[] = [];
@@ -165,7 +167,13 @@ describe('replay', () => {
       expect(two.checksum).toBe(one.checksum);
       expect(one.checksum).toBe(liveChecksum);
       expect((await readActiveTable(state, name, base(name))).table).toBe(two.table);
-      const drift = await checkReadModel(state, PROJECTIONS[name], base(name), events);
+      const drift = await checkReadModel(
+        state,
+        PROJECTIONS[name],
+        base(name),
+        events,
+        wiring.customerDirectory(),
+      );
       expect(drift).toMatchObject({ missing: 0, extra: 0, different: 0, unapplied: 0 });
     },
   );
@@ -174,7 +182,7 @@ describe('replay', () => {
     const name = 'purchase_history';
     const projection = PROJECTIONS[name];
     const table = base(name);
-    const deps = { dynamodb, state, eventTable: log };
+    const deps = { dynamodb, state, eventTable: log, customers: wiring.customerDirectory() };
     const liveChecksum = await readModelChecksum(documents, table, projection);
     const own = await readModelRows(documents, table, projection);
     expect(own.length).toBeGreaterThan(0);
@@ -203,7 +211,7 @@ describe('replay', () => {
       new GetCommand({ TableName: table, Key: { customer_id: 7, purchase_id: 42 } }),
     );
     expect(kept.Item).toEqual(migrated);
-    const drift = await checkReadModel(state, projection, table, events);
+    const drift = await checkReadModel(state, projection, table, events, wiring.customerDirectory());
     expect(drift).toMatchObject({ missing: 0, extra: 0, different: 0 });
   });
 });

@@ -90,7 +90,7 @@ beforeAll(async () => {
     dynamodb,
     streams: flakyStreams,
     eventTable: log,
-    targets: { state: { ...state, documents: flaky }, baseTables },
+    targets: { state: { ...state, documents: flaky }, baseTables, customers: wiring.customerDirectory() },
     idleMs: 50,
     signal: controller.signal,
     log: (line) => errors.push(line),
@@ -126,7 +126,7 @@ describe('local projector on the DynamoDB Local stream', () => {
     // Sold as product 1 of the catalog, so its name and seller show in the purchase.
     const deals = eventSourcedHotDeals({
       ...ports,
-      catalog: { snapshot: (c) => ports.catalog.snapshot(c, 1) },
+      catalog: { product: () => ports.catalog.product(1) },
     });
     await deals.setStock(productId, { quantity: 1 });
     const order = await deals.placeOrder({ productId, customerId });
@@ -170,7 +170,9 @@ describe('local projector on the DynamoDB Local stream', () => {
     const all = await readAllEvents(documents, log);
     const { value: drifts } = await eventually(async () => {
       const d = await Promise.all(
-        READ_MODELS.map((m) => checkReadModel(state, PROJECTIONS[m], baseTables[m], all)),
+        READ_MODELS.map((m) =>
+          checkReadModel(state, PROJECTIONS[m], baseTables[m], all, wiring.customerDirectory()),
+        ),
       );
       // Behind shows as unapplied, or as missing rows for the immutable purchase history
       // (it keeps no positions): wait for both to reach 0; rows that never come fail here.

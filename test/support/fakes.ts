@@ -5,7 +5,7 @@
  * slots (as the Redis scripts hand them out), the provider's idempotent charge.
  */
 import { randomUUID } from 'node:crypto';
-import type { Catalog } from '#shared/catalog/catalog';
+import type { Catalog, CustomerDirectory } from '#shared/catalog/catalog';
 import {
   SCHEMA_VERSION,
   WrongExpectedVersionError,
@@ -25,7 +25,10 @@ export function fakeEventStore(): EventStore & { all(): StoredEvent[] } {
     append: (streamId, expectedVersion, events) => store.appendAll([{ streamId, expectedVersion, events }]),
     appendAfter: (own, events) =>
       store.appendAll([{ streamId: own.streamId, expectedVersion: own.version, events, tailKnown: true }]),
-    async appendAll(appends) {
+    async appendAll(appends, options = {}) {
+      for (const p of options.absent ?? [])
+        if ((streams.get(p.streamId) ?? []).some((e) => e.version === p.version))
+          throw new WrongExpectedVersionError(p.streamId, p.version - 1);
       for (const a of appends) {
         const stream = streams.get(a.streamId) ?? [];
         const taken = stream.some((e) => e.version === a.expectedVersion + 1);
@@ -216,14 +219,25 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
   };
 }
 
-/** Fake catalog: every customer and product known. */
+/** Fake catalog: every product known. */
 export function fakeCatalog(): Catalog {
   return {
-    async snapshot(customerId, productId) {
-      return {
-        customer: { customerId, name: `Customer ${customerId}`, address: `${customerId} Main St` },
-        product: { productId, productName: `Product ${productId}`, price: 9.99, sellerTel: '555-0100' },
-      };
+    async product(productId) {
+      return { productId, productName: `Product ${productId}`, price: 9.99, sellerTel: '555-0100' };
+    },
+  };
+}
+
+/** Fake customer directory: every customer known. */
+export function fakeCustomers(): CustomerDirectory {
+  return {
+    async customers(ids) {
+      return new Map(
+        ids.map((customerId) => [
+          customerId,
+          { customerId, name: `Customer ${customerId}`, address: `${customerId} Main St` },
+        ]),
+      );
     },
   };
 }

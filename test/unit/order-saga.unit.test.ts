@@ -60,10 +60,12 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
       [`unit-${P}-1-1`, 1, 'OrderPlaced'],
       [`unit-${P}-1-1`, 2, 'OrderConfirmed'],
     ]);
+    // The product as the catalog has it; the buyer is the read side's to look up.
     expect(orderEvents()[1]!.payload).toMatchObject({
       customerId: 3,
-      customer: { name: 'Customer 3' },
+      customer: null,
       price: 9.99,
+      item: { productName: `Product ${P}` },
     });
   });
 
@@ -72,7 +74,7 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
     let snapshots = 0;
     const counting = eventSourcedHotDeals({
       ...ports,
-      catalog: { snapshot: (c, p) => (snapshots++, ports.catalog.snapshot(c, p)) },
+      catalog: { product: (p) => (snapshots++, ports.catalog.product(p)) },
     });
     await expect(counting.placeOrder({ productId: P, customerId: 1 })).rejects.toMatchObject({
       statusCode: 409,
@@ -128,7 +130,7 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
     const { ports } = await given({ stock: 2 });
     const deals = eventSourcedHotDeals({
       ...ports,
-      catalog: { snapshot: () => Promise.reject(new Error('catalog down')) },
+      catalog: { product: () => Promise.reject(new Error('catalog down')) },
     });
     await expect(deals.placeOrder({ productId: P, customerId: 1 })).rejects.toMatchObject({
       statusCode: 503,
@@ -319,7 +321,7 @@ describe('order saga (unit, on in-memory fakes of its ports)', () => {
 describe('the sweeper finishes an order whose function died (unit, fakes)', () => {
   it('after the reserve: the reservation is released on record and the unit is back', async () => {
     const { ports } = await given({ stock: 2 });
-    void eventSourcedHotDeals({ ...ports, catalog: { snapshot: never } }).placeOrder({
+    void eventSourcedHotDeals({ ...ports, catalog: { product: never } }).placeOrder({
       productId: P,
       customerId: 1,
     });

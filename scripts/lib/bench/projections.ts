@@ -5,7 +5,7 @@ import { READ_MODELS, type Projection, type ReadModelName } from '#shared/projec
 import { PROJECTIONS } from '#shared/projections/read-models';
 import { batchGetItems } from '#shared/platform/clients/dynamodb-pages';
 import { positionKey, readServingTable } from '#shared/projections/state';
-import { dynamo, projectionState } from '#shared/wiring';
+import { customerDirectory, dynamo, projectionState } from '#shared/wiring';
 import { summarizeLags, type LagSummary } from '../projector/lag';
 import { readModelChecksum, replayReadModel } from '../projections/replay';
 import { readAllEvents } from '#shared/events/event-store';
@@ -116,7 +116,12 @@ export async function benchReplay(say: (line: string) => void): Promise<ReplayBe
     const live = await readServingTable(projectionState(), PROJECTIONS[name], config.readModels[name]);
     const before = await readModelChecksum(projectionState().documents, live, PROJECTIONS[name]);
     const r = await replayReadModel(
-      { dynamodb: dynamo().dynamodb, state: projectionState(), eventTable: config.dynamodb.eventTable },
+      {
+        dynamodb: dynamo().dynamodb,
+        state: projectionState(),
+        eventTable: config.dynamodb.eventTable,
+        customers: customerDirectory(),
+      },
       PROJECTIONS[name],
       config.readModels[name],
     );

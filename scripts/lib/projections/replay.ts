@@ -3,7 +3,9 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { readAllEvents, type StoredEvent } from '#shared/events/event-store';
 import { queryPages, scanAll } from '#shared/platform/clients/dynamodb-pages';
 import { parseOrderEvent } from '#shared/hotdeals/order-events';
+import type { CustomerDirectory } from '#shared/catalog/catalog';
 import type { Projection, Row } from '#shared/projections/projection';
+import { withCustomers } from '#shared/projections/references';
 import { projectWithRetry, stripRevision } from '#shared/projections/runner';
 import {
   readActiveTable,
@@ -20,7 +22,13 @@ export interface ReplayDeps {
   dynamodb: DynamoDBClient;
   state: ProjectionStateStore;
   eventTable: string;
+  /** Who bought: a purchase row's buyer, looked up as the projector does (#shared/projections/references). */
+  customers: CustomerDirectory;
 }
+
+/** The whole log, as the projector sees it (buyers looked up). */
+const allEvents = async (deps: ReplayDeps) =>
+  withCustomers(await readAllEvents(deps.state.documents, deps.eventTable), deps.customers);
 
 /**
  * Every row of a read model in a table, without the runner's bookkeeping; of a table it
@@ -86,7 +94,7 @@ export async function replayReadModel(
   const { events, seconds } = await projectWholeLog(deps, projection, table, options);
 
   await swapActiveTable(state, projection.name, { table, generation });
-  const again = await readAllEvents(state.documents, deps.eventTable);
+  const again = await allEvents(deps);
   const chunk = options.chunk ?? 1000;
   let caughtUp = 0;
   for (let i = 0; i < again.length; i += chunk)
@@ -125,9 +133,7 @@ async function replayInPlace(
 
   // Appended meanwhile: the live projector puts those too; putting them again is harmless.
   const seen = new Set(events.map((e) => `${e.streamId}#${e.version}`));
-  const later = (await readAllEvents(state.documents, deps.eventTable)).filter(
-    (e) => !seen.has(`${e.streamId}#${e.version}`),
-  );
+  const later = (await allEvents(deps)).filter((e) => !seen.has(`${e.streamId}#${e.version}`));
   const caughtUp = later.length ? (await projectWithRetry(state, projection, table, later)).applied : 0;
 
   const expected = expectedRows(projection, [...events, ...later]);
@@ -164,7 +170,7 @@ async function projectWholeLog(
   options: { chunk?: number; onProgress?: (done: number, total: number) => void },
 ): Promise<{ events: StoredEvent[]; seconds: number }> {
   const t0 = performance.now();
-  const events = await readAllEvents(deps.state.documents, deps.eventTable);
+  const events = await allEvents(deps);
   const chunk = options.chunk ?? 1000;
   for (let i = 0; i < events.length; i += chunk) {
     await projectWithRetry(deps.state, projection, table, events.slice(i, i + chunk), { concurrency: 8 });
@@ -241,8 +247,11 @@ export async function checkReadModel(
   state: ProjectionStateStore,
   projection: Projection,
   baseTable: string,
-  events: readonly StoredEvent[],
+  log: readonly StoredEvent[],
+  customers: CustomerDirectory,
 ): Promise<Drift> {
+  // The log as the projector saw it: the buyers looked up (events that carry one keep it).
+  const events = await withCustomers(log, customers);
   const table = await readServingTable(state, projection, baseTable);
   const keyText = (row: Row) => rowKeyText(projection, row);
   const lastVersion = new Map<string, number>();
