@@ -60,7 +60,9 @@ describe('hot deals on Redis and the order log (new path)', () => {
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
-    const r = await rush(d, productId);
+    // 6,000 orders: long enough for several checks under load (a sale is two DynamoDB
+    // requests now, and a check under the rush takes seconds on the emulator).
+    const r = await rush(d, productId, 6000);
     selling = false;
     await checking;
     expect(reconciles.length).toBeGreaterThan(1);
@@ -283,8 +285,14 @@ describe('the sweeper, on the real stack', () => {
     for (const [i, deals] of dying.entries())
       for (let k = 0; k < 3; k++)
         void deals.placeOrder({ productId, customerId: 10 * i + k + 1 }).catch(() => undefined);
-    await settle();
+    // Each died where it died: 12 units handed out, 6 claims pending, 3 confirmed.
+    for (let waited = 0; waited < 5000; waited += 50) {
+      const log = await soldInLog(productId).catch(() => undefined);
+      if (log?.confirmed === 3 && log.pending === 6) break;
+      await settle();
+    }
     expect((await d.remaining(productId)).remaining).toBe(8);
+    expect(await soldInLog(productId)).toEqual({ confirmed: 3, pending: 6, maxPerUnit: 1 });
 
     // Within the bound nothing is touched (a live order is never swept)...
     expect(await sweepPendingOrders(base, productId, 60_000)).toMatchObject({ checked: 0 });
