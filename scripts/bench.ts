@@ -29,7 +29,14 @@ import {
 } from './lib/bench/migrations';
 import { renderReport } from './lib/bench/report';
 import { parseCommandLine } from './lib/cli';
-import { SCENARIO_NAMES, SCENARIOS, type Scenario, type ScenarioName } from './lib/bench/scenarios';
+import {
+  METRICS_COST_PAIRS,
+  SCENARIO_NAMES,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioName,
+} from './lib/bench/scenarios';
+import { emfCpuMsPerRequest } from './lib/bench/metrics-cost';
 import { emfOffset, storeRoundTrips } from './lib/bench/store-calls';
 import { localGoalOf, ratiosOf, type BenchSummary, type ScenarioResult } from './lib/bench/summary';
 import { config } from '#shared/platform/config';
@@ -143,7 +150,8 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const legacyWritesBefore =
         scenario.rush && ctx.local && path.name === 'legacy' ? await legacyRowWrites() : 0;
       const cpuBefore = ctx.local ? machineCpuMs() : undefined;
-      const splitBefore = ctx.local ? processCpuMs() : undefined;
+      const apiPort = scenario.api?.port ?? Number(new URL(ctx.target).port || 80);
+      const splitBefore = ctx.local ? processCpuMs(apiPort) : undefined;
       const metricsFile = ctx.local ? config.metrics.file : undefined;
       const emfBefore = emfOffset(metricsFile);
       const live =
@@ -191,7 +199,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const r: PathResult = pathResult(run, scenario.expected);
       if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests > 0)
         r.cpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) / r.requests) * 100) / 100;
-      const splitAfter = splitBefore ? processCpuMs() : undefined;
+      const splitAfter = splitBefore ? processCpuMs(apiPort) : undefined;
       if (splitBefore && splitAfter && r.requests > 0)
         r.cpuSplit = Object.fromEntries(
           CPU_ROLES.map((role) => [
@@ -342,6 +350,12 @@ async function main(): Promise<number> {
       summary.ceilings.redis = measureRedisCeiling(Number(process.env.OSHOP_REDIS_PORT ?? 16379));
     }
     for (const name of chosen) await runScenario(name, SCENARIOS[name], ctx);
+    if (METRICS_COST_PAIRS.some((pair) => pair.some((name) => chosen.includes(name)))) {
+      summary.emfCpuMsPerRequest = emfCpuMsPerRequest();
+      say(
+        `metrics alone: ${summary.emfCpuMsPerRequest} ms of CPU per request (recorded and written as EMF, in process)`,
+      );
+    }
     if (local && chosen.some((c) => (SCENARIOS[c] as Scenario).rush)) {
       say('replay: every read model rebuilt from the event log into a fresh table, swapped in');
       summary.replay = await benchReplay(say);

@@ -192,6 +192,24 @@ describe('the report (report.md)', () => {
     expect(section).toContain('| crm | new | 1 | 0 |');
   });
 
+  it('sets the metrics on beside off, and the metrics alone measured in process', () => {
+    const s = summary();
+    const none = Object.fromEntries(CPU_ROLES.map((r) => [r, 0])) as Record<CpuRole, number>;
+    s.scenarios.ping = {
+      description: 'ping',
+      paths: { new: path(1000, 20, 90, 120, { cpuSplit: { ...none, api: 0.8 } }) },
+    };
+    expect(renderReport(s)).not.toContain('## What the metrics cost');
+    s.scenarios['ping-metrics-off'] = {
+      description: 'ping, metrics off',
+      paths: { new: path(1100, 19, 80, 110, { cpuSplit: { ...none, api: 0.75 } }) },
+    };
+    s.emfCpuMsPerRequest = 0.031;
+    const section = renderReport(s).split('## What the metrics cost')[1]!.split('\n## ')[0]!;
+    expect(section).toContain('| ping | 1000 | 1100 | 20 | 19 | 90 | 80 | 0.8 | 0.75 | 6.7 % |');
+    expect(section).toContain('0.031 ms of CPU per request');
+  });
+
   it('splits the CPU per request by process, only the roles that spent any', () => {
     const s = summary();
     expect(renderReport(s)).not.toContain('## Where the CPU goes');

@@ -56,7 +56,7 @@ function roleOf(cmdline: string): CpuRole | undefined {
  * /proc/<pid>/stat (a process that exits between two readings is not counted: the
  * stores, the API and the generator live through a run). Undefined without /proc.
  */
-export function processCpuMs(): Record<CpuRole, number> | undefined {
+export function processCpuMs(apiPort?: number): Record<CpuRole, number> | undefined {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
@@ -69,6 +69,9 @@ export function processCpuMs(): Record<CpuRole, number> | undefined {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
       const role = roleOf(cmdline);
       if (!role) continue;
+      // With a port: only the API serving the run is `api` (another one idling beside it is
+      // not the run's: the dev API while a second one serves a scenario).
+      if (role === 'api' && apiPort !== undefined && !cmdline.includes(`--httpPort ${apiPort}`)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // After the command: state is field 3, utime 14 and stime 15 (1-based), in USER_HZ (100).

@@ -67,6 +67,8 @@ export interface BenchSummary {
   seconds: number;
   /** http: GET /ping, no token; verify: GET /auth/me, a token verified (the same shape). */
   ceilings: { http?: PathResult; verify?: PathResult; redis?: RedisCeiling };
+  /** The metrics alone: a sold order's EMF recorded and written, CPU ms per request (in process). */
+  emfCpuMsPerRequest?: number;
   migrations: Record<string, MigrationResult>;
   scenarios: Record<string, ScenarioResult>;
   /** Every read model rebuilt from the event log after the rushes. */
