@@ -37,6 +37,7 @@ import {
   type ScenarioName,
 } from './lib/bench/scenarios';
 import { emfCpuMsPerRequest } from './lib/bench/metrics-cost';
+import { watchOpsPage } from './lib/bench/ops-watch';
 import { emfOffset, storeRoundTrips } from './lib/bench/store-calls';
 import { localGoalOf, ratiosOf, type BenchSummary, type ScenarioResult } from './lib/bench/summary';
 import { config } from '#shared/platform/config';
@@ -49,10 +50,11 @@ const NOT_ON_SALE = 999_999;
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 
-const USAGE = `usage: npm run bench [-- <scenario>...] [--target URL] [--skip-migration]
+const USAGE = `usage: npm run bench [-- <scenario>...] [--target URL] [--skip-migration] [--ops-page]
   scenarios: ${SCENARIO_NAMES.join(', ')} (default: all)
   --target URL       a deployed stage instead of http://localhost:3000
-  --skip-migration   do not time the full-scale migrations`;
+  --skip-migration   do not time the full-scale migrations
+  --ops-page         watch the operations page (GET /ops) in headless Chromium during each rush's new path`;
 
 function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -96,6 +98,8 @@ interface Context {
   /** The bench started the stack itself (freshly loaded stores). */
   devStarted: boolean;
   summary: BenchSummary;
+  /** --ops-page: watch the operations page during each rush's new path. */
+  opsPage: boolean;
 }
 
 async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context): Promise<void> {
@@ -156,6 +160,16 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       const emfBefore = emfOffset(metricsFile);
       const live =
         scenario.liveWriter && ctx.local ? measureLiveMigration({ ...scenario.liveWriter, say }) : undefined;
+      // (The page is the dev API's, whichever API the rush runs on: they write one EMF file.)
+      const watch =
+        ctx.opsPage && scenario.rush && path.name === 'new'
+          ? await watchOpsPage(ctx.target, join(ctx.dir, `${name}-ops-page.png`))
+          : undefined;
+      if (typeof watch === 'string') say(`${name}: ${watch}`);
+      const shot =
+        watch && typeof watch !== 'string'
+          ? setTimeout(() => void watch.shoot().catch(() => undefined), 4000)
+          : undefined;
       const run = await runArtillery(scenario.file, {
         target,
         output: join(ctx.dir, `${name}-${path.name}.json`),
@@ -233,6 +247,19 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
             };
           }
         }
+        if (watch && typeof watch !== 'string') {
+          clearTimeout(shot);
+          const seen = await watch.finish(r.hotdeal.sold);
+          result.opsPage = seen;
+          say(
+            `${name}: the operations page showed orders/s ${seen.placedPerSecond.join(', ') || 'none'} and ${seen.remainingSeen} stock figures, ` +
+              `ended at ${seen.soldOnPage} sold (the bench counted ${seen.soldByBench}); screenshot ${seen.screenshot}`,
+          );
+          if (!seen.matched)
+            ctx.summary.failures.push(
+              `${name}: the operations page counted ${seen.soldOnPage} sold, the bench ${seen.soldByBench}`,
+            );
+        }
         if (!r.hotdeal.correct)
           ctx.summary.failures.push(
             `${name} ${path.name}: sold ${r.hotdeal.sold} of ${r.hotdeal.stock}, ${r.hotdeal.remaining} left, oversold ${r.hotdeal.oversold}`,
@@ -300,6 +327,7 @@ async function main(): Promise<number> {
       options: {
         target: { type: 'string' },
         'skip-migration': { type: 'boolean', default: false },
+        'ops-page': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     },
@@ -328,7 +356,14 @@ async function main(): Promise<number> {
   const devLog = join(dir, 'dev.log');
   const dev = local ? await ensureLocalApi(target, say, devLog) : undefined;
   try {
-    const ctx: Context = { target, local, dir, devStarted: dev !== undefined, summary };
+    const ctx: Context = {
+      target,
+      local,
+      dir,
+      devStarted: dev !== undefined,
+      summary,
+      opsPage: values['ops-page'] && local,
+    };
     if (local) {
       // Every scenario sends bearer tokens; what one verification costs, measured first:
       // the same do-nothing handler shape with (GET /auth/me) and without (GET /ping) one.

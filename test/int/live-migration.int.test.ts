@@ -10,7 +10,6 @@ import { runLegacyWriter, CHANGE_KINDS } from '../../scripts/lib/live/writer';
 import { summarizeLags } from '../../scripts/lib/projector/lag';
 import { SetChecksum } from '../../scripts/lib/migrate/checksum';
 import { checkPurchases, checkServiceCalls, customerRanges } from '#shared/replication/consistency';
-import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { defaultCheckpoint, migrationFor } from '../../scripts/lib/migrate/registry';
 import { runMigration } from '../../scripts/lib/migrate/engine';
 import { resolve } from 'node:path';
@@ -18,6 +17,10 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { provisionDynamo } from '../../scripts/lib/provision';
 import { consistencySources, freshLiveStores } from '../support/live-stores';
 import { hotDealTestKit } from '../support/order-events';
+import {
+  LEGACY_HOTDEAL_PURCHASE_ID_BASE,
+  legacyHotDeals as sqlHotDeals,
+} from '#shared/hotdeals/sql-hotdeals';
 import { parseOrderId, unitStream } from '#shared/hotdeals/order-events';
 import { projectAll } from '#shared/projections/project-all';
 import { syncConfirmedOrders } from '#shared/replication/sync-back';
@@ -54,14 +57,25 @@ async function converged(timeoutMs = 30_000) {
 async function checksums() {
   const { spec } = await migrationFor('purchases', { concurrency: 2, cutoff: sources.cutoff });
   const legacy = new SetChecksum();
-  for (const p of await spec.readChunk(1, LEGACY_HOTDEAL_PURCHASE_ID_BASE)) legacy.add(p);
+  const range = await spec.sourceRange();
+  for (const p of await spec.readChunk(range.min, range.max)) legacy.add(p);
   const target = new SetChecksum();
   await spec.scanTarget((records) => records.forEach((r) => target.add(r)));
   return { legacy: legacy.toJSON(), target: target.toJSON() };
 }
 
+/** A hot deal the legacy path sold before the slot (purchase id 500,000,000 and up): only the full load carries it. */
+let legacySale = 0;
+
 beforeAll(async () => {
-  await freshLiveStores();
+  await freshLiveStores({
+    beforeSlot: async () => {
+      const kit = await hotDealTestKit();
+      const legacyShop = sqlHotDeals(kit.legacyDb, kit.paid);
+      await legacyShop.setStock(6, { quantity: 5 });
+      legacySale = (await legacyShop.placeOrder({ productId: 6, customerId: 9 })).purchaseId;
+    },
+  });
   sources = await consistencySources();
 }, 120_000);
 afterAll(closeAll);
@@ -69,6 +83,8 @@ afterAll(closeAll);
 describe('change capture: the legacy database into every new store (pgoutput slot)', () => {
   it(`keeps new == legacy for every customer under a writer at ${RATE} changes/s for ${WRITER_SECONDS} s; lag p95 <= 1 s`, async () => {
     expect(await differences()).toEqual([]); // the full load after the slot
+    expect(legacySale).toBeGreaterThan(LEGACY_HOTDEAL_PURCHASE_ID_BASE);
+    expect((await purchaseLookup().findPurchase(9, legacySale)).purchaseId).toBe(legacySale);
     const controller = new AbortController();
     const lags: number[] = [];
     let transactions = 0;
@@ -156,6 +172,7 @@ describe('change capture: the legacy database into every new store (pgoutput slo
     const capture = startFollowing();
     await capture.ready;
     expect(await converged()).toEqual([]);
+    expect((await purchaseLookup().findPurchase(9, legacySale)).purchaseId).toBe(legacySale);
     await capture.stop();
     expect(capture.output()).toMatch(/purchases: migrated [\d,]+ this run/);
     expect(capture.output()).toContain('catalog: loaded when the slot was made');

@@ -21,7 +21,12 @@ export const LIVE_SCALE = 0.01;
  * and the full load run after it (the order `--follow` keeps).
  */
 export async function freshLiveStores(
-  options: { capture?: boolean; extraTables?: string[] } = {},
+  options: {
+    capture?: boolean;
+    extraTables?: string[];
+    /** Run on the seeded legacy database before the slot is made (what only the full load can carry). */
+    beforeSlot?: () => Promise<void>;
+  } = {},
 ): Promise<{ slotCreated: boolean }> {
   const capture = options.capture ?? true;
   const { host, port, database } = captureConnection();
@@ -58,6 +63,7 @@ export async function freshLiveStores(
   } finally {
     console.log = log;
   }
+  await options.beforeSlot?.();
   const made = capture ? await ensureCapture(captureConnection()) : { slotCreated: false };
   for (const name of MIGRATIONS) {
     const { spec, target } = await migrationFor(name, { concurrency: 2, cutoff: config.crm.archiveCutoff });

@@ -1,3 +1,5 @@
+import { chunkIds } from '../../scripts/lib/migrate/purchases';
+import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, SetChecksum } from '../../scripts/lib/migrate/checksum';
 import { backoffMs } from '#shared/platform/clients/dynamodb-batch';
@@ -53,5 +55,32 @@ describe('retry backoff', () => {
       expect(ms).toBeGreaterThanOrEqual(0);
       expect(ms).toBeLessThanOrEqual(Math.min(2000, 25 * 2 ** attempt));
     }
+  });
+});
+
+describe('the purchases migration’s id space (shop purchases, then the legacy path’s hot-deal orders)', () => {
+  const B = LEGACY_HOTDEAL_PURCHASE_ID_BASE;
+  it('moves the hot-deal ids down to follow the shop’s, so a few thousand orders are a few chunks, not 250,000', () => {
+    const ids = chunkIds(
+      { min: 1, max: 100_000, count: 100_000 },
+      { min: B + 1, max: B + 4001, count: 4001 },
+    );
+    expect(ids.range).toEqual({ min: 1, max: 104_001, count: 104_001 });
+    expect(ids.real(1, 2000)).toEqual([[1, 2000]]);
+    expect(ids.real(98_001, 100_000)).toEqual([[98_001, 100_000]]);
+    // A chunk across the seam reads the shop's tail and the hot deals' head.
+    expect(ids.real(99_001, 101_000)).toEqual([
+      [99_001, 100_000],
+      [B + 1, B + 1000],
+    ]);
+    expect(ids.real(102_001, 104_000)).toEqual([[B + 2001, B + 4000]]);
+  });
+
+  it('is the shop alone when the legacy path sold nothing, and the hot deals alone on an empty shop', () => {
+    const none = { min: 0, max: 0, count: 0 };
+    expect(chunkIds({ min: 1, max: 500, count: 500 }, none).range).toEqual({ min: 1, max: 500, count: 500 });
+    const only = chunkIds(none, { min: B + 1, max: B + 10, count: 10 });
+    expect(only.range).toEqual({ min: 1, max: 10, count: 10 });
+    expect(only.real(1, 2000)).toEqual([[B + 1, B + 2000]]);
   });
 });

@@ -249,6 +249,12 @@ export function renderReport(summary: BenchSummary): string {
             ]),
           );
       }
+    for (const [name, s] of rushes)
+      if (s.opsPage)
+        lines.push(
+          '',
+          `${name}: the operations page (GET /ops, headless Chromium) during the new path showed orders/s of ${s.opsPage.placedPerSecond.join(', ') || 'none'} and ${s.opsPage.remainingSeen} different stock figures, and ended at ${s.opsPage.soldOnPage} sold against the bench's ${s.opsPage.soldByBench} (${s.opsPage.matched ? 'the same' : '**different**'}); screenshot \`${s.opsPage.screenshot.split('/').pop() ?? ''}\`.`,
+        );
   }
 
   const lagged = Object.entries(summary.scenarios).filter(([, s]) => s.projectionLag);

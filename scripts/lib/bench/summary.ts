@@ -3,6 +3,7 @@ import type { PathResult } from './artillery';
 import type { RedisCeiling } from './ceilings';
 import type { MigrationResult } from './migrations';
 import type { ProjectionLag, ReplayBench } from './projections';
+import type { OpsPageWatch } from './ops-watch';
 import { ownRoundTrips } from './store-calls';
 
 export type PathName = 'legacy' | 'new';
@@ -33,6 +34,8 @@ export interface ScenarioResult {
   localGoal?: LocalGoal;
   /** What the reader needs beside the figures (e.g. the local server's plan of the query). */
   notes?: string[];
+  /** --ops-page: what the operations page showed during the rush's new path. */
+  opsPage?: OpsPageWatch;
   /** migrate-live: the legacy writer, change capture's lag and the check afterwards. */
   live?: LiveMigrationBench;
 }
