@@ -29,7 +29,9 @@ function pick<T>(list: readonly T[], i: number): T {
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
 
 const usage = (message: string): never => {
-  console.error(`${message}\nusage: npm run function-cpu [-- --requests N (2000)] [--callers C (8)]`);
+  console.error(
+    `${message}\nusage: npm run function-cpu [-- --requests N (2000)] [--callers C (8)] [--only <request name part>]`,
+  );
   process.exit(2);
 };
 
@@ -40,6 +42,7 @@ async function main(): Promise<number> {
       options: {
         requests: { type: 'string', default: '2000' },
         callers: { type: 'string', default: '8' },
+        only: { type: 'string' },
       },
     },
     usage,
@@ -192,7 +195,7 @@ async function main(): Promise<number> {
   });
 
   const rows: string[] = [];
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((x) => !values.only || `${x.name} ${x.path}`.includes(values.only))) {
     const handler = await load(s.file);
     // Warm: the clients connected, the JIT at work, as a running container is.
     for (let i = 0; i < 200; i++) await handler(s.make(i), context);

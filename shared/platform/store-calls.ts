@@ -37,9 +37,13 @@ export async function countingStoreCalls<T>(
 /** The current request's tally so far (undefined outside one). */
 export const currentStoreCalls = (): StoreCallCounts | undefined => tallies.getStore()?.counts;
 
-/** Opens a tally around a handler: `wrap(handler)` keeps its signature. */
+/**
+ * Opens a tally around a handler (`wrap(handler)` keeps its signature); inside one already
+ * open (a caller counting a whole invocation: npm run function-cpu) it counts into that.
+ */
 export function withStoreCallTally<A extends unknown[], R>(handler: (...args: A) => Promise<R>) {
-  return (...args: A): Promise<R> => tallies.run({ counts: zero() }, () => handler(...args));
+  return (...args: A): Promise<R> =>
+    tallies.getStore() ? handler(...args) : tallies.run({ counts: zero() }, () => handler(...args));
 }
 
 /** One round trip to `store`, counted in the current tally (none outside a request). */
