@@ -102,6 +102,9 @@ interface Context {
   opsPage: boolean;
 }
 
+/** A scenario against an API whose metrics are off: nothing for the operations page to show. */
+const metricsOff = (scenario: Scenario) => scenario.api?.env.POWERTOOLS_METRICS_DISABLED === 'true';
+
 async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context): Promise<void> {
   if (scenario.api && !ctx.local) {
     say(`${name} needs the local stack (it starts a second API): skipped`);
@@ -162,7 +165,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
         scenario.liveWriter && ctx.local ? measureLiveMigration({ ...scenario.liveWriter, say }) : undefined;
       // (The page is the dev API's, whichever API the rush runs on: they write one EMF file.)
       const watch =
-        ctx.opsPage && scenario.rush && path.name === 'new'
+        ctx.opsPage && scenario.rush && path.name === 'new' && !metricsOff(scenario)
           ? await watchOpsPage(ctx.target, join(ctx.dir, `${name}-ops-page.png`))
           : undefined;
       if (typeof watch === 'string') say(`${name}: ${watch}`);

@@ -104,8 +104,12 @@ async function main(): Promise<number> {
   });
   const load = async (file: string) => ((await import(file)) as { handler: Handler }).handler;
 
-  /** A product of this run's own, with stock for every order, on both paths. */
-  const productId = 900_000_000 + Math.floor(Math.random() * 1_000_000);
+  // The shop's last product (the bench sells product 1): a product the legacy catalog knows,
+  // so sync-back can write the new path's orders into the legacy purchase rows.
+  const [last] = await db.query<{ productid: number }>(
+    'SELECT max(productid) AS productid FROM oshop.product',
+  );
+  const productId = Number(last?.productid ?? 2);
   const setStock = async (path: string, file: string) => {
     const r = await (
       await load(file)
