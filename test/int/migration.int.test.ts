@@ -1,4 +1,4 @@
-import '../support/env';
+import { MIGRATION_ENV } from '../support/migration-env';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable, purchaseTable } from '../../scripts/lib/schema/dynamodb';
 import { runCli } from '../support/cli';
 import * as wiring from '#shared/wiring';
+import { TEST_SCALE } from '../support/env';
+import { freshLegacyDatabase } from '../support/live-stores';
 
 const { documents, dynamodb } = wiring.dynamo();
 
@@ -16,7 +18,7 @@ const CHECKPOINT = `.local/migrations/test-${TABLE}.json`;
 const migrate = (args: string[], killWhen?: () => boolean) =>
   runCli(
     ['scripts/migrate.ts', 'purchases', '--checkpoint', CHECKPOINT, ...args],
-    { PURCHASE_TABLE: TABLE },
+    { PURCHASE_TABLE: TABLE, ...MIGRATION_ENV },
     killWhen,
   );
 
@@ -29,6 +31,7 @@ const doneChunks = () => {
 };
 
 async function freshTable() {
+  await freshLegacyDatabase(TEST_SCALE); // 2,000 purchases, changed by nothing else
   try {
     await dynamodb.send(new DeleteTableCommand({ TableName: TABLE }));
   } catch (err) {

@@ -90,3 +90,27 @@ export async function consistencySources(): Promise<ConsistencySources> {
     cutoff: config.crm.archiveCutoff,
   };
 }
+
+/**
+ * A legacy database of a test file's own (the configured one, LEGACY_DB_CONNECT set before
+ * anything read the config), dropped and seeded again at `scale`: for tests whose source
+ * must not change under them while other files sell on the shared one.
+ */
+export async function freshLegacyDatabase(scale: number): Promise<void> {
+  const { host, port, database } = captureConnection();
+  const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    await provisionLegacy();
+    await seedShop(scale);
+  } finally {
+    console.log = log;
+  }
+}
