@@ -39,8 +39,8 @@ import { simulatedPayment } from './hotdeals/payment';
 import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
 import { legacyHotDealStock, legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
 import { redisStock } from './hotdeals/stock';
-import { createDynamoClients, dynamoReadTarget } from './platform/clients/dynamodb';
-import { httpGetItem, httpQuery } from './platform/clients/dynamodb-reads';
+import { createDynamoClients, dynamoHttpTarget } from './platform/clients/dynamodb';
+import { httpGetItem, httpQuery, httpWrites } from './platform/clients/dynamodb-http';
 import { createMongoClient } from './platform/clients/mongo';
 import { connectRedis } from './platform/clients/redis';
 import { config } from './platform/config';
@@ -99,10 +99,10 @@ export const projectionState = /* @__PURE__ */ once((): ProjectionStateStore => 
 
 /** Purchase history on DynamoDB (migrated and hot-deal purchases, one table): the list, one purchase. */
 export const purchaseList = /* @__PURE__ */ once(() =>
-  dynamoPurchaseList(httpQuery(dynamoReadTarget(config)), config.dynamodb.purchaseTable),
+  dynamoPurchaseList(httpQuery(dynamoHttpTarget(config)), config.dynamodb.purchaseTable),
 );
 export const purchaseLookup = /* @__PURE__ */ once(() =>
-  dynamoPurchaseLookup(httpGetItem(dynamoReadTarget(config)), config.dynamodb.purchaseTable),
+  dynamoPurchaseLookup(httpGetItem(dynamoHttpTarget(config)), config.dynamodb.purchaseTable),
 );
 
 export const legacyPurchases = /* @__PURE__ */ once(async () => legacyPurchaseHistory(await legacyDb()));
@@ -122,8 +122,11 @@ export const legacyServiceHistoryReports = /* @__PURE__ */ once(async () =>
 
 // ---------------------------------------------------------------- hot deals
 
+/** The order log's conditional writes, SDK-free (an order's only DynamoDB requests). */
+export const dynamoWrites = /* @__PURE__ */ once(() => httpWrites(dynamoHttpTarget(config)));
+
 export const orderEvents = /* @__PURE__ */ once(() =>
-  dynamoEventStore(dynamo().documents, config.dynamodb.eventTable),
+  dynamoEventStore(dynamo().documents, dynamoWrites(), config.dynamodb.eventTable),
 );
 
 /** The order log, read only (where an order stands). */

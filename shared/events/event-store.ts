@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoRequestError, type DynamoWrites } from '../platform/clients/dynamodb-http';
 import { batchGetItems, queryAll, scanAll } from '../platform/clients/dynamodb-pages';
 
 import {
@@ -71,8 +66,14 @@ export function dynamoEventReader(
   };
 }
 
+/**
+ * The log on DynamoDB: reads (paged, off the order's critical path) through the SDK's
+ * document client, appends through the lean signed writes (../platform/clients/dynamodb-http:
+ * an order's claim, outcome and payment record are its only DynamoDB requests).
+ */
 export function dynamoEventStore(
-  documents: DynamoDBDocumentClient,
+  documents: Pick<DynamoDBDocumentClient, 'send'>,
+  writes: DynamoWrites,
   table: string,
   clock: () => Date = () => new Date(),
 ): EventStore {
@@ -128,40 +129,34 @@ export function dynamoEventStore(
       if (stored.length === 1 && checks.length === 0 && only) {
         // The common case (a fresh claim, a confirmation): one conditional put.
         try {
-          await documents.send(
-            new PutCommand({ TableName: table, Item: toItem(only), ConditionExpression: notYetWritten }),
-          );
+          await writes.putItem({ TableName: table, Item: toItem(only), ConditionExpression: notYetWritten });
         } catch (err) {
-          // The SDK retries a put whose answer was lost; the retry then finds the version
+          // A put whose answer was lost is sent again; the retry then finds the version
           // taken, by our own first attempt. The event there, read back, says whose it is.
-          if (err instanceof ConditionalCheckFailedException && (await landed(only))) return stored;
+          if (refusedBy(err, CONDITION_FAILED) && (await landed(only))) return stored;
           throw err;
         }
       } else {
-        // (The SDK gives a transaction a ClientRequestToken: a retried one is idempotent.)
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ...checks.map((c) => c.check),
-              ...stored.map((e) => ({
-                Put: { TableName: table, Item: toItem(e), ConditionExpression: notYetWritten },
-              })),
-            ],
-          }),
-        );
+        // (One ClientRequestToken over the attempts: a retried transaction is idempotent.)
+        await writes.transactWriteItems([
+          ...checks.map((c) => c.check),
+          ...stored.map((e) => ({
+            Put: { TableName: table, Item: toItem(e), ConditionExpression: notYetWritten },
+          })),
+        ]);
       }
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException)
+      if (refusedBy(err, CONDITION_FAILED))
         throw new WrongExpectedVersionError(first.streamId, first.expectedVersion);
-      if (err instanceof TransactionCanceledException) {
+      if (refusedBy(err, TRANSACTION_CANCELED)) {
         // The reasons are in item order: the checks, then the puts. A put refused because its
-        // version is taken by this very event (the SDK retried a transaction whose answer was
-        // lost) means the whole transaction landed the first time.
-        const reasons = err.CancellationReasons ?? [];
+        // version is taken by this very event (a transaction retried after its answer was
+        // lost, past the token's window) means the whole transaction landed the first time.
+        const reasons = err.cancellationReasons;
         const put = reasons.findIndex((r, i) => i >= checks.length && r.Code === 'ConditionalCheckFailed');
         const mine = stored[put - checks.length];
         if (put >= 0 && mine && (await landed(mine))) return stored;
-        const failed = (err.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (failed >= 0) {
           const streamId = stored[failed - checks.length]?.streamId;
           const a = checks[failed]?.a ?? appends.find((x) => x.streamId === streamId) ?? first;
@@ -185,17 +180,20 @@ export function dynamoEventStore(
 
   /** Whether this very event (its id) is the one stored at its position. */
   async function landed(e: StoredEvent): Promise<boolean> {
-    const out = await documents.send(
-      new GetCommand({
-        TableName: table,
-        Key: { stream_id: e.streamId, version: e.version },
-        ProjectionExpression: 'event_id',
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item?.event_id === e.eventId;
+    const item = await writes.getItem({
+      TableName: table,
+      Key: { stream_id: e.streamId, version: e.version },
+      ProjectionExpression: 'event_id',
+      ConsistentRead: true,
+    });
+    return item?.event_id === e.eventId;
   }
 }
+
+const CONDITION_FAILED = 'ConditionalCheckFailedException';
+const TRANSACTION_CANCELED = 'TransactionCanceledException';
+const refusedBy = (err: unknown, type: string): err is DynamoRequestError =>
+  err instanceof DynamoRequestError && err.type === type;
 
 const toItem = (e: StoredEvent): EventItem => ({
   stream_id: e.streamId,

@@ -1,10 +1,10 @@
 import {
   httpGetItem,
   httpQuery,
-  type DynamoReadTarget,
+  type DynamoHttpTarget,
   type GetItem,
   type QueryItems,
-} from '../platform/clients/dynamodb-reads';
+} from '../platform/clients/dynamodb-http';
 import { NotFoundError } from '../platform/errors';
 import { decodePageCursor, toPage, type Purchase, type PurchaseHistory } from './purchase';
 
@@ -54,7 +54,7 @@ export function fromRecord(r: Record<string, unknown>): Purchase {
  * Purchase history on DynamoDB, all in purchase_t: migrated purchases and hot-deal
  * purchases (the projector writes those there, under ids above every migrated one), so a
  * page is one Query, newest first, and one purchase one GetItem. Each function holds only
- * the read it sends (../platform/clients/dynamodb-reads: the SDK-free reads).
+ * the read it sends (../platform/clients/dynamodb-http: the SDK-free reads).
  */
 export function dynamoPurchaseList(query: QueryItems, table: string): Pick<PurchaseHistory, 'listPurchases'> {
   return {
@@ -80,7 +80,7 @@ export function dynamoPurchaseList(query: QueryItems, table: string): Pick<Purch
 }
 
 /** Both reads, for what needs the whole history (tests, the projector's checks). */
-export function dynamoPurchaseHistory(target: DynamoReadTarget, table: string): PurchaseHistory {
+export function dynamoPurchaseHistory(target: DynamoHttpTarget, table: string): PurchaseHistory {
   return {
     ...dynamoPurchaseList(httpQuery(target), table),
     ...dynamoPurchaseLookup(httpGetItem(target), table),

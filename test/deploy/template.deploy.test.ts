@@ -182,7 +182,7 @@ const readableBundle = async (fn: string): Promise<string> => {
  */
 function sdkCommands(bundle: string): Set<string> {
   const found = new Set<string>();
-  // The SDK-free reads (shared/platform/clients/dynamodb-reads.ts) name their operation.
+  // The SDK-free requests (shared/platform/clients/dynamodb-http.ts) name their operation.
   for (const [, operation] of bundle.matchAll(/["']DynamoDB_20120810\.(\w+)["']/g))
     found.add(`${operation}Command`);
   const code = bundle.replace(/^import\s[^;]*;/gm, '');
@@ -212,6 +212,7 @@ const IAM_ACTION: Record<string, string> = {
   BatchWriteCommand: 'dynamodb:BatchWriteItem',
   // Each item of a transaction needs its own action; ours always carry a condition check.
   TransactWriteCommand: 'dynamodb:ConditionCheckItem',
+  TransactWriteItemsCommand: 'dynamodb:ConditionCheckItem',
   DescribeTableCommand: 'dynamodb:DescribeTable',
 };
 

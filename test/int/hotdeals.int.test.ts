@@ -1,6 +1,4 @@
 import '../support/env';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamoEventStore } from '#shared/events/event-store';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
@@ -11,6 +9,8 @@ import { reconcileHotDealStock, type ReconcileReport } from '#shared/hotdeals/re
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { redisStock, stockKey } from '#shared/hotdeals/stock';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
+import { dynamoHttpTarget } from '#shared/platform/clients/dynamodb';
+import { httpWrites } from '#shared/platform/clients/dynamodb-http';
 import { config } from '#shared/platform/config';
 import { NotFoundError } from '#shared/platform/errors';
 import { closeAll, dynamo } from '#shared/wiring';
@@ -22,6 +22,7 @@ import {
   testPayment,
   unitsOf,
 } from '../support/order-events';
+import { answerLosingProxy } from '../support/answer-losing-proxy';
 import { rush } from '../support/rush';
 
 const { redis, legacyDb, paid, declined, ports, deals } = await hotDealTestKit();
@@ -137,32 +138,29 @@ describe('hot deals on Redis and the order log (new path)', () => {
     await expect(findHotDealOrder(ports().events, 2, order.orderId)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('keeps a sale whose claim landed on an attempt retried after its answer was lost, once (no phantom order)', async () => {
+  it('keeps a sale whose claim and confirmation landed but whose answers were lost, once (no phantom order, no 503)', async () => {
     const productId = freshProduct();
-    const { documents } = dynamo();
-    let lost = 0;
-    // The claim (a transaction: the put and the setting's check) lands and its answer is
-    // lost; the SDK sends it again, which finds the version taken. (What DynamoDB does under
-    // a timeout, here on purpose, once.)
-    const flaky = {
-      send: (async (command: unknown) => {
-        const put =
-          command instanceof TransactWriteCommand &&
-          (command.input.TransactItems ?? []).some((i) => i.Put?.Item?.type === 'OrderPlaced');
-        if (put && lost++ === 0) {
-          await documents.send(command);
-          return documents.send(command); // the retry: ConditionalCheckFailed, by our own write
-        }
-        return documents.send(command as never);
-      }) as typeof documents.send,
-    };
+    // The claim (a transaction: the put and the setting's check) and the confirmation (a
+    // conditional put) each reach DynamoDB Local and land; the connection is cut before the
+    // answer comes back. The client sends each again: the transaction under its token, the
+    // put finding its version taken (by itself: read back, it is ours).
+    const proxy = await answerLosingProxy(config.dynamodb.endpoint!, ({ target, body }) =>
+      /TransactWriteItems$/.test(target)
+        ? body.includes('"OrderPlaced"') && !sawBefore(target, 'OrderPlaced')
+        : /PutItem$/.test(target) &&
+          body.includes('"OrderConfirmed"') &&
+          !sawBefore(target, 'OrderConfirmed'),
+    );
+    const sawBefore = (target: string, type: string) =>
+      proxy.seen.slice(0, -1).some((s) => s.target === target && s.body.includes(`"${type}"`));
+    const writes = httpWrites({ ...dynamoHttpTarget(config), endpoint: proxy.url });
     const d = eventSourcedHotDeals({
       ...ports(),
-      events: dynamoEventStore(flaky as typeof documents, config.dynamodb.eventTable),
+      events: dynamoEventStore(dynamo().documents, writes, config.dynamodb.eventTable),
     });
     await d.setStock(productId, { quantity: 2 });
     const order = await d.placeOrder({ productId, customerId: 1 });
-    expect(lost).toBe(1);
+    expect(proxy.lost()).toBe(2);
     expect(order).toMatchObject({ orderId: `${productId}-1-1-1`, status: 'confirmed', remaining: 1 });
     expect((await orderEventsOf(productId)).map((e) => [e.version, e.type])).toEqual([
       [1, 'OrderPlaced'],
@@ -170,16 +168,15 @@ describe('hot deals on Redis and the order log (new path)', () => {
     ]);
     expect(await soldInLog(productId)).toEqual({ confirmed: 1, pending: 0, maxPerUnit: 1 });
     expect((await d.remaining(productId)).remaining).toBe(1);
-    // And a put that really lost its race is still refused.
+    // And a put that really lost its race is still refused, for what it is.
     await expect(
-      documents.send(
-        new PutCommand({
-          TableName: config.dynamodb.eventTable,
-          Item: { stream_id: `unit-${productId}-1-1`, version: 1 },
-          ConditionExpression: 'attribute_not_exists(version)',
-        }),
-      ),
-    ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+      writes.putItem({
+        TableName: config.dynamodb.eventTable,
+        Item: { stream_id: `unit-${productId}-1-1`, version: 1 },
+        ConditionExpression: 'attribute_not_exists(version)',
+      }),
+    ).rejects.toMatchObject({ type: 'ConditionalCheckFailedException' });
+    await proxy.close();
   });
 
   it('a durable release gives a unit back at most once, however often it runs', async () => {

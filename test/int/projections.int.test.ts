@@ -29,6 +29,7 @@ import { withCustomers } from '#shared/projections/references';
 import * as wiring from '#shared/wiring';
 
 const { documents, dynamodb } = wiring.dynamo();
+const writes = wiring.dynamoWrites();
 const redis = await wiring.redis();
 
 /**
@@ -51,7 +52,7 @@ beforeAll(async () => {
   // events too), and a second stock setting mid-sale.
   const deals = eventSourcedHotDeals({
     ...testHotDealPorts(redis, await testPayment({ failureRate: 0.2 })),
-    events: dynamoEventStore(documents, log),
+    events: dynamoEventStore(documents, writes, log),
   });
   await deals.setStock(productId, { quantity: 120 });
   await rush(deals, productId, 150, 40);
@@ -138,8 +139,8 @@ describe('projection runner', () => {
         orders_cancelled: count('OrderCancelled'),
       }),
     ]);
-    const setting = await readSetting(dynamoEventStore(documents, log), productId);
-    const units = await readUnits(dynamoEventStore(documents, log), setting!);
+    const setting = await readSetting(dynamoEventStore(documents, writes, log), productId);
+    const units = await readUnits(dynamoEventStore(documents, writes, log), setting!);
     expect(setting).toMatchObject({ setting: 2, quantity: 80 });
     expect(units.filter((u) => u.state === 'free').length).toBe(
       await redisStock(redis, { namespace: config.dynamodb.eventTable }).remaining(productId),

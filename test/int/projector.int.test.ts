@@ -12,7 +12,7 @@ import { READ_MODELS, type ReadModelName } from '#shared/projections/projection'
 import { PROJECTIONS } from '#shared/projections/read-models';
 import type { Documents, ProjectionStateStore } from '#shared/projections/state';
 import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
-import { dynamoReadTarget } from '#shared/platform/clients/dynamodb';
+import { dynamoHttpTarget } from '#shared/platform/clients/dynamodb';
 import { runPoller } from '../../scripts/lib/projector/poller';
 import { checkReadModel } from '../../scripts/lib/projections/replay';
 import {
@@ -27,6 +27,7 @@ import { batchGetItems } from '#shared/platform/clients/dynamodb-pages';
 import * as wiring from '#shared/wiring';
 
 const { documents, dynamodb } = wiring.dynamo();
+const writes = wiring.dynamoWrites();
 const redis = await wiring.redis();
 
 /**
@@ -41,9 +42,9 @@ const baseTables = Object.fromEntries(READ_MODELS.map((m) => [m, `rm_${m}_test_$
   ReadModelName,
   string
 >;
-const events = dynamoEventStore(documents, log);
+const events = dynamoEventStore(documents, writes, log);
 // The purchase history's rows land in the table the lookups read (purchase_t in the app).
-const purchaseHistory = dynamoPurchaseHistory(dynamoReadTarget(config), baseTables.purchase_history);
+const purchaseHistory = dynamoPurchaseHistory(dynamoHttpTarget(config), baseTables.purchase_history);
 const storeWith = async (failureRate: number) => ({
   ...testHotDealPorts(redis, await testPayment({ failureRate })),
   events,

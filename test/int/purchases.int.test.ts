@@ -4,7 +4,7 @@ import { HOTDEAL_PURCHASE_ID_BASE } from '#shared/catalog/catalog';
 import { LEGACY_HOTDEAL_PURCHASE_ID_BASE } from '#shared/hotdeals/sql-hotdeals';
 import { NotFoundError } from '#shared/platform/errors';
 import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
-import { dynamoReadTarget } from '#shared/platform/clients/dynamodb';
+import { dynamoHttpTarget } from '#shared/platform/clients/dynamodb';
 import { config } from '#shared/platform/config';
 import { legacyPurchaseHistory } from '#shared/purchases/sql-purchases';
 import type { Purchase, PurchaseHistory } from '#shared/purchases/purchase';
@@ -13,7 +13,7 @@ import * as wiring from '#shared/wiring';
 const legacyDb = await wiring.legacyDb();
 
 const stores: [string, PurchaseHistory][] = [
-  ['DynamoDB', dynamoPurchaseHistory(dynamoReadTarget(config), TEST_PURCHASE_TABLE)],
+  ['DynamoDB', dynamoPurchaseHistory(dynamoHttpTarget(config), TEST_PURCHASE_TABLE)],
   ['legacy SQL', legacyPurchaseHistory(legacyDb)],
 ];
 

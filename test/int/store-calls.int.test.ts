@@ -4,7 +4,7 @@ import { HOTDEAL_PURCHASE_ID_BASE } from '#shared/catalog/catalog';
 import { legacyServiceHistory } from '#shared/crm/sql-service-history';
 import { mongoServiceHistory } from '#shared/crm/mongo-archive';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
-import { dynamoReadTarget } from '#shared/platform/clients/dynamodb';
+import { dynamoHttpTarget } from '#shared/platform/clients/dynamodb';
 import { config } from '#shared/platform/config';
 import { countingStoreCalls } from '#shared/platform/store-calls';
 import { dynamoPurchaseHistory } from '#shared/purchases/dynamo-purchases';
@@ -27,7 +27,7 @@ const only = (calls: Record<string, number>) =>
 
 describe('store round trips per request (real clients, real stack)', () => {
   it('a purchase lookup: one DynamoDB request on the new path, one SQL statement on the legacy path', async () => {
-    const fresh = dynamoPurchaseHistory(dynamoReadTarget(config), TEST_PURCHASE_TABLE);
+    const fresh = dynamoPurchaseHistory(dynamoHttpTarget(config), TEST_PURCHASE_TABLE);
     const legacy = legacyPurchaseHistory(legacyDb);
     const listed = await countingStoreCalls(() => fresh.listPurchases(3, { limit: 100 }));
     // A migrated purchase (the other tests' hot-deal orders are in the new table only).

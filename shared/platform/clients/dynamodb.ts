@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
 import { countStoreCall } from '../store-calls';
-import type { Credentials, DynamoReadTarget } from './dynamodb-reads';
+import type { Credentials, DynamoHttpTarget } from './dynamodb-http';
 
 /** DynamoDB Local accepts any signature, but a request must be signed with something. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -22,11 +22,11 @@ export function dynamoClientConfig(config: Pick<Config, 'region' | 'isLocal' | '
 }
 
 /**
- * Where the lookups' SDK-free reads go (./dynamodb-reads) and what they sign with: the
+ * Where the lookups' SDK-free reads go (./dynamodb-http) and what they sign with: the
  * stand-in credentials locally; in Lambda, the function role's, which Lambda puts in the
  * environment of every execution environment (read per request: always the current ones).
  */
-export function dynamoReadTarget(config: Pick<Config, 'region' | 'isLocal' | 'dynamodb'>): DynamoReadTarget {
+export function dynamoHttpTarget(config: Pick<Config, 'region' | 'isLocal' | 'dynamodb'>): DynamoHttpTarget {
   const { endpoint } = config.dynamodb;
   const local = endpoint && config.isLocal;
   return {
