@@ -43,7 +43,7 @@ import {
 
 const USAGE = `usage: npm run migrate -- <${MIGRATIONS.join('|')}>... [options]
 ${MIGRATIONS.map((m) => `  ${m.padEnd(18)}${DESCRIPTIONS[m]}`).join('\n')}
-  --concurrency N   parallel chunk workers and scan segments (default 4)
+  --concurrency N   parallel chunk workers (default 4)
   --chunk N         source ids per chunk (default 2000)
   --cutoff DATE     crm: archive calls before this UTC date (default ${config.crm.archiveCutoff.toISOString().slice(0, 10)}, CRM_ARCHIVE_CUTOFF)
   --dry-run         read and transform only, write nothing

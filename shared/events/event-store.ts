@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoRequestError, type DynamoWrites } from '../platform/clients/dynamodb-http';
-import { batchGetItems, queryAll, scanAll } from '../platform/clients/dynamodb-pages';
+import { batchGetItems, queryAll, scanAll, WHOLE_TABLE_SEGMENTS } from '../platform/clients/dynamodb-pages';
 
 import {
   SCHEMA_VERSION,
@@ -77,8 +77,20 @@ export function dynamoEventStore(
   table: string,
   clock: () => Date = () => new Date(),
 ): EventStore {
+  const reader = dynamoEventReader(documents, table);
   const store: EventStore = {
-    ...dynamoEventReader(documents, table),
+    ...reader,
+    // One position (the order's check of its stock setting): one lean consistent GetItem.
+    async readAt(positions) {
+      const [only] = positions;
+      if (positions.length !== 1 || !only) return reader.readAt(positions);
+      const item = await writes.getItem({
+        TableName: table,
+        Key: { stream_id: only.streamId, version: only.version },
+        ConsistentRead: true,
+      });
+      return item ? [toStoredEvent(item)] : [];
+    },
     append: (streamId, expectedVersion, events) => store.appendAll([{ streamId, expectedVersion, events }]),
     appendAfter: (own, events) =>
       store.appendAll([{ streamId: own.streamId, expectedVersion: own.version, events, tailKnown: true }]),
@@ -214,7 +226,7 @@ export async function readAllEvents(
   const items = await scanAll(
     documents,
     { TableName: eventTable, ConsistentRead: true },
-    options.segments ?? 4,
+    options.segments ?? WHOLE_TABLE_SEGMENTS,
   );
   return items.map(toStoredEvent).sort(logOrder);
 }

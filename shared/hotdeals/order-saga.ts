@@ -42,16 +42,20 @@ const warn = (what: string) => (err: unknown) => logger.warn(what, { reason: Str
  * One hot-deal order, the new path:
  * 1. Redis hands out a unit (and, under a limit, a slot of the customer's);
  * 2. the claim: OrderPlaced (pending) appended to the unit's stream at the version Redis
- *    named, with SlotTaken under a limit and OrderKeyed under an Idempotency-Key, on the
- *    condition that the stock setting it came from is still the current one: the one
+ *    named, with SlotTaken under a limit and OrderKeyed under an Idempotency-Key: the one
  *    durable write that makes the sale, and the one that refuses a second holder if Redis
- *    forgot it had handed the unit out, a second order for one key, or a sale from a
- *    setting an admin has replaced;
- * 3. the payment (idempotent by order id);
- * 4. OrderConfirmed, or on a decline OrderCancelled, SlotFreed, UnitReleased and the unit
+ *    forgot it had handed the unit out, or a second order for one key;
+ * 3. one consistent read: is the stock setting the unit came from still the current one?
+ *    (Not a condition inside the claim: every claim of a product would then name the one
+ *    stock item, and DynamoDB cancels concurrent transactions that share an item, so 150
+ *    buyers would mostly conflict.) A claim from a setting an admin has replaced is
+ *    cancelled before any charge;
+ * 4. the payment (idempotent by order id);
+ * 5. OrderConfirmed, or on a decline OrderCancelled, SlotFreed, UnitReleased and the unit
  *    back to Redis (exactly once, to the setting it came from).
  * Whatever dies between the steps, the sweeper (./sweeper.ts) finishes from the log.
- * Two DynamoDB requests on a sale (the claim, the outcome), none on a refusal; the
+ * Three DynamoDB requests on a sale (the claim, the setting's check, the outcome), none on
+ * a refusal; the
  * product's name, price and seller come from the catalog kept per container, and the
  * buyer's name and address are the read side's to look up (../projections/references.ts).
  *
@@ -99,7 +103,7 @@ async function placeNewOrder(
     const reservation = await ports.stock.reserve(productId, customerId);
     looking ??= ports.catalog.product(productId);
     const placed = await claimUnit(ports, reservation, looking, key);
-    if (placed) return settle(ports, reservation, placed);
+    if (placed && !(await soldFromReplacedSetting(ports, placed))) return settle(ports, reservation, placed);
     if (attempt >= CLAIM_ATTEMPTS)
       throw new ServiceUnavailableError(
         'The hot-deal stock is being reconciled with the order log; nothing was bought. Retry shortly.',
@@ -213,22 +217,16 @@ async function claimUnit(
         ]
       : [];
     // Redis hands out a version only once the log holds it: the tail is known to exist.
-    // The setting's next position still empty: no admin has replaced it (checked in the
-    // same write, so a claim can never land after a new setting is on record).
-    const current = { absent: [{ streamId: stockStream(r.productId), version: r.setting + 1 }] };
-    const [stored] = await events.appendAll(
-      [
-        {
-          streamId: unit,
-          expectedVersion: r.version,
-          events: [newEvent('OrderPlaced', placed)],
-          tailKnown: true,
-        },
-        ...slotAppend,
-        ...keyAppend,
-      ],
-      current,
-    );
+    const [stored] = await events.appendAll([
+      {
+        streamId: unit,
+        expectedVersion: r.version,
+        events: [newEvent('OrderPlaced', placed)],
+        tailKnown: true,
+      },
+      ...slotAppend,
+      ...keyAppend,
+    ]);
     return stored;
   };
   try {
@@ -239,11 +237,6 @@ async function claimUnit(
       // The key has its order (or refusal) already: this reservation goes back untouched.
       await giveBack();
       throw new KeyDecidedError();
-    }
-    if (err.streamId === stockStream(r.productId)) {
-      await giveBack();
-      await replaceSettingInRedis(ports, r.productId, r.setting);
-      return undefined;
     }
     if (err.streamId === unit) {
       // Held by another claim (our own, landed on a retried attempt, the store recognises).
@@ -275,11 +268,6 @@ async function claimUnit(
         if (again.streamId === key) {
           await giveBack({ slot: 0 });
           throw new KeyDecidedError();
-        }
-        if (again.streamId === stockStream(r.productId)) {
-          await giveBack({ slot: 0 });
-          await replaceSettingInRedis(ports, r.productId, r.setting);
-          return undefined;
         }
       }
     }
@@ -357,26 +345,31 @@ export async function releaseUnclaimed(
 }
 
 /**
- * A claim found the setting it came from replaced on record (an admin's new setting whose
- * Redis write was lost lets Redis go on selling the old one): nothing was written; Redis
- * gets the log's newest setting (the old one's units leave the sale for good) and the
- * order tries again.
+ * Whether the claim was made from a setting the log has replaced (an admin's new setting
+ * whose Redis write was lost lets Redis go on selling the old one). Checked right after the
+ * claim, one consistent read: a claim that lands after a new setting is on record is always
+ * caught, and cancelled before any charge; then Redis gets the log's newest setting (the
+ * old one's units leave the sale for good) and the order tries again. A claim made before
+ * the new setting is a sale made before it.
  */
-async function replaceSettingInRedis(
-  ports: OrderSagaPorts,
-  productId: number,
-  setting: number,
-): Promise<void> {
-  logger.warn('an order was claimed from a replaced stock setting: refused, Redis given the current one', {
+async function soldFromReplacedSetting(ports: OrderSagaPorts, placed: StoredEvent): Promise<boolean> {
+  const { productId, setting } = placed.payload as OrderPlaced;
+  const [newer] = await ports.events
+    .readAt([{ streamId: stockStream(productId), version: setting + 1 }])
+    .catch((e: unknown) => raise(unavailable(e)));
+  if (!newer) return false;
+  logger.warn('an order was claimed from a replaced stock setting: cancelled, Redis given the current one', {
     productId,
     setting,
   });
+  await cancelOrder(ports, placed, 'SETTING_REPLACED').catch((e: unknown) => raise(unavailable(e)));
   const settings = await ports.events
     .readStream(stockStream(productId), setting + 1)
     .catch((e: unknown) => raise(unavailable(e)));
   const current = settings.findLast((e) => e.type === 'StockSet')?.payload as StockSet | undefined;
   if (current)
     await ports.stock.write(productId, freshShards(current)).catch((e: unknown) => raise(unavailable(e)));
+  return true;
 }
 
 /** The identity fields a slot event repeats. */

@@ -4,7 +4,7 @@ import { customerKey, HOTDEAL_PURCHASE_ID_BASE, productKey, toCatalogItem } from
 import { toArchivedCallDocument, type ArchivedCallDocument } from '../crm/mongo-archive';
 import { fromArchivedCallRow, type ArchivedCallRow } from '../crm/service-history';
 import { ARCHIVED_CALLS_SELECT } from '../crm/sql-service-history';
-import { batchPut } from '../platform/clients/dynamodb-batch';
+import { batchPut, sdkBatchPut } from '../platform/clients/dynamodb-batch';
 import type { SqlDatabase } from '../platform/sql/database';
 import { toRecord } from '../purchases/dynamo-purchases';
 import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '../purchases/purchase';
@@ -342,7 +342,7 @@ async function writePurchases(
     async (current) => {
       const migrated = current.filter((p) => p.purchaseId <= HOTDEAL_PURCHASE_ID_BASE);
       await batchPut(
-        t.documents,
+        sdkBatchPut(t.documents),
         t.purchaseTable,
         migrated.map((p) => toRecord(p) as unknown as Record<string, unknown>),
       );

@@ -51,19 +51,20 @@ describe('store round trips per request (real clients, real stack)', () => {
     expect(only((await countingStoreCalls(() => legacy.findServiceHistory(1))).calls)).toEqual({ legacy: 1 });
   });
 
-  it("a hot-deal sale: at most 2 DynamoDB requests on its critical path (the payment provider's record apart); sold out touches no DynamoDB", async () => {
+  it("a hot-deal sale: 3 DynamoDB requests (the claim, the setting's check, the outcome; the payment provider's record apart); sold out touches no DynamoDB", async () => {
     const productId = freshProduct();
     const d = deals();
     await d.setStock(productId, { quantity: 2 });
     await d.placeOrder({ productId: freshProduct(), customerId: 1 }).catch(() => undefined); // scripts loaded
     // The first order of a product in a container reads its catalog entry; later ones do not:
-    // a sale is the claim and the outcome (the customer is the read side's to look up), and on
-    // Redis the reserve and the finish (one script each).
+    // a sale is the claim, the check that its stock setting is still current, and the outcome
+    // (the customer is the read side's to look up), and on Redis the reserve and the finish
+    // (one script each).
     const first = await countingStoreCalls(() => d.placeOrder({ productId, customerId: 1 }));
     expect(first.result.status).toBe('confirmed');
-    expect(only(first.calls)).toEqual({ redis: 2, dynamodb: 3, payment: 1 });
+    expect(only(first.calls)).toEqual({ redis: 2, dynamodb: 4, payment: 1 });
     const next = await countingStoreCalls(() => d.placeOrder({ productId, customerId: 2 }));
-    expect(only(next.calls)).toEqual({ redis: 2, dynamodb: 2, payment: 1 });
+    expect(only(next.calls)).toEqual({ redis: 2, dynamodb: 3, payment: 1 });
     const soldOut = await countingStoreCalls(() =>
       d.placeOrder({ productId, customerId: 3 }).catch((e: unknown) => e),
     );

@@ -4,6 +4,7 @@ import type { SqlDatabase } from '#shared/platform/sql/database';
 import { batchPut } from '#shared/platform/clients/dynamodb-batch';
 import type { MigrationSpec } from './engine';
 import { scanPages } from '#shared/platform/clients/dynamodb-pages';
+import type { DynamoBulk } from '#shared/platform/clients/dynamodb-http';
 
 const RANGE_SQL =
   'SELECT min(id) AS min_id, max(id) AS max_id, count(*) AS entries FROM (' +
@@ -22,9 +23,11 @@ const PRODUCTS_SQL =
 export function catalogMigration(deps: {
   legacy: SqlDatabase;
   documents: DynamoDBDocumentClient;
+  /** The products' puts (the lean client). */
+  bulk: DynamoBulk;
   table: string;
 }): MigrationSpec<CatalogEntry> {
-  const { legacy, documents, table } = deps;
+  const { legacy, documents, bulk, table } = deps;
   return {
     name: 'catalog',
     unit: 'entries',
@@ -65,7 +68,7 @@ export function catalogMigration(deps: {
     async writeChunk(entries) {
       // Products are put whole; customers are updated in place, so a migration run again
       // keeps each customer's hot-deal purchase sequence (their purchase ids).
-      await batchPut(documents, table, entries.filter((e) => e.kind === 'product').map(toCatalogItem));
+      await batchPut(bulk.batchPut, table, entries.filter((e) => e.kind === 'product').map(toCatalogItem));
       const customers = entries.filter((e) => e.kind === 'customer');
       let next = 0;
       const worker = async () => {

@@ -121,7 +121,8 @@ export async function runMigration<T>(
 
   // Verification re-reads the source now (not the checksums taken when each chunk was
   // read: the source may have changed since, and change capture carried the change over),
-  // and scans the target, each into an order-free checksum of contract-shaped records.
+  // and scans the target, each into an order-free checksum of contract-shaped records. The
+  // two reads go to different stores, so they run side by side.
   const t0 = performance.now();
   const now = await spec.sourceRange();
   const nowChunks = now.count === 0 ? 0 : Math.ceil((now.max - now.min + 1) / options.chunkSize);
@@ -136,17 +137,22 @@ export async function runMigration<T>(
       readProgress.add(records.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, reader));
-  readProgress.finish();
-  const migrated = new SetChecksum();
-  for (const c of checkpoint.chunkSums()) migrated.merge(c);
+  const readSource = async () => {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, reader));
+    readProgress.finish();
+  };
   const target = new SetChecksum();
   const scanProgress = new Progress(`${spec.name} verify (target)`, now.count, spec.unit, out);
-  await spec.scanTarget((records) => {
-    for (const r of records) target.add(r);
-    scanProgress.add(records.length);
-  });
-  scanProgress.finish();
+  const scanTarget = async () => {
+    await spec.scanTarget((records) => {
+      for (const r of records) target.add(r);
+      scanProgress.add(records.length);
+    });
+    scanProgress.finish();
+  };
+  await Promise.all([readSource(), scanTarget()]);
+  const migrated = new SetChecksum();
+  for (const c of checkpoint.chunkSums()) migrated.merge(c);
   const s = source.toJSON();
   const t = target.toJSON();
   result.verification = {

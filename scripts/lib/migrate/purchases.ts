@@ -7,8 +7,8 @@ import { PURCHASE_LINES_SELECT } from '#shared/purchases/sql-purchases';
 import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '#shared/purchases/purchase';
 import type { SqlDatabase } from '#shared/platform/sql/database';
 import { batchPut } from '#shared/platform/clients/dynamodb-batch';
+import type { DynamoBulk } from '#shared/platform/clients/dynamodb-http';
 import type { MigrationSpec } from './engine';
-import { scanPages } from '#shared/platform/clients/dynamodb-pages';
 
 /**
  * The shop's purchase history: the shop's own purchases and the legacy path's hot-deal
@@ -63,10 +63,12 @@ export function purchaseMigration(deps: {
   legacy: SqlDatabase;
   dynamodb: DynamoDBClient;
   documents: DynamoDBDocumentClient;
+  /** The puts and the verification scan (every record passes through them): the lean client. */
+  bulk: DynamoBulk;
   table: string;
   scanSegments: number;
 }): MigrationSpec<Purchase> {
-  const { legacy, documents, table } = deps;
+  const { legacy, documents, bulk, table } = deps;
   let ids: ReturnType<typeof chunkIds> | undefined;
   return {
     name: 'purchases',
@@ -103,7 +105,7 @@ export function purchaseMigration(deps: {
     },
     async writeChunk(purchases) {
       await batchPut(
-        documents,
+        bulk.batchPut,
         table,
         purchases.map((p) => toRecord(p) as unknown as Record<string, unknown>),
       );
@@ -119,7 +121,7 @@ export function purchaseMigration(deps: {
           FilterExpression: 'purchase_id <= :lastId AND attribute_not_exists(order_id)',
           ExpressionAttributeValues: { ':lastId': HOTDEAL_PURCHASE_ID_BASE },
         };
-        for await (const items of scanPages(documents, scan)) onRecords(items.map(fromRecord));
+        for await (const items of bulk.scanPages(scan)) onRecords(items.map(fromRecord));
       };
       await Promise.all(Array.from({ length: deps.scanSegments }, (_, i) => segment(i)));
     },

@@ -1,3 +1,6 @@
+import { dynamoHttpTarget } from '#shared/platform/clients/dynamodb';
+import { httpBulk } from '#shared/platform/clients/dynamodb-http';
+import { WHOLE_TABLE_SEGMENTS } from '#shared/platform/clients/dynamodb-pages';
 import { config } from '#shared/platform/config';
 import { archiveCollection, dynamo, legacyDb } from '#shared/wiring';
 import { catalogMigration } from './catalog';
@@ -22,6 +25,7 @@ export async function migrationFor(
 ): Promise<{ spec: MigrationSpec<unknown>; target: string }> {
   const legacy = await legacyDb();
   const { dynamodb, documents } = dynamo();
+  const bulk = httpBulk(dynamoHttpTarget(config));
   if (name === 'crm') {
     const collection = await archiveCollection();
     return {
@@ -31,7 +35,7 @@ export async function migrationFor(
   }
   if (name === 'catalog') {
     const table = config.dynamodb.catalogTable;
-    const spec = catalogMigration({ legacy, documents, table });
+    const spec = catalogMigration({ legacy, documents, bulk, table });
     return { spec: spec as MigrationSpec<unknown>, target: table };
   }
   const table = config.dynamodb.purchaseTable;
@@ -39,8 +43,10 @@ export async function migrationFor(
     legacy,
     dynamodb,
     documents,
+    bulk,
     table,
-    scanSegments: options.concurrency,
+    // Not the workers' count: a whole-table scan has a better one (see there).
+    scanSegments: WHOLE_TABLE_SEGMENTS,
   });
   return { spec: spec as MigrationSpec<unknown>, target: table };
 }

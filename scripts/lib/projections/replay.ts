@@ -1,7 +1,7 @@
 import { DeleteTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { readAllEvents, type StoredEvent } from '#shared/events/event-store';
-import { queryPages, scanAll } from '#shared/platform/clients/dynamodb-pages';
+import { queryPages, scanAll, WHOLE_TABLE_SEGMENTS } from '#shared/platform/clients/dynamodb-pages';
 import { parseOrderEvent } from '#shared/hotdeals/order-events';
 import type { CustomerDirectory } from '#shared/catalog/catalog';
 import type { Projection, Row } from '#shared/projections/projection';
@@ -40,11 +40,17 @@ export async function readModelRows(
   projection?: Pick<Projection, 'sharedTable'>,
 ): Promise<Row[]> {
   const own = projection?.sharedTable?.ownRowAttribute;
-  const items = await scanAll(documents, {
-    TableName: table,
-    ConsistentRead: true,
-    ...(own ? { FilterExpression: 'attribute_exists(#own)', ExpressionAttributeNames: { '#own': own } } : {}),
-  });
+  const items = await scanAll(
+    documents,
+    {
+      TableName: table,
+      ConsistentRead: true,
+      ...(own
+        ? { FilterExpression: 'attribute_exists(#own)', ExpressionAttributeNames: { '#own': own } }
+        : {}),
+    },
+    WHOLE_TABLE_SEGMENTS,
+  );
   return items.map(stripRevision);
 }
 

@@ -1,5 +1,19 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+type Item = Record<string, unknown>;
+/** One BatchWriteItem of puts (at most 25); answers the items DynamoDB left unprocessed. */
+export type BatchPutItems = (table: string, items: Item[]) => Promise<Item[]>;
+
+/** BatchWriteItem through the SDK's document client (./dynamodb-http's httpBulk is the lean one). */
+export const sdkBatchPut =
+  (documents: Pick<DynamoDBDocumentClient, 'send'>): BatchPutItems =>
+  async (table, items) => {
+    const out = await documents.send(
+      new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+    );
+    return (out.UnprocessedItems?.[table] ?? []).map((r) => r.PutRequest?.Item as Item);
+  };
+
 const BATCH = 25; // BatchWriteItem's limit
 const MAX_ATTEMPTS = 10;
 
@@ -14,6 +28,8 @@ const RETRYABLE = new Set([
   'RequestLimitExceeded',
   'InternalServerError',
   'ServiceUnavailable',
+  // The lean client's answer once its own tries are spent (./dynamodb-http).
+  'ServiceUnavailableError',
 ]);
 
 /**
@@ -22,24 +38,23 @@ const RETRYABLE = new Set([
  * checkpoint then leaves it to the next run).
  */
 export async function batchPut(
-  documents: DynamoDBDocumentClient,
+  put: BatchPutItems,
   table: string,
-  items: Record<string, unknown>[],
+  items: Item[],
   parallel = 4,
 ): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
+  const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
   let next = 0;
   const worker = async () => {
     while (next < batches.length) {
-      let pending = (batches[next++] ?? []).map((Item) => ({ PutRequest: { Item } }));
+      let pending = batches[next++] ?? [];
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= MAX_ATTEMPTS)
           throw new Error(`BatchWriteItem: ${pending.length} items still unprocessed`);
         if (attempt > 0) await sleep(backoffMs(attempt));
         try {
-          const out = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-          pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+          pending = await put(table, pending);
         } catch (err) {
           if (!RETRYABLE.has((err as { name?: string }).name ?? '')) throw err;
         }

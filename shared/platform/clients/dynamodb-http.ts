@@ -128,6 +128,65 @@ export function httpWrites(target: DynamoHttpTarget): DynamoWrites {
   };
 }
 
+export interface ScanRequest {
+  TableName: string;
+  Segment?: number;
+  TotalSegments?: number;
+  FilterExpression?: string;
+  ExpressionAttributeValues?: Item;
+  ProjectionExpression?: string;
+  ConsistentRead?: boolean;
+}
+
+/**
+ * Bulk requests, for the migrations: a full load's puts and its verification's scan move
+ * every record through this process, where the SDK's per-item serde was a third of the
+ * migration's own CPU (profiled: 100,000+ purchases), on the cores DynamoDB Local needs.
+ */
+export interface DynamoBulk {
+  /** Up to 25 puts in one BatchWriteItem; answers the items DynamoDB left unprocessed. */
+  batchPut(table: string, items: Item[]): Promise<Item[]>;
+  /** Every page of a Scan (or of one segment of a parallel scan), plain values. */
+  scanPages(request: ScanRequest): AsyncGenerator<Item[]>;
+}
+
+export function httpBulk(target: DynamoHttpTarget): DynamoBulk {
+  // A bulk request moves up to 1 MB: more time per try than a lookup's.
+  const send = sender({ ...target, timeoutMs: target.timeoutMs ?? 30_000 }, 4);
+  return {
+    async batchPut(table, items) {
+      const out = await send<{ UnprocessedItems?: Record<string, { PutRequest: { Item: never } }[]> }>(
+        'DynamoDB_20120810.BatchWriteItem',
+        {
+          RequestItems: {
+            [table]: items.map((i) => ({
+              PutRequest: { Item: marshall(i, { removeUndefinedValues: true }) },
+            })),
+          },
+        },
+      );
+      return (out.UnprocessedItems?.[table] ?? []).map((r) => unmarshall(r.PutRequest.Item));
+    },
+    async *scanPages(request) {
+      let start: Record<string, never> | undefined;
+      do {
+        const out = await send<{ Items?: Record<string, never>[]; LastEvaluatedKey?: Record<string, never> }>(
+          'DynamoDB_20120810.Scan',
+          {
+            ...request,
+            ...(request.ExpressionAttributeValues
+              ? { ExpressionAttributeValues: marshall(request.ExpressionAttributeValues) }
+              : {}),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          },
+        );
+        yield (out.Items ?? []).map((i) => unmarshall(i));
+        start = out.LastEvaluatedKey;
+      } while (start);
+    },
+  };
+}
+
 const ATTEMPTS = 3;
 /** DynamoDB's error types worth another attempt (besides any 5xx). */
 const RETRYABLE =
