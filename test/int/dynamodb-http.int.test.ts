@@ -69,6 +69,14 @@ describe('SDK-free DynamoDB reads (Query, GetItem)', () => {
 describe('SDK-free conditional writes (PutItem, TransactWriteItems) whose answers are lost', () => {
   const table = config.dynamodb.eventTable;
   const stream = () => `http-writes-${randomUUID()}`;
+  /** A put of a stream's first version, refused when that version is taken. */
+  const firstPut = (streamId: string) => ({
+    Put: {
+      TableName: table,
+      Item: { stream_id: streamId, version: 1 },
+      ConditionExpression: 'attribute_not_exists(version)',
+    },
+  });
   const event = { type: 'Noted', payload: { n: 1 } };
   /** A proxy losing the first answer to each operation in `ops`. */
   const losing = (ops: string[]) => {
@@ -85,22 +93,7 @@ describe('SDK-free conditional writes (PutItem, TransactWriteItems) whose answer
     const proxy = await losing(['TransactWriteItems']);
     const writes = httpWrites({ ...target, endpoint: proxy.url });
     const [a, b] = [stream(), stream()];
-    await writes.transactWriteItems([
-      {
-        Put: {
-          TableName: table,
-          Item: { stream_id: a, version: 1 },
-          ConditionExpression: 'attribute_not_exists(version)',
-        },
-      },
-      {
-        Put: {
-          TableName: table,
-          Item: { stream_id: b, version: 1 },
-          ConditionExpression: 'attribute_not_exists(version)',
-        },
-      },
-    ]);
+    await writes.transactWriteItems([firstPut(a), firstPut(b)]);
     expect(proxy.lost()).toBe(1);
     expect(proxy.seen.filter((s) => s.target.endsWith('TransactWriteItems'))).toHaveLength(2);
     expect(await writes.getItem({ TableName: table, Key: { stream_id: b, version: 1 } })).toEqual({
@@ -137,13 +130,7 @@ describe('SDK-free conditional writes (PutItem, TransactWriteItems) whose answer
             ConditionExpression: 'attribute_not_exists(version)',
           },
         },
-        {
-          Put: {
-            TableName: table,
-            Item: { stream_id: id, version: 1 },
-            ConditionExpression: 'attribute_not_exists(version)',
-          },
-        },
+        firstPut(id),
       ]),
     ).rejects.toMatchObject({
       type: 'TransactionCanceledException',
