@@ -2,7 +2,8 @@
  * The REST contract (DESIGN.md) as data: one route per Lambda function, keyed by its name
  * in serverless.yml. Handlers validate their input with these schemas, and the OpenAPI
  * document is generated from the same objects (shared/api/openapi.ts), so the two cannot
- * drift; a unit test holds serverless.yml's events to this table.
+ * drift; test/unit/route-wiring.unit.test.ts holds serverless.yml's http events and throttle
+ * groups to this table, both ways.
  */
 import * as z from 'zod';
 import { ServiceHistory } from '../crm/service-history';
@@ -90,6 +91,7 @@ const purchaseList = (summary: string, tag: PathTag) =>
     summary,
     tag,
     outcomes: { kind: 'lookup' as const, path: sideOf(tag) },
+    throttle: 'lookups' as const,
     guard: customerOrStaff,
     params: customerPath,
     query: purchasePageQuery,
@@ -109,6 +111,7 @@ const purchaseOne = (summary: string, tag: PathTag) =>
     summary,
     tag,
     outcomes: { kind: 'lookup' as const, path: sideOf(tag) },
+    throttle: 'lookups' as const,
     guard: customerOrStaff,
     params: purchasePath,
     responses: {
@@ -145,6 +148,7 @@ const hotDealOrder = (summary: string, tag: PathTag) =>
     summary,
     tag,
     outcomes: { kind: 'order' as const, path: sideOf(tag) },
+    throttle: 'orders' as const,
     guard: buyer,
     params: productPath,
     body: orderBody,
@@ -165,6 +169,7 @@ const crmReport = (summary: string, tag: PathTag) =>
     path: under(tag, '/crm/customers/{custId}/service-history'),
     summary,
     tag,
+    throttle: 'lookups' as const,
     guard: staff,
     params: crmCustomerPath,
     responses: {
@@ -365,6 +370,7 @@ export const routes = {
     path: '/hotdeals/{productId}/orders/{orderId}',
     summary: 'Where an order stands: pending, confirmed or cancelled (the order log)',
     tag: 'hotdeals',
+    throttle: 'lookups',
     guard: ordersCustomerOrStaff,
     params: orderPath,
     responses: {

@@ -367,3 +367,12 @@ export function loadCredentials(env: Record<string, string | undefined>): Creden
 
 /** The configuration of this process, validated once. */
 export const config: Config = loadConfig(process.env);
+
+/**
+ * Every environment name this configuration reads (serverless.yml may set only these, and
+ * docs/configuration.md documents each: test/unit/route-wiring.unit.test.ts).
+ */
+export const CONFIG_ENV_NAMES: readonly string[] = [
+  ...Object.keys(schema.shape),
+  ...Object.keys(credentialSchema.shape),
+];

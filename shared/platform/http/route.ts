@@ -58,6 +58,11 @@ export interface RouteSpec {
   responses: Record<number, ResponseSpec>;
   /** What its answers count as in the metrics (shared/platform/metrics/catalog.json). */
   outcomes?: RouteOutcomes;
+  /**
+   * Its API Gateway throttle group beside the stage's own limit (serverless.yml
+   * custom.throttle.routes, held to this by test/unit/route-wiring.unit.test.ts).
+   */
+  throttle?: 'orders' | 'lookups';
 }
 
 /** An order's answers count as order outcomes, a lookup's as served or not found, per side. */
