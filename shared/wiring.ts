@@ -36,6 +36,7 @@ import {
 } from './hotdeals/hotdeals';
 import { placeHotDealOrder, type OrderSagaPorts } from './hotdeals/order-saga';
 import { simulatedPayment } from './hotdeals/payment';
+import type { OrderEventData } from './hotdeals/order-events';
 import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
 import { legacyHotDealStock, legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
 import { redisStock } from './hotdeals/stock';
@@ -125,13 +126,14 @@ export const legacyServiceHistoryReports = /* @__PURE__ */ once(async () =>
 /** The order log's conditional writes, SDK-free (an order's only DynamoDB requests). */
 export const dynamoWrites = /* @__PURE__ */ once(() => httpWrites(dynamoHttpTarget(config)));
 
+/** The order log, typed by its events (hotdeals/order-events.ts). */
 export const orderEvents = /* @__PURE__ */ once(() =>
-  dynamoEventStore(dynamo().documents, dynamoWrites(), config.dynamodb.eventTable),
+  dynamoEventStore<OrderEventData>(dynamo().documents, dynamoWrites(), config.dynamodb.eventTable),
 );
 
 /** The order log, read only (where an order stands). */
 export const orderLog = /* @__PURE__ */ once(() =>
-  dynamoEventReader(dynamo().documents, config.dynamodb.eventTable),
+  dynamoEventReader<OrderEventData>(dynamo().documents, config.dynamodb.eventTable),
 );
 
 /** The simulated payment provider; its ledger (idempotent by order id) durable in the order log. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerDirectory } from '../catalog/catalog';
-import { readAllEvents, type EventReader, type StoredEvent } from '../events/event-store';
-import { parseOrderEvent, parseOrderId } from '../hotdeals/order-events';
+import { readAllEvents, type StoredEvent } from '../events/event-store';
+import { parseOrderEvent, parseOrderId, type OrderEventReader } from '../hotdeals/order-events';
 import { offered, readSetting, readUnitStreams } from '../hotdeals/reconcile';
 import type { UnitStock } from '../hotdeals/stock';
 import { batchGetItems, scanAll } from '../platform/clients/dynamodb-pages';
@@ -48,7 +48,7 @@ export interface AuditPorts {
   documents: Pick<DynamoDBDocumentClient, 'send'>;
   eventTable: string;
   /** The order log, read only (the audit writes nothing). */
-  events: EventReader;
+  events: OrderEventReader;
   /** Each read model's table (the active one). */
   readModelTable: (name: ReadModelName) => Promise<string>;
   stock: Pick<UnitStock, 'read' | 'remaining' | 'pending'>;
@@ -251,7 +251,7 @@ async function auditStock(
         for (const e of stream)
           if (e.type === 'OrderConfirmed') {
             const orders = confirmedBy.get(unit) ?? new Set<string>();
-            orders.add(String((e.payload as { orderId?: unknown }).orderId));
+            orders.add(e.payload.orderId);
             confirmedBy.set(unit, orders);
           }
       }

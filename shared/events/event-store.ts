@@ -8,6 +8,7 @@ import {
   WrongExpectedVersionError,
   logOrder,
   type EventReader,
+  type EventShape,
   type EventStore,
   type StoredEvent,
   type StreamAppend,
@@ -31,9 +32,16 @@ export interface EventItem {
   schema_version: number;
 }
 
-export const toStoredEvent = (item: Record<string, unknown>): StoredEvent => {
+/**
+ * An item as the event it holds. Typed by the store's union on trust: every append's
+ * payload was parsed on its way in (order-events.ts newEvent); readers that fold history
+ * written by older code parse it (parseOrderEvent).
+ */
+export const toStoredEvent = <E extends EventShape = EventShape>(
+  item: Record<string, unknown>,
+): StoredEvent<E> => {
   const i = item as unknown as EventItem;
-  return {
+  const event: StoredEvent = {
     streamId: i.stream_id,
     version: Number(i.version),
     eventId: i.event_id,
@@ -42,13 +50,14 @@ export const toStoredEvent = (item: Record<string, unknown>): StoredEvent => {
     recordedAt: i.recorded_at,
     schemaVersion: Number(i.schema_version),
   };
+  return event as StoredEvent<E>;
 };
 
 /** The log on DynamoDB, read only. */
-export function dynamoEventReader(
+export function dynamoEventReader<E extends EventShape = EventShape>(
   documents: Pick<DynamoDBDocumentClient, 'send'>,
   table: string,
-): EventReader {
+): EventReader<E> {
   return {
     async readStream(streamId, fromVersion = 1) {
       const items = await queryAll(documents, {
@@ -57,11 +66,11 @@ export function dynamoEventReader(
         ExpressionAttributeValues: { ':s': streamId, ':v': fromVersion },
         ConsistentRead: true,
       });
-      return items.map(toStoredEvent);
+      return items.map((i) => toStoredEvent<E>(i));
     },
     async readAt(positions) {
       const keys = positions.map((p) => ({ stream_id: p.streamId, version: p.version }));
-      return (await batchGetItems(documents, table, keys)).map(toStoredEvent);
+      return (await batchGetItems(documents, table, keys)).map((i) => toStoredEvent<E>(i));
     },
   };
 }
@@ -71,14 +80,14 @@ export function dynamoEventReader(
  * document client, appends through the lean signed writes (../platform/clients/dynamodb-http:
  * an order's claim, outcome and payment record are its only DynamoDB requests).
  */
-export function dynamoEventStore(
+export function dynamoEventStore<E extends EventShape = EventShape>(
   documents: Pick<DynamoDBDocumentClient, 'send'>,
   writes: DynamoWrites,
   table: string,
   clock: () => Date = () => new Date(),
-): EventStore {
-  const reader = dynamoEventReader(documents, table);
-  const store: EventStore = {
+): EventStore<E> {
+  const reader = dynamoEventReader<E>(documents, table);
+  const store: EventStore<E> = {
     ...reader,
     // One position (the order's check of its stock setting): one lean consistent GetItem.
     async readAt(positions) {
@@ -89,7 +98,7 @@ export function dynamoEventStore(
         Key: { stream_id: only.streamId, version: only.version },
         ConsistentRead: true,
       });
-      return item ? [toStoredEvent(item)] : [];
+      return item ? [toStoredEvent<E>(item)] : [];
     },
     append: (streamId, expectedVersion, events) => store.appendAll([{ streamId, expectedVersion, events }]),
     appendAfter: (own, events) =>
@@ -103,14 +112,14 @@ export function dynamoEventStore(
   return store;
 
   async function write(
-    appends: StreamAppend[],
+    appends: StreamAppend<E>[],
     absent: { streamId: string; version: number }[],
-  ): Promise<StoredEvent[]> {
+  ): Promise<StoredEvent<E>[]> {
     const [first] = appends;
     if (!first) return [];
     const recordedAt = clock().toISOString();
     const stored = appends.flatMap((a) =>
-      a.events.map((e, i): StoredEvent => ({
+      a.events.map((e, i): StoredEvent<E> => ({
         ...e,
         streamId: a.streamId,
         version: a.expectedVersion + i + 1,
@@ -191,7 +200,7 @@ export function dynamoEventStore(
   }
 
   /** Whether this very event (its id) is the one stored at its position. */
-  async function landed(e: StoredEvent): Promise<boolean> {
+  async function landed(e: StoredEvent<E>): Promise<boolean> {
     const item = await writes.getItem({
       TableName: table,
       Key: { stream_id: e.streamId, version: e.version },

@@ -7,12 +7,19 @@ import { ConflictError } from '../platform/errors';
  * conditional on the next version not existing, so of two writers that read the same
  * version one wins and the other gets WrongExpectedVersionError (optimistic concurrency).
  */
-export interface NewEvent {
+/**
+ * An event as appended: its type and payload. A store is typed by the union of the events
+ * its streams hold (shared/hotdeals/order-events.ts: OrderEventData), so a reader narrows
+ * by `type` and gets the payload's own type; the default is any event, untyped.
+ */
+export interface EventShape {
   type: string;
   payload: Record<string, unknown>;
 }
+export type NewEvent<E extends EventShape = EventShape> = E;
 
-export interface StoredEvent extends NewEvent {
+/** Where and when an event was stored. */
+export interface EventMeta {
   streamId: string;
   version: number;
   eventId: string;
@@ -20,6 +27,9 @@ export interface StoredEvent extends NewEvent {
   recordedAt: string;
   schemaVersion: number;
 }
+
+/** A stored event (of a union: each member with its metadata, still narrowed by `type`). */
+export type StoredEvent<E extends EventShape = EventShape> = E & EventMeta;
 
 /** Log order: by append time, then stream and version (a stream's own order). */
 export const logOrder = (a: StoredEvent, b: StoredEvent): number =>
@@ -49,10 +59,10 @@ export class WrongExpectedVersionError extends ConflictError {
 }
 
 /** One stream's part of an append: the version it is expected to be at, and what follows. */
-export interface StreamAppend {
+export interface StreamAppend<E extends EventShape = EventShape> {
   streamId: string;
   expectedVersion: number;
-  events: NewEvent[];
+  events: NewEvent<E>[];
   /**
    * The caller knows the stream's tail exists (it wrote it, or a store that only learns of
    * versions after they are written told it so): no check of it, so a single event is one
@@ -72,24 +82,24 @@ export interface AppendConditions {
 }
 
 /** Reading the log (what a function that only reads is given: its bundle holds no write). */
-export interface EventReader {
+export interface EventReader<E extends EventShape = EventShape> {
   /** Every event of one stream from a version on, in version order (strongly consistent). */
-  readStream(streamId: string, fromVersion?: number): Promise<StoredEvent[]>;
+  readStream(streamId: string, fromVersion?: number): Promise<StoredEvent<E>[]>;
   /** The events at these exact positions, where they exist (strongly consistent, batched). */
-  readAt(positions: { streamId: string; version: number }[]): Promise<StoredEvent[]>;
+  readAt(positions: { streamId: string; version: number }[]): Promise<StoredEvent<E>[]>;
 }
 
-export interface EventStore extends EventReader {
+export interface EventStore<E extends EventShape = EventShape> extends EventReader<E> {
   /** Appends events after `expectedVersion` (0: a new stream); returns them as stored. */
-  append(streamId: string, expectedVersion: number, events: NewEvent[]): Promise<StoredEvent[]>;
+  append(streamId: string, expectedVersion: number, events: NewEvent<E>[]): Promise<StoredEvent<E>[]>;
   /** Appends right after an event this writer appended itself (its tail is known). */
-  appendAfter(own: StoredEvent, events: NewEvent[]): Promise<StoredEvent[]>;
+  appendAfter(own: EventMeta, events: NewEvent<E>[]): Promise<StoredEvent<E>[]>;
   /**
    * Appends to several streams at once, all or nothing (one transaction; one stream with
    * one event and a known tail is one conditional put). A stream not at its expected
    * version fails the whole append with WrongExpectedVersionError naming that stream.
    */
-  appendAll(appends: StreamAppend[], options?: AppendConditions): Promise<StoredEvent[]>;
+  appendAll(appends: StreamAppend<E>[], options?: AppendConditions): Promise<StoredEvent<E>[]>;
 }
 
 /**
@@ -98,12 +108,12 @@ export interface EventStore extends EventReader {
  * appended first, reads again and decides again, up to `attempts` times; then the
  * WrongExpectedVersionError reaches the caller (a clean 409).
  */
-export async function handleCommand(
-  store: EventStore,
+export async function handleCommand<E extends EventShape>(
+  store: EventStore<E>,
   streamId: string,
-  decide: (history: StoredEvent[]) => NewEvent[],
+  decide: (history: StoredEvent<E>[]) => NewEvent<E>[],
   attempts = 5,
-): Promise<StoredEvent[]> {
+): Promise<StoredEvent<E>[]> {
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(streamId);
     try {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SCHEMA_VERSION, type NewEvent, type StoredEvent } from '../events/event';
+import { SCHEMA_VERSION, type EventReader, type EventStore, type StoredEvent } from '../events/event';
 
 /**
  * The hot-deal new path's durable record: the log, not Redis, decides what was sold.
@@ -188,15 +188,27 @@ const payloads = {
 } as const;
 type Payloads = { [K in keyof typeof payloads]: z.infer<(typeof payloads)[K]> };
 
-/** A stored event of a type this code knows, its payload parsed. */
-export type OrderEvent = {
-  [K in keyof Payloads]: Omit<StoredEvent, 'type' | 'payload'> & { type: K; payload: Payloads[K] };
-}[keyof Payloads];
+/** An event of the hot-deal log, by type: narrowing on `type` gives its payload's own type. */
+export type OrderEventData = { [K in keyof Payloads]: { type: K; payload: Payloads[K] } }[keyof Payloads];
+/** One type of it. */
+export type OrderEventDataOf<K extends keyof Payloads> = Extract<OrderEventData, { type: K }>;
+/** A stored event of a type this code knows. */
+export type OrderEvent = StoredEvent<OrderEventData>;
+export type OrderEventOf<K extends keyof Payloads> = StoredEvent<OrderEventDataOf<K>>;
+/** The hot-deal log, typed by its events (what the saga, the sweeper and reconcile are given). */
+export type OrderEventStore = EventStore<OrderEventData>;
+export type OrderEventReader = EventReader<OrderEventData>;
 
-export const newEvent = <K extends keyof Payloads>(type: K, payload: Payloads[K]): NewEvent => ({
-  type,
-  payload: payloads[type].parse(payload) as Record<string, unknown>,
-});
+/** The order an event is about, where it names one (a stock setting names none). */
+export const orderOfEvent = (e: OrderEventData): string | undefined =>
+  'orderId' in e.payload ? e.payload.orderId : undefined;
+
+/** A new event, its payload checked against its type's schema on the way in. */
+export const newEvent = <K extends keyof Payloads>(type: K, payload: Payloads[K]): OrderEventDataOf<K> => {
+  // (zod widens a keyed schema's output to the union of all payloads; the key names the one.)
+  const event = { type, payload: payloads[type].parse(payload) };
+  return event as OrderEventDataOf<K>;
+};
 
 export class UnknownEventError extends Error {}
 
@@ -218,5 +230,6 @@ export function parseOrderEvent(event: StoredEvent): OrderEvent | undefined {
     throw new UnknownEventError(
       `${event.type} ${event.eventId} does not parse: ${parsed.error.issues[0]?.message}`,
     );
-  return { ...event, payload: parsed.data } as OrderEvent;
+  const typed = { ...event, payload: parsed.data };
+  return typed as OrderEvent;
 }

@@ -1,6 +1,6 @@
 import { recordMetric } from '../platform/metrics/metrics';
 import type { Catalog, CatalogProduct } from '../catalog/catalog';
-import { WrongExpectedVersionError, type EventStore, type NewEvent, type StoredEvent } from '../events/event';
+import { WrongExpectedVersionError } from '../events/event';
 import { AppError, ConflictError, ServiceUnavailableError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { HotDealOrder, OrderRequest } from './hotdeal';
@@ -8,13 +8,15 @@ import {
   newEvent,
   orderIdOf,
   orderKeyStream,
+  orderOfEvent,
   parseOrderEvent,
   slotStream,
   stockStream,
   unitStream,
-  type OrderCancelled,
+  type OrderEventData,
+  type OrderEventOf,
+  type OrderEventStore,
   type OrderPlaced,
-  type StockSet,
 } from './order-events';
 import { readOrder } from './order-status';
 import { PaymentDeclinedError, type Payment } from './payment';
@@ -24,7 +26,7 @@ import { freshShards, type Reservation, type UnitStock } from './stock';
 export interface SettlementPorts {
   stock: UnitStock;
   /** The durable record: order events (README: Hot deals). */
-  events: EventStore;
+  events: OrderEventStore;
   payment: Payment;
 }
 
@@ -32,6 +34,9 @@ export interface SettlementPorts {
 export interface OrderSagaPorts extends SettlementPorts {
   catalog: Catalog;
 }
+
+/** An order's claim, as stored. */
+export type Placed = OrderEventOf<'OrderPlaced'>;
 
 /** How many units an order tries when Redis hands out units the log says are held. */
 const CLAIM_ATTEMPTS = 3;
@@ -138,7 +143,7 @@ async function keyAnswer(
 
 /** Records a key's 409 (false: the key was decided meanwhile; its decision stands). */
 async function recordRefusal(
-  events: EventStore,
+  events: OrderEventStore,
   key: string,
   { productId, customerId }: OrderRequest,
   code: 'SOLD_OUT' | 'LIMIT_REACHED',
@@ -163,7 +168,7 @@ async function claimUnit(
   r: Reservation,
   looking: Promise<CatalogProduct | undefined>,
   key?: string,
-): Promise<StoredEvent | undefined> {
+): Promise<Placed | undefined> {
   const { events, stock } = ports;
   const ref = { productId: r.productId, setting: r.setting, unit: r.unit, version: r.version + 1 };
   const orderId = orderIdOf(ref);
@@ -227,6 +232,7 @@ async function claimUnit(
       ...slotAppend,
       ...keyAppend,
     ]);
+    if (stored?.type !== 'OrderPlaced') throw new Error(`the claim of ${orderId} was not appended`);
     return stored;
   };
   try {
@@ -290,7 +296,7 @@ async function claimOutcome(
   r: Reservation,
   orderId: string,
   err: unknown,
-): Promise<StoredEvent> {
+): Promise<Placed> {
   logger.warn('claim outcome unknown; reading it back', { orderId, reason: String(err) });
   const unit = { streamId: unitStream(r.productId, r.setting, r.unit), version: r.version + 1 };
   try {
@@ -352,8 +358,8 @@ export async function releaseUnclaimed(
  * old one's units leave the sale for good) and the order tries again. A claim made before
  * the new setting is a sale made before it.
  */
-async function soldFromReplacedSetting(ports: OrderSagaPorts, placed: StoredEvent): Promise<boolean> {
-  const { productId, setting } = placed.payload as OrderPlaced;
+async function soldFromReplacedSetting(ports: OrderSagaPorts, placed: Placed): Promise<boolean> {
+  const { productId, setting } = placed.payload;
   const [newer] = await ports.events
     .readAt([{ streamId: stockStream(productId), version: setting + 1 }])
     .catch((e: unknown) => raise(unavailable(e)));
@@ -366,9 +372,11 @@ async function soldFromReplacedSetting(ports: OrderSagaPorts, placed: StoredEven
   const settings = await ports.events
     .readStream(stockStream(productId), setting + 1)
     .catch((e: unknown) => raise(unavailable(e)));
-  const current = settings.findLast((e) => e.type === 'StockSet')?.payload as StockSet | undefined;
-  if (current)
-    await ports.stock.write(productId, freshShards(current)).catch((e: unknown) => raise(unavailable(e)));
+  const current = settings.findLast((e) => e.type === 'StockSet');
+  if (current?.type === 'StockSet')
+    await ports.stock
+      .write(productId, freshShards(current.payload))
+      .catch((e: unknown) => raise(unavailable(e)));
   return true;
 }
 
@@ -377,7 +385,7 @@ const pick = (o: OrderPlaced) => ({ productId: o.productId, setting: o.setting, 
 
 /** The customer's first free slot as the log has it (a slot is free at an even version). */
 async function freeSlot(
-  events: EventStore,
+  events: OrderEventStore,
   r: Reservation,
 ): Promise<{ slot: number; version: number } | undefined> {
   for (let slot = 1; slot <= r.limit; slot++) {
@@ -388,8 +396,8 @@ async function freeSlot(
 }
 
 /** Payment, then the order's outcome on record; the answer. */
-async function settle(ports: OrderSagaPorts, r: Reservation, placed: StoredEvent): Promise<HotDealOrder> {
-  const order = placed.payload as OrderPlaced;
+async function settle(ports: OrderSagaPorts, r: Reservation, placed: Placed): Promise<HotDealOrder> {
+  const order = placed.payload;
   const answer = async (status: HotDealOrder['status']): Promise<HotDealOrder> => ({
     orderId: order.orderId,
     productId: order.productId,
@@ -435,26 +443,32 @@ async function settle(ports: OrderSagaPorts, r: Reservation, placed: StoredEvent
  * retry finds the version taken, the event there is read back and accepted if it is this
  * one (same type, same order).
  */
-export async function appendOnce(
-  events: EventStore,
-  after: StoredEvent,
-  event: NewEvent,
-): Promise<StoredEvent> {
+export async function appendOnce<K extends OrderEventData['type']>(
+  events: OrderEventStore,
+  after: OrderEventOf<OrderEventData['type']>,
+  event: Extract<OrderEventData, { type: K }>,
+): Promise<OrderEventOf<K>> {
+  const isThis = (e: OrderEventOf<OrderEventData['type']> | undefined): e is OrderEventOf<K> =>
+    e?.type === event.type && orderOfEvent(e) === orderOfEvent(event);
   try {
     const [stored] = await events.appendAfter(after, [event]);
-    if (stored) return stored;
+    if (isThis(stored)) return stored;
   } catch (err) {
     if (!(err instanceof WrongExpectedVersionError)) throw err;
     const [there] = await events.readAt([{ streamId: after.streamId, version: after.version + 1 }]);
-    if (there?.type === event.type && there.payload.orderId === event.payload.orderId) return there;
+    if (isThis(there)) return there;
     throw err;
   }
   throw new Error(`${event.type} was not appended`);
 }
 
 /** The order is paid: OrderConfirmed, with the whole snapshot (the purchase history row). */
-export async function confirmOrder(ports: SettlementPorts, placed: StoredEvent): Promise<StoredEvent> {
-  return appendOnce(ports.events, placed, newEvent('OrderConfirmed', placed.payload as OrderPlaced));
+export async function confirmOrder(
+  ports: SettlementPorts,
+  placed: Placed,
+): Promise<OrderEventOf<'OrderConfirmed'>> {
+  const { slotTaken: _, ...confirmed } = placed.payload;
+  return appendOnce(ports.events, placed, newEvent('OrderConfirmed', confirmed));
 }
 
 /**
@@ -463,12 +477,8 @@ export async function confirmOrder(ports: SettlementPorts, placed: StoredEvent):
  * A unit goes back only once its release is on record, so Redis never offers a version the
  * log does not hold. Resumable: `finishCancellation` picks up after a crash.
  */
-export async function cancelOrder(
-  ports: SettlementPorts,
-  placed: StoredEvent,
-  reason: string,
-): Promise<void> {
-  const o = placed.payload as OrderPlaced;
+export async function cancelOrder(ports: SettlementPorts, placed: Placed, reason: string): Promise<void> {
+  const o = placed.payload;
   const cancelled = await appendOnce(
     ports.events,
     placed,
@@ -492,10 +502,10 @@ export async function cancelOrder(
 export async function finishCancellation(
   ports: SettlementPorts,
   placed: OrderPlaced,
-  cancelled: StoredEvent,
+  cancelled: OrderEventOf<'OrderCancelled'>,
 ): Promise<void> {
   const { events } = ports;
-  const o = cancelled.payload as OrderCancelled;
+  const o = cancelled.payload;
   const slotTaken = placed.slotTaken;
   if (o.slot && slotTaken) {
     const slot = slotStream(o.productId, o.setting, o.customerId, o.slot);
@@ -532,7 +542,7 @@ export async function finishCancellation(
   });
 }
 
-const pickIds = (o: OrderCancelled) => ({
+const pickIds = (o: OrderEventOf<'OrderCancelled'>['payload']) => ({
   productId: o.productId,
   setting: o.setting,
   customerId: o.customerId,

@@ -1,7 +1,6 @@
-import type { EventReader } from '../events/event';
 import { NotFoundError } from '../platform/errors';
 import type { HotDealOrderState } from './hotdeal';
-import { parseOrderId, unitStream, type OrderCancelled, type OrderPlaced } from './order-events';
+import { orderOfEvent, parseOrderId, unitStream, type OrderEventReader } from './order-events';
 
 /** Where an order stands, and (cancelled) why: the saga's reason, e.g. PAYMENT_DECLINED. */
 export interface OrderStanding extends HotDealOrderState {
@@ -14,7 +13,7 @@ export interface OrderStanding extends HotDealOrderState {
  * claim of this product.
  */
 export async function readOrder(
-  events: EventReader,
+  events: OrderEventReader,
   productId: number,
   orderId: string,
 ): Promise<OrderStanding | undefined> {
@@ -24,9 +23,9 @@ export async function readOrder(
   const [claim] = stream;
   if (claim?.version !== ref.version || claim.type !== 'OrderPlaced' || claim.payload.orderId !== orderId)
     return undefined;
-  const placed = claim.payload as OrderPlaced;
+  const placed = claim.payload;
   const outcome = stream.findLast(
-    (e) => e.payload.orderId === orderId && (e.type === 'OrderConfirmed' || e.type === 'OrderCancelled'),
+    (e) => orderOfEvent(e) === orderId && (e.type === 'OrderConfirmed' || e.type === 'OrderCancelled'),
   );
   const standing: OrderStanding = {
     orderId,
@@ -35,13 +34,13 @@ export async function readOrder(
     purchaseId: placed.purchaseId,
     status: outcome?.type === 'OrderConfirmed' ? 'confirmed' : outcome ? 'cancelled' : 'pending',
   };
-  if (outcome?.type === 'OrderCancelled') standing.cancelledFor = (outcome.payload as OrderCancelled).reason;
+  if (outcome?.type === 'OrderCancelled') standing.cancelledFor = outcome.payload.reason;
   return standing;
 }
 
 /** GET /hotdeals/{productId}/orders/{orderId}: an order's state; an unknown id is a 404. */
 export async function findHotDealOrder(
-  events: EventReader,
+  events: OrderEventReader,
   productId: number,
   orderId: string,
 ): Promise<HotDealOrderState> {

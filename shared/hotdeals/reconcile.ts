@@ -1,8 +1,16 @@
-import type { EventReader, EventStore, StoredEvent } from '../events/event';
 import { NotFoundError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { freshShards } from './hotdeals';
-import { slotStream, stockStream, unitStream, type OrderPlaced, type StockSet } from './order-events';
+import {
+  slotStream,
+  stockStream,
+  unitStream,
+  type OrderEvent,
+  type OrderEventOf,
+  type OrderEventReader,
+  type OrderEventStore,
+  type StockSet,
+} from './order-events';
 import type { SettlementPorts } from './order-saga';
 import { resolveOrder } from './sweeper';
 import { shardRanges, type LogShardView, type ShardState } from './stock';
@@ -14,13 +22,17 @@ export interface UnitState {
   version: number;
   state: 'free' | 'pending' | 'confirmed' | 'cancelled';
   /** The claim of its current (or last) holder. */
-  claim?: StoredEvent;
+  claim?: OrderEventOf<'OrderPlaced'>;
 }
 
 /** The setting on sale, as the log has it (the last StockSet), or undefined. */
-export async function readSetting(events: EventReader, productId: number): Promise<StockSet | undefined> {
+export async function readSetting(
+  events: OrderEventReader,
+  productId: number,
+): Promise<StockSet | undefined> {
   const history = await events.readStream(stockStream(productId));
-  return history.findLast((e) => e.type === 'StockSet')?.payload as StockSet | undefined;
+  const last = history.findLast((e) => e.type === 'StockSet');
+  return last?.type === 'StockSet' ? last.payload : undefined;
 }
 
 /**
@@ -29,10 +41,10 @@ export async function readSetting(events: EventReader, productId: number): Promi
  * (a unit's stream holds a few events: claimed, confirmed; or cancelled, released, ...).
  */
 export async function readStreams(
-  events: EventReader,
+  events: OrderEventReader,
   streamIds: string[],
-): Promise<Map<string, StoredEvent[]>> {
-  const streams = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
+): Promise<Map<string, OrderEvent[]>> {
+  const streams = new Map<string, OrderEvent[]>(streamIds.map((id) => [id, []]));
   let probe = streamIds;
   for (let version = 1; probe.length > 0; version++) {
     const found = await events.readAt(probe.map((streamId) => ({ streamId, version })));
@@ -43,7 +55,7 @@ export async function readStreams(
 }
 
 /** Folds one unit's stream into where it stands. */
-export function unitState(unit: number, stream: StoredEvent[]): UnitState {
+export function unitState(unit: number, stream: OrderEvent[]): UnitState {
   let state: UnitState = { unit, version: 0, state: 'free' };
   for (const e of stream) {
     if (e.type === 'OrderPlaced') state = { unit, version: e.version, state: 'pending', claim: e };
@@ -67,7 +79,7 @@ const PROBE_WINDOW = 1000;
  * (a deal of 1,000,000 units with 1,000 sold reads about 2,000 units, not 1,000,000).
  */
 export async function readUnits(
-  events: EventReader,
+  events: OrderEventReader,
   s: StockSet,
   redis?: (ShardState | null)[],
 ): Promise<UnitState[]> {
@@ -77,11 +89,11 @@ export async function readUnits(
 
 /** The streams of the units the log has touched (readUnits), whole, by unit number. */
 export async function readUnitStreams(
-  events: EventReader,
+  events: OrderEventReader,
   s: StockSet,
   redis?: (ShardState | null)[],
-): Promise<Map<number, StoredEvent[]>> {
-  const touchedStreams = new Map<number, StoredEvent[]>();
+): Promise<Map<number, OrderEvent[]>> {
+  const touchedStreams = new Map<number, OrderEvent[]>();
   const read = async (from: number, to: number) => {
     const ids = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) =>
       unitStream(s.productId, s.setting, from + i),
@@ -111,15 +123,13 @@ export async function readUnitStreams(
 
 /** Under a limit: each buyer's slot versions, from the log (a slot is free at an even version). */
 async function readBuyers(
-  events: EventStore,
+  events: OrderEventStore,
   s: StockSet,
   units: UnitState[],
 ): Promise<Record<string, number[]>> {
   const limit = s.perCustomerLimit ?? 0;
   if (limit === 0) return {};
-  const customers = [
-    ...new Set(units.flatMap((u) => (u.claim ? [(u.claim.payload as OrderPlaced).customerId] : []))),
-  ];
+  const customers = [...new Set(units.flatMap((u) => (u.claim ? [u.claim.payload.customerId] : [])))];
   const ids = customers.flatMap((c) =>
     Array.from({ length: limit }, (_, k) => slotStream(s.productId, s.setting, c, k + 1)),
   );
@@ -318,7 +328,7 @@ async function finishUnfinished(
   let young = 0;
   for (const u of units) {
     if ((u.state !== 'pending' && u.state !== 'cancelled') || !u.claim) continue;
-    const placed = u.claim.payload as OrderPlaced;
+    const placed = u.claim.payload;
     if (u.state === 'pending' && now - Date.parse(placed.placedAt) < pendingMs) {
       young++;
       continue;
@@ -354,8 +364,8 @@ async function closeEarlierSettings(
   if (closed >= current.setting - 1) return;
   const earlier = await ports.events.readStream(stockStream(current.productId), closed + 1);
   for (const e of earlier) {
-    const old = e.payload as StockSet;
-    if (e.type !== 'StockSet' || old.setting >= current.setting) break;
+    if (e.type !== 'StockSet' || e.payload.setting >= current.setting) break;
+    const old = e.payload;
     const { young } = await finishUnfinished(ports, await readUnits(ports.events, old, []), now, pendingMs);
     if (young > 0) return; // its last orders are still within their bound: the next check
     await ports.stock.markClosed(current.productId, old.setting);

@@ -1,7 +1,7 @@
 import { WrongExpectedVersionError } from '../events/event';
 import { logger } from '../platform/logger';
 import { recordMetric } from '../platform/metrics/metrics';
-import { parseOrderId, unitStream, type OrderPlaced } from './order-events';
+import { orderOfEvent, parseOrderId, unitStream } from './order-events';
 import {
   cancelOrder,
   confirmOrder,
@@ -120,8 +120,8 @@ export async function resolveOrder(
   }
   if (claim.type !== 'OrderPlaced' || claim.payload.orderId !== entry.orderId) return finish('void');
 
-  const placed = claim.payload as OrderPlaced;
-  const ours = stream.filter((e) => e.version > ref.version && e.payload.orderId === entry.orderId);
+  const placed = claim.payload;
+  const ours = stream.filter((e) => e.version > ref.version && orderOfEvent(e) === entry.orderId);
   const last = ours.at(-1);
   if (!last) {
     const outcome = await ports.payment.settle(entry.orderId);

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../events/event';
-import type { OrderConfirmed } from '../hotdeals/order-events';
+import { parseOrderEvent } from '../hotdeals/order-events';
 import type { SqlDatabase } from '../platform/sql/database';
 
 /**
@@ -41,8 +41,9 @@ export async function syncConfirmedOrders(
   let applied = 0;
   let skipped = 0;
   for (const e of events) {
-    if (e.type !== 'OrderConfirmed') continue;
-    const o = e.payload as OrderConfirmed;
+    const confirmed = e.type === 'OrderConfirmed' ? parseOrderEvent(e) : undefined;
+    if (confirmed?.type !== 'OrderConfirmed') continue;
+    const o = confirmed.payload;
     const binds = {
       orderId: o.orderId,
       orderDate: new Date(o.placedAt),

@@ -2,12 +2,17 @@ import '../support/env';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  dynamoEventStore,
   handleCommand,
   SCHEMA_VERSION,
   WrongExpectedVersionError,
   type NewEvent,
 } from '#shared/events/event-store';
-import { testEvents } from '../support/order-events';
+import { config } from '#shared/platform/config';
+import { dynamo, dynamoWrites } from '#shared/wiring';
+
+/** The test tables' event log, untyped (these events are the store's, not the shop's). */
+const testEvents = dynamoEventStore(dynamo().documents, dynamoWrites(), config.dynamodb.eventTable);
 
 const stream = () => `test-${randomUUID()}`;
 const note = (n: number): NewEvent => ({ type: 'Noted', payload: { n } });

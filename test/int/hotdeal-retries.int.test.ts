@@ -1,7 +1,7 @@
 import '../support/env';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '#shared/events/event-store';
+import type { OrderEventStore } from '#shared/hotdeals/order-events';
 import { eventSourcedHotDeals, freshShards } from '#shared/hotdeals/hotdeals';
 import { findHotDealOrder } from '#shared/hotdeals/order-status';
 import { readSetting, reconcileHotDealStock } from '#shared/hotdeals/reconcile';
@@ -28,7 +28,7 @@ const key = () => `retry-${randomUUID()}`;
 const sweep = (productId: number) => sweepPendingOrders(ports(), productId, 0, Date.now() + 1);
 
 /** The log, its next append failing once with a store error: before it lands, or after (its answer lost). */
-function failingOnce(events: EventStore, when: 'before it lands' | 'after it lands'): EventStore {
+function failingOnce(events: OrderEventStore, when: 'before it lands' | 'after it lands'): OrderEventStore {
   let armed = true;
   return {
     ...events,

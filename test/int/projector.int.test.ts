@@ -22,6 +22,7 @@ import {
   readModelTable,
 } from '../../scripts/lib/schema/dynamodb';
 import { testHotDealPorts, testPayment } from '../support/order-events';
+import type { OrderEventData } from '#shared/hotdeals/order-events';
 import { PaymentDeclinedError } from '#shared/hotdeals/payment';
 import { batchGetItems } from '#shared/platform/clients/dynamodb-pages';
 import * as wiring from '#shared/wiring';
@@ -42,7 +43,7 @@ const baseTables = Object.fromEntries(READ_MODELS.map((m) => [m, `rm_${m}_test_$
   ReadModelName,
   string
 >;
-const events = dynamoEventStore(documents, writes, log);
+const events = dynamoEventStore<OrderEventData>(documents, writes, log);
 // The purchase history's rows land in the table the lookups read (purchase_t in the app).
 const purchaseHistory = dynamoPurchaseHistory(dynamoHttpTarget(config), baseTables.purchase_history);
 const storeWith = async (failureRate: number) => ({

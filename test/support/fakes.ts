@@ -9,9 +9,11 @@ import type { Catalog, CustomerDirectory } from '#shared/catalog/catalog';
 import {
   SCHEMA_VERSION,
   WrongExpectedVersionError,
+  type EventShape,
   type EventStore,
   type StoredEvent,
 } from '#shared/events/event-store';
+import type { OrderEventData } from '#shared/hotdeals/order-events';
 import type { HotDealPorts } from '#shared/hotdeals/hotdeals';
 import { PaymentDeclinedError, type Payment, type PaymentOutcome } from '#shared/hotdeals/payment';
 import type { ProductsOnSale, PurchaseIdBlocks } from '#shared/hotdeals/purchase-ids';
@@ -19,9 +21,11 @@ import type { PendingEntry, ShardState, UnitStock } from '#shared/hotdeals/stock
 import { ConflictError, NotFoundError } from '#shared/platform/errors';
 
 /** Fake event store: streams in a Map; an append at a version already taken is refused. */
-export function fakeEventStore(): EventStore & { all(): StoredEvent[] } {
-  const streams = new Map<string, StoredEvent[]>();
-  const store: EventStore & { all(): StoredEvent[] } = {
+export function fakeEventStore<E extends EventShape = OrderEventData>(): EventStore<E> & {
+  all(): StoredEvent<E>[];
+} {
+  const streams = new Map<string, StoredEvent<E>[]>();
+  const store: EventStore<E> & { all(): StoredEvent<E>[] } = {
     append: (streamId, expectedVersion, events) => store.appendAll([{ streamId, expectedVersion, events }]),
     appendAfter: (own, events) =>
       store.appendAll([{ streamId: own.streamId, expectedVersion: own.version, events, tailKnown: true }]),
@@ -37,7 +41,7 @@ export function fakeEventStore(): EventStore & { all(): StoredEvent[] } {
         if (taken || gap) throw new WrongExpectedVersionError(a.streamId, a.expectedVersion);
       }
       return appends.flatMap((a) => {
-        const stored = a.events.map((e, i) => ({
+        const stored = a.events.map((e, i): StoredEvent<E> => ({
           ...structuredClone(e),
           streamId: a.streamId,
           version: a.expectedVersion + i + 1,
