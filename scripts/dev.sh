@@ -101,6 +101,9 @@ audit_pid=$!
 # Our handlers log one JSON line per request; serverless offline's own per-request lines
 # (and its route table) show with SLS_LOG_LEVEL=notice.
 export SLS_LOG_LEVEL="${SLS_LOG_LEVEL:-warning}"
+# The running server's build folder is its own: `serverless package` by hand (which cleans
+# serverless.yml's default .esbuild/) or `npm run package` can run beside it.
+export OSHOP_ESBUILD_DIR="${OSHOP_ESBUILD_DIR:-.esbuild-dev}"
 mode=(--useInProcess --noTimeout)
 [ "${OSHOP_DEV_RELOAD:-0}" = 1 ] && mode=(--reloadHandler)
 say "serving on http://localhost:$PORT (ready in about $((SECONDS - t0)) s of setup; Ctrl-C stops)"

@@ -39,7 +39,7 @@ import { simulatedPayment } from './hotdeals/payment';
 import type { OrderEventData } from './hotdeals/order-events';
 import { dynamoProductsOnSale, dynamoPurchaseIdBlocks } from './hotdeals/purchase-ids';
 import { legacyHotDealStock, legacyHotDeals as sqlHotDeals } from './hotdeals/sql-hotdeals';
-import { redisStock } from './hotdeals/stock';
+import { redisStock } from './hotdeals/stock/redis-stock';
 import { createDynamoClients, dynamoHttpTarget } from './platform/clients/dynamodb';
 import { httpGetItem, httpQuery, httpWrites } from './platform/clients/dynamodb-http';
 import { createMongoClient } from './platform/clients/mongo';

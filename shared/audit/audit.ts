@@ -4,7 +4,7 @@ import type { CustomerDirectory } from '../catalog/catalog';
 import { readAllEvents, type StoredEvent } from '../events/event-store';
 import { parseOrderEvent, parseOrderId, type OrderEventReader } from '../hotdeals/order-events';
 import { offered, readSetting, readUnitStreams } from '../hotdeals/reconcile';
-import type { UnitStock } from '../hotdeals/stock';
+import type { UnitStock } from '../hotdeals/stock/port';
 import { batchGetItems, scanAll } from '../platform/clients/dynamodb-pages';
 import { logger } from '../platform/logger';
 import { recordMetric } from '../platform/metrics/metrics';

@@ -3,7 +3,7 @@ import type { HotDeals, HotDealStock, StockSetting } from './hotdeal';
 import { newEvent, stockStream, type StockSet } from './order-events';
 import { placeHotDealOrder, type OrderSagaPorts } from './order-saga';
 import type { PurchaseIdBlocks } from './purchase-ids';
-import { freshShards, type UnitStock } from './stock';
+import { freshShards, type UnitStock } from './stock/port';
 
 export { freshShards };
 

@@ -20,7 +20,7 @@ import {
 } from './order-events';
 import { readOrder } from './order-status';
 import { PaymentDeclinedError, type Payment } from './payment';
-import { freshShards, type Reservation, type UnitStock } from './stock';
+import { freshShards, type Reservation, type UnitStock } from './stock/port';
 
 /** What finishing an order runs against: the stock, the durable record, the payment (the sweeper's too). */
 export interface SettlementPorts {

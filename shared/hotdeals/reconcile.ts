@@ -13,7 +13,7 @@ import {
 } from './order-events';
 import type { SettlementPorts } from './order-saga';
 import { resolveOrder } from './sweeper';
-import { shardRanges, type LogShardView, type ShardState } from './stock';
+import { shardRanges, type LogShardView, type ShardState } from './stock/port';
 
 /** Where one unit of a setting stands in the log. */
 export interface UnitState {

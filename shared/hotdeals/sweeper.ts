@@ -9,7 +9,7 @@ import {
   releaseUnclaimed,
   type SettlementPorts,
 } from './order-saga';
-import type { PendingEntry } from './stock';
+import type { PendingEntry } from './stock/port';
 
 /** What the sweeper did with one order or reservation. */
 export type Resolution =

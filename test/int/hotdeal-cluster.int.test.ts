@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient, type RedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
 import { closeAll } from '#shared/wiring';
-import { redisStock, splitStock, stockKey } from '#shared/hotdeals/stock';
+import { stockKey } from '#shared/hotdeals/stock/keys';
+import { splitStock } from '#shared/hotdeals/stock/port';
+import { redisStock } from '#shared/hotdeals/stock/redis-stock';
 import { testHotDeals, testPayment } from '../support/order-events';
 import { rush } from '../support/rush';
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eventSourcedHotDeals } from '#shared/hotdeals/hotdeals';
 import { findHotDealOrder } from '#shared/hotdeals/order-status';
 import { reconcileHotDealStock } from '#shared/hotdeals/reconcile';
-import { stockKey } from '#shared/hotdeals/stock';
+import { stockKey } from '#shared/hotdeals/stock/keys';
 import { createRedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
 import { closeAll, redis as connectRedis } from '#shared/wiring';

@@ -9,7 +9,7 @@ import { PaymentDeclinedError, type Payment } from '#shared/hotdeals/payment';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { sweepHotDeals } from '#shared/hotdeals/sweep-all';
 import { sweepPendingOrders } from '#shared/hotdeals/sweeper';
-import { stockKey } from '#shared/hotdeals/stock';
+import { stockKey } from '#shared/hotdeals/stock/keys';
 import { config } from '#shared/platform/config';
 import { closeAll } from '#shared/wiring';
 import { freshProduct, hotDealTestKit, soldInLog, testEvents } from '../support/order-events';

@@ -22,7 +22,7 @@ import {
 } from '../../scripts/lib/schema/dynamodb';
 import { testHotDealPorts, testPayment } from '../support/order-events';
 import { readSetting, readUnits } from '#shared/hotdeals/reconcile';
-import { redisStock } from '#shared/hotdeals/stock';
+import { redisStock } from '#shared/hotdeals/stock/redis-stock';
 import { config } from '#shared/platform/config';
 import { rush } from '../support/rush';
 import { withCustomers } from '#shared/projections/references';

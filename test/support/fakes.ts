@@ -17,7 +17,7 @@ import type { OrderEventData } from '#shared/hotdeals/order-events';
 import type { HotDealPorts } from '#shared/hotdeals/hotdeals';
 import { PaymentDeclinedError, type Payment, type PaymentOutcome } from '#shared/hotdeals/payment';
 import type { ProductsOnSale, PurchaseIdBlocks } from '#shared/hotdeals/purchase-ids';
-import type { PendingEntry, ShardState, UnitStock } from '#shared/hotdeals/stock';
+import type { PendingEntry, ShardState, UnitStock } from '#shared/hotdeals/stock/port';
 import { ConflictError, NotFoundError } from '#shared/platform/errors';
 
 /** Fake event store: streams in a Map; an append at a version already taken is refused. */
@@ -88,7 +88,8 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
         let slot = 0;
         let slotVersion = 0;
         if (s.limit > 0) {
-          const slots = (s.buyers[customerId] ??= Array.from({ length: s.limit }, () => 0));
+          // (Read, not written: a customer refused for want of a unit leaves no trace.)
+          const slots = s.buyers[customerId] ?? Array.from({ length: s.limit }, () => 0);
           const k = slots.findIndex((v) => v % 2 === 0);
           if (k < 0) throw new ConflictError('LIMIT_REACHED', 'limit reached');
           slot = k + 1;
@@ -100,7 +101,8 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
         if (given) [unit, version] = given.split(':').map(Number) as [number, number];
         else if (s.next <= s.last) [unit, version] = [s.next++, 0];
         else continue;
-        if (slot) s.buyers[customerId]![slot - 1] = slotVersion + 1;
+        if (slot)
+          (s.buyers[customerId] ??= Array.from({ length: s.limit }, () => 0))[slot - 1] = slotVersion + 1;
         const orderId = `${productId}-${s.setting}-${unit}-${version + 1}`;
         pending.set(orderId, { orderId, shard, at: Date.now(), customerId, slot, slotVersion });
         return {
@@ -121,7 +123,8 @@ export function fakeStock(shards = 1): UnitStock & { state(productId: number): (
     },
     async release(r) {
       if (!r.keepPending) pending.delete(r.orderId);
-      const marker = `${r.setting}:${r.unit}:${r.version}`;
+      // Per product and shard, as the script's marker key.
+      const marker = `${r.productId}:${r.shard}:${r.setting}:${r.unit}:${r.version}`;
       if (r.durable && released.has(marker)) return;
       released.add(marker);
       const s = stock.get(r.productId)?.[r.shard];

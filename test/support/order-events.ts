@@ -12,7 +12,7 @@ import {
 import { simulatedPayment, type Payment } from '#shared/hotdeals/payment';
 import { dynamoPurchaseIdBlocks } from '#shared/hotdeals/purchase-ids';
 import { readSetting, readStreams, readUnits, unitState, type UnitState } from '#shared/hotdeals/reconcile';
-import { redisStock } from '#shared/hotdeals/stock';
+import { redisStock } from '#shared/hotdeals/stock/redis-stock';
 import type { RedisClient } from '#shared/platform/clients/redis';
 import { config } from '#shared/platform/config';
 import { projectAll } from '#shared/projections/project-all';

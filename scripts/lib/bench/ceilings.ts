@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { RESERVE_SCRIPT } from '#shared/hotdeals/stock';
+import { RESERVE as RESERVE_SCRIPT } from '#shared/hotdeals/stock/lua/reserve';
 
 export interface RedisCeiling {
   clients: number;

@@ -5,7 +5,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import pg from 'pg';
 import { readSetting, reconcileHotDealStock } from '#shared/hotdeals/reconcile';
-import { stockKey } from '#shared/hotdeals/stock';
+import { stockKey } from '#shared/hotdeals/stock/keys';
 import { config } from '#shared/platform/config';
 import { NotFoundError } from '#shared/platform/errors';
 import { credentials } from '#shared/platform/secrets';

@@ -1,0 +1,3 @@
+/** Deletes a lease only while it is still the holder's (KEYS: lease; ARGV: token). */
+export const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
