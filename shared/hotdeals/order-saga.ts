@@ -5,8 +5,15 @@ import { AppError, ConflictError, ServiceUnavailableError } from '../platform/er
 import { logger } from '../platform/logger';
 import type { HotDealOrder, OrderRequest } from './hotdeal';
 import {
+  claimOrderId,
+  decideCancellation,
+  decideClaim,
+  decideConfirmation,
+  decideKeyAnswer,
+  decideRelease,
+} from './order-decisions';
+import {
   newEvent,
-  orderIdOf,
   orderKeyStream,
   orderOfEvent,
   parseOrderEvent,
@@ -126,16 +133,16 @@ async function keyAnswer(
   key: string,
 ): Promise<HotDealOrder | undefined> {
   const [first] = await ports.events.readStream(key).catch((e: unknown) => raise(unavailable(e)));
-  const decided = first && parseOrderEvent(first);
-  if (decided?.type !== 'OrderKeyed' && decided?.type !== 'OrderRefused') return undefined;
-  if (decided.payload.productId !== productId)
+  const decided = decideKeyAnswer(first && parseOrderEvent(first), productId);
+  if (decided.decided === 'nothing') return undefined;
+  if (decided.decided === 'another product')
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different order');
-  if (decided.type === 'OrderRefused') throw new ConflictError(decided.payload.code, decided.payload.message);
+  if (decided.decided === 'refused') throw new ConflictError(decided.code, decided.message);
   const [standing, remaining] = await Promise.all([
-    readOrder(ports.events, productId, decided.payload.orderId),
+    readOrder(ports.events, productId, decided.orderId),
     ports.stock.remaining(productId),
   ]).catch((e: unknown) => raise(unavailable(e)));
-  if (!standing) throw unavailable(new Error(`the key's order ${decided.payload.orderId} has no claim`));
+  if (!standing) throw unavailable(new Error(`the key's order ${decided.orderId} has no claim`));
   if (standing.cancelledFor === 'PAYMENT_DECLINED') throw new PaymentDeclinedError();
   const { orderId, purchaseId, status } = standing;
   return { orderId, productId, purchaseId, status, remaining };
@@ -170,8 +177,7 @@ async function claimUnit(
   key?: string,
 ): Promise<Placed | undefined> {
   const { events, stock } = ports;
-  const ref = { productId: r.productId, setting: r.setting, unit: r.unit, version: r.version + 1 };
-  const orderId = orderIdOf(ref);
+  const orderId = claimOrderId(r);
   /** Nothing of this reservation is on record: the unit (unit 0: none) and slot go back as they were. */
   const giveBack = (what: Partial<Reservation> & { keepPending?: boolean } = {}) =>
     stock
@@ -184,54 +190,17 @@ async function claimUnit(
     await giveBack();
     throw unavailable(err);
   }
-  const order = (slot: number, slotVersion: number): OrderPlaced => ({
-    orderId,
-    productId: r.productId,
-    setting: r.setting,
-    unit: r.unit,
-    customerId: r.customerId,
-    purchaseId: r.purchaseIdBase + r.unit,
-    slot: slot || null,
-    slotTaken: slot ? slotVersion + 1 : null,
-    price: product?.price ?? 0,
-    placedAt: new Date().toISOString(),
-    shard: r.shard,
-    customer: null, // the read side's to look up: a sale reads no customer record
-    item: product ? { productName: product.productName, sellerTel: product.sellerTel } : null,
-  });
   const unit = unitStream(r.productId, r.setting, r.unit);
-  const claim = async (slot: number, slotVersion: number) => {
-    const placed = order(slot, slotVersion);
-    const slotAppend = slot
-      ? [
-          {
-            streamId: slotStream(r.productId, r.setting, r.customerId, slot),
-            expectedVersion: slotVersion,
-            events: [newEvent('SlotTaken', { orderId, ...pick(placed), slot })],
-            tailKnown: true,
-          },
-        ]
-      : [];
-    const keyAppend = key
-      ? [
-          {
-            streamId: key,
-            expectedVersion: 0,
-            events: [newEvent('OrderKeyed', { orderId, productId: r.productId, customerId: r.customerId })],
-          },
-        ]
-      : [];
-    // Redis hands out a version only once the log holds it: the tail is known to exist.
-    const [stored] = await events.appendAll([
-      {
-        streamId: unit,
-        expectedVersion: r.version,
-        events: [newEvent('OrderPlaced', placed)],
-        tailKnown: true,
-      },
-      ...slotAppend,
-      ...keyAppend,
-    ]);
+  const claim = async (slot: number, version: number) => {
+    const [stored] = await events.appendAll(
+      decideClaim({
+        reservation: r,
+        slot: { slot, version },
+        product,
+        key,
+        placedAt: new Date().toISOString(),
+      }),
+    );
     if (stored?.type !== 'OrderPlaced') throw new Error(`the claim of ${orderId} was not appended`);
     return stored;
   };
@@ -380,9 +349,6 @@ async function soldFromReplacedSetting(ports: OrderSagaPorts, placed: Placed): P
   return true;
 }
 
-/** The identity fields a slot event repeats. */
-const pick = (o: OrderPlaced) => ({ productId: o.productId, setting: o.setting, customerId: o.customerId });
-
 /** The customer's first free slot as the log has it (a slot is free at an even version). */
 async function freeSlot(
   events: OrderEventStore,
@@ -467,8 +433,7 @@ export async function confirmOrder(
   ports: SettlementPorts,
   placed: Placed,
 ): Promise<OrderEventOf<'OrderConfirmed'>> {
-  const { slotTaken: _, ...confirmed } = placed.payload;
-  return appendOnce(ports.events, placed, newEvent('OrderConfirmed', confirmed));
+  return appendOnce(ports.events, placed, newEvent('OrderConfirmed', decideConfirmation(placed.payload)));
 }
 
 /**
@@ -478,24 +443,13 @@ export async function confirmOrder(
  * log does not hold. Resumable: `finishCancellation` picks up after a crash.
  */
 export async function cancelOrder(ports: SettlementPorts, placed: Placed, reason: string): Promise<void> {
-  const o = placed.payload;
   const cancelled = await appendOnce(
     ports.events,
     placed,
-    newEvent('OrderCancelled', {
-      orderId: o.orderId,
-      productId: o.productId,
-      setting: o.setting,
-      unit: o.unit,
-      customerId: o.customerId,
-      purchaseId: o.purchaseId,
-      slot: o.slot,
-      price: o.price,
-      reason,
-    }),
+    newEvent('OrderCancelled', decideCancellation(placed.payload, reason)),
   );
   recordMetric('OrdersCancelled', 1, { path: 'new' });
-  await finishCancellation(ports, o, cancelled);
+  await finishCancellation(ports, placed.payload, cancelled);
 }
 
 /** After OrderCancelled: the slot freed, the unit released, both back to Redis. */
@@ -506,28 +460,12 @@ export async function finishCancellation(
 ): Promise<void> {
   const { events } = ports;
   const o = cancelled.payload;
-  const slotTaken = placed.slotTaken;
-  if (o.slot && slotTaken) {
-    const slot = slotStream(o.productId, o.setting, o.customerId, o.slot);
-    const [taken] = await events.readAt([{ streamId: slot, version: slotTaken }]);
-    if (taken)
-      await appendOnce(
-        events,
-        taken,
-        newEvent('SlotFreed', { orderId: o.orderId, ...pickIds(o), slot: o.slot }),
-      );
+  const release = decideRelease(placed, o);
+  if (release.slot) {
+    const [taken] = await events.readAt([release.slot]);
+    if (taken) await appendOnce(events, taken, release.slot.event);
   }
-  const released = await appendOnce(
-    events,
-    cancelled,
-    newEvent('UnitReleased', {
-      orderId: o.orderId,
-      ...pickIds(o),
-      unit: o.unit,
-      shard: placed.shard,
-      reason: o.reason,
-    }),
-  );
+  const released = await appendOnce(events, cancelled, release.unit);
   await ports.stock.release({
     productId: o.productId,
     customerId: o.customerId,
@@ -536,17 +474,11 @@ export async function finishCancellation(
     unit: o.unit,
     version: released.version,
     slot: o.slot ?? 0,
-    slotVersion: slotTaken ? slotTaken + 1 : 0,
+    slotVersion: placed.slotTaken ? placed.slotTaken + 1 : 0,
     orderId: o.orderId,
     durable: true,
   });
 }
-
-const pickIds = (o: OrderEventOf<'OrderCancelled'>['payload']) => ({
-  productId: o.productId,
-  setting: o.setting,
-  customerId: o.customerId,
-});
 
 /** A store failure is a clean 503 (nothing bought); our own errors pass as they are. */
 function unavailable(err: unknown): AppError {

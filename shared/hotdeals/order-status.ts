@@ -1,16 +1,14 @@
 import { NotFoundError } from '../platform/errors';
 import type { HotDealOrderState } from './hotdeal';
-import { orderOfEvent, parseOrderId, unitStream, type OrderEventReader } from './order-events';
+import { orderStanding, type OrderStanding } from './order-decisions';
+import { parseOrderId, unitStream, type OrderEventReader } from './order-events';
 
-/** Where an order stands, and (cancelled) why: the saga's reason, e.g. PAYMENT_DECLINED. */
-export interface OrderStanding extends HotDealOrderState {
-  cancelledFor?: string;
-}
+export type { OrderStanding };
 
 /**
- * Where an order stands, from its unit's stream (one query): its claim names it, and what
- * followed for it says pending, confirmed or cancelled. Undefined for an id that names no
- * claim of this product.
+ * Where an order stands, from its unit's stream (one query from the claim's version on,
+ * folded by ./order-decisions.ts evolveOrder). Undefined for an id that names no claim of
+ * this product.
  */
 export async function readOrder(
   events: OrderEventReader,
@@ -20,22 +18,8 @@ export async function readOrder(
   const ref = parseOrderId(orderId);
   if (!ref || ref.productId !== productId) return undefined;
   const stream = await events.readStream(unitStream(ref.productId, ref.setting, ref.unit), ref.version);
-  const [claim] = stream;
-  if (claim?.version !== ref.version || claim.type !== 'OrderPlaced' || claim.payload.orderId !== orderId)
-    return undefined;
-  const placed = claim.payload;
-  const outcome = stream.findLast(
-    (e) => orderOfEvent(e) === orderId && (e.type === 'OrderConfirmed' || e.type === 'OrderCancelled'),
-  );
-  const standing: OrderStanding = {
-    orderId,
-    productId,
-    customerId: placed.customerId,
-    purchaseId: placed.purchaseId,
-    status: outcome?.type === 'OrderConfirmed' ? 'confirmed' : outcome ? 'cancelled' : 'pending',
-  };
-  if (outcome?.type === 'OrderCancelled') standing.cancelledFor = outcome.payload.reason;
-  return standing;
+  if (stream[0]?.version !== ref.version) return undefined;
+  return orderStanding(stream, orderId);
 }
 
 /** GET /hotdeals/{productId}/orders/{orderId}: an order's state; an unknown id is a 404. */
