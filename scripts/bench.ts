@@ -290,7 +290,7 @@ async function runScenario(name: ScenarioName, scenario: Scenario, ctx: Context)
       }
     }
   } finally {
-    stop(api);
+    await stop(api);
   }
   result.ratios = ratiosOf(result.paths);
   if (scenario.goal && result.ratios) {
@@ -418,7 +418,7 @@ async function main(): Promise<number> {
             );
         }
   } finally {
-    stop(dev, 'SIGINT');
+    await stop(dev, 'SIGINT', 60_000);
   }
   summary.seconds = Math.round((performance.now() - t0) / 1000);
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

@@ -63,7 +63,38 @@ export async function startLocalApi(port: number, env: Record<string, string>): 
   return api;
 }
 
-/** Stops a process group started above. */
-export function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
-  if (child?.pid && child.exitCode === null) process.kill(-child.pid, signal);
+/**
+ * Stops a process group started above and waits until it has exited (then the next API
+ * can take its port: a second API started on a port the first still held exited at once,
+ * and its run met ECONNREFUSED). After `graceMs` the group is killed.
+ */
+export async function stop(
+  child: ChildProcess | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 30_000,
+): Promise<void> {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const group = -child.pid;
+  process.kill(group, signal);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+  // The group's other members (esbuild's service, the handler workers) go with their parent.
+  for (let i = 0; i < 50 && groupAlive(group); i++) await new Promise((r) => setTimeout(r, 100));
 }
+
+const groupAlive = (group: number) => {
+  try {
+    process.kill(group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
