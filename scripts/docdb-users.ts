@@ -15,6 +15,7 @@ import { config } from '#shared/platform/config';
 import { withSecrets } from '#shared/platform/secrets';
 import { closeAll, mongo } from '#shared/wiring';
 import { readerUserCommand, type CrmRole } from './lib/docdb/users';
+import { runToExit } from './lib/cli';
 
 async function main(): Promise<void> {
   const reader = process.env.READER_SECRET_ARN;
@@ -39,8 +40,11 @@ async function ensureUser(arn: string, role: CrmRole): Promise<void> {
   );
 }
 
-main().then(closeAll, async (err: unknown) => {
-  console.error(`docdb-users failed: ${err instanceof Error ? err.message : String(err)}`);
-  await closeAll();
-  process.exit(1);
-});
+runToExit(
+  'docdb-users',
+  async () => {
+    await main();
+    return 0;
+  },
+  closeAll,
+);

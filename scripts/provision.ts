@@ -7,6 +7,7 @@
 import { config } from '#shared/platform/config';
 import { closeAll } from '#shared/wiring';
 import { provisionDynamo, provisionLegacy, provisionMongo } from './lib/provision';
+import { runToExit } from './lib/cli';
 
 async function main() {
   console.log(`provisioning stage "${config.stage}"`);
@@ -16,8 +17,11 @@ async function main() {
   else console.log('  legacy    skipped (not the local PostgreSQL): run scripts/sql/oracle/*.sql yourself');
 }
 
-main().then(closeAll, async (err: unknown) => {
-  console.error(`provision failed: ${err instanceof Error ? err.message : String(err)}`);
-  await closeAll();
-  process.exit(1);
-});
+runToExit(
+  'provision',
+  async () => {
+    await main();
+    return 0;
+  },
+  closeAll,
+);

@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { closeAll } from '#shared/wiring';
 import { DATA_SETS, seedCrm, seedHotDeal, seedShop, seedTodoTable, type DataSet } from './lib/seed/data-sets';
+import { runToExit } from './lib/cli';
 
 async function main() {
   const { values } = parseArgs({
@@ -33,8 +34,11 @@ async function main() {
   if (only.includes('hotdeal')) await seedHotDeal();
 }
 
-main().then(closeAll, async (err: unknown) => {
-  console.error(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
-  await closeAll();
-  process.exit(1);
-});
+runToExit(
+  'seed',
+  async () => {
+    await main();
+    return 0;
+  },
+  closeAll,
+);

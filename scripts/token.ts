@@ -13,7 +13,7 @@
 import { devIssuerOf, signDevToken } from '#shared/platform/auth/dev-issuer';
 import { ROLES, type Role } from '#shared/platform/auth/identity';
 import { config } from '#shared/platform/config';
-import { parseCommandLine } from './lib/cli';
+import { parseCommandLine, runToExit } from './lib/cli';
 
 const USAGE = `usage: npm run token -- customer <id> | staff | admin [--ttl <seconds>]
   e.g. TOKEN=$(npm run -s token -- customer 1)`;
@@ -51,7 +51,11 @@ async function main(): Promise<void> {
   if (process.stderr.isTTY) console.error(`(${role}${id ? ` ${id}` : ''}, expires ${expiresAt})`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runToExit(
+  'token',
+  async () => {
+    await main();
+    return 0;
+  },
+  async () => undefined,
+);
