@@ -94,26 +94,54 @@ export function decideClaim({ reservation: r, slot, product, key, placedAt }: Cl
 }
 
 /** decide(paid): the order is confirmed, with its whole snapshot (the purchase history row). */
-export function decideConfirmation(placed: OrderPlaced): OrderEventOf<'OrderConfirmed'>['payload'] {
+export function decideConfirmation(placed: OrderPlaced) {
   const { slotTaken: _, ...confirmed } = placed;
-  return confirmed;
+  return newEvent('OrderConfirmed', confirmed);
 }
 
 /** decide(not paid, or not to be sold): the order is cancelled, for this reason. */
-export const decideCancellation = (
-  o: OrderPlaced,
+export const decideCancellation = (o: OrderPlaced, reason: string) =>
+  newEvent('OrderCancelled', {
+    orderId: o.orderId,
+    productId: o.productId,
+    setting: o.setting,
+    unit: o.unit,
+    customerId: o.customerId,
+    purchaseId: o.purchaseId,
+    slot: o.slot,
+    price: o.price,
+    reason,
+  });
+
+/**
+ * decide(a unit handed out whose claim never landed): released on record at the version the
+ * claim would have taken, so a claim landing late fails.
+ */
+export const decideUnclaimedRelease = (
+  r: Pick<Reservation, 'productId' | 'shard' | 'setting' | 'unit' | 'version'> & { orderId: string },
   reason: string,
-): OrderEventOf<'OrderCancelled'>['payload'] => ({
-  orderId: o.orderId,
-  productId: o.productId,
-  setting: o.setting,
-  unit: o.unit,
-  customerId: o.customerId,
-  purchaseId: o.purchaseId,
-  slot: o.slot,
-  price: o.price,
-  reason,
-});
+): Appends => [
+  {
+    streamId: unitStream(r.productId, r.setting, r.unit),
+    expectedVersion: r.version,
+    tailKnown: true,
+    events: [
+      newEvent('UnitReleased', {
+        orderId: r.orderId,
+        productId: r.productId,
+        setting: r.setting,
+        unit: r.unit,
+        shard: r.shard,
+        reason,
+      }),
+    ],
+  },
+];
+
+/** decide(a refusal under an Idempotency-Key): the key's stream opens with it, for every retry. */
+export const decideRefusal = (key: string, refusal: OrderEventOf<'OrderRefused'>['payload']): Appends => [
+  { streamId: key, expectedVersion: 0, events: [newEvent('OrderRefused', refusal)] },
+];
 
 /**
  * decide(after a cancellation): the customer's slot freed (under a limit, where the slot's

@@ -10,10 +10,11 @@ import {
   decideClaim,
   decideConfirmation,
   decideKeyAnswer,
+  decideRefusal,
   decideRelease,
+  decideUnclaimedRelease,
 } from './order-decisions';
 import {
-  newEvent,
   orderKeyStream,
   orderOfEvent,
   parseOrderEvent,
@@ -157,7 +158,7 @@ async function recordRefusal(
   message: string,
 ): Promise<boolean> {
   try {
-    await events.append(key, 0, [newEvent('OrderRefused', { productId, customerId, code, message })]);
+    await events.appendAll(decideRefusal(key, { productId, customerId, code, message }));
     return true;
   } catch (err) {
     if (err instanceof WrongExpectedVersionError) return false;
@@ -299,23 +300,7 @@ export async function releaseUnclaimed(
   },
   reason: string,
 ): Promise<void> {
-  await ports.events.appendAll([
-    {
-      streamId: unitStream(r.productId, r.setting, r.unit),
-      expectedVersion: r.version,
-      tailKnown: true,
-      events: [
-        newEvent('UnitReleased', {
-          orderId: r.orderId,
-          productId: r.productId,
-          setting: r.setting,
-          unit: r.unit,
-          shard: r.shard,
-          reason,
-        }),
-      ],
-    },
-  ]);
+  await ports.events.appendAll(decideUnclaimedRelease(r, reason));
   await ports.stock.release({ ...r, version: r.version + 1, durable: true });
 }
 
@@ -433,7 +418,7 @@ export async function confirmOrder(
   ports: SettlementPorts,
   placed: Placed,
 ): Promise<OrderEventOf<'OrderConfirmed'>> {
-  return appendOnce(ports.events, placed, newEvent('OrderConfirmed', decideConfirmation(placed.payload)));
+  return appendOnce(ports.events, placed, decideConfirmation(placed.payload));
 }
 
 /**
@@ -443,11 +428,7 @@ export async function confirmOrder(
  * log does not hold. Resumable: `finishCancellation` picks up after a crash.
  */
 export async function cancelOrder(ports: SettlementPorts, placed: Placed, reason: string): Promise<void> {
-  const cancelled = await appendOnce(
-    ports.events,
-    placed,
-    newEvent('OrderCancelled', decideCancellation(placed.payload, reason)),
-  );
+  const cancelled = await appendOnce(ports.events, placed, decideCancellation(placed.payload, reason));
   recordMetric('OrdersCancelled', 1, { path: 'new' });
   await finishCancellation(ports, placed.payload, cancelled);
 }

@@ -110,13 +110,16 @@ describe('the outcome', () => {
 
   it('confirmed: the whole snapshot again, without the slot bookkeeping', () => {
     const { slotTaken: _, ...snapshot } = placed.payload;
-    expect(decideConfirmation(placed.payload)).toEqual(snapshot);
+    expect(decideConfirmation(placed.payload)).toEqual({ type: 'OrderConfirmed', payload: snapshot });
   });
 
   it('cancelled: the order and its reason; then its slot freed after its SlotTaken, and the unit released', () => {
     const cancelled = decideCancellation(placed.payload, 'PAYMENT_DECLINED');
-    expect(cancelled).toMatchObject({ orderId: '5-2-7-3', slot: 1, reason: 'PAYMENT_DECLINED' });
-    const release = decideRelease(placed.payload, cancelled);
+    expect(cancelled).toMatchObject({
+      type: 'OrderCancelled',
+      payload: { orderId: '5-2-7-3', slot: 1, reason: 'PAYMENT_DECLINED' },
+    });
+    const release = decideRelease(placed.payload, cancelled.payload);
     expect(release.slot).toMatchObject({
       streamId: 'slot-5-2-42-1',
       version: 5,
@@ -135,7 +138,7 @@ describe('the outcome', () => {
       },
     });
     const unlimited = { ...placed.payload, slot: null, slotTaken: null };
-    expect(decideRelease(unlimited, decideCancellation(unlimited, 'X')).slot).toBeUndefined();
+    expect(decideRelease(unlimited, decideCancellation(unlimited, 'X').payload).slot).toBeUndefined();
   });
 });
 
@@ -165,7 +168,7 @@ describe('evolveOrder: where an order stands, folded from its unit stream', () =
 
   it('pending after its claim, confirmed after its confirmation', () => {
     expect(orderStanding([stored(s, placed)], '5-2-7-3')).toEqual({ ...base, status: 'pending' });
-    const confirmed = stored(s, newEvent('OrderConfirmed', decideConfirmation(placed.payload)));
+    const confirmed = stored(s, decideConfirmation(placed.payload));
     expect(orderStanding([stored(s, placed), confirmed], '5-2-7-3')).toEqual({
       ...base,
       status: 'confirmed',
@@ -178,13 +181,13 @@ describe('evolveOrder: where an order stands, folded from its unit stream', () =
       .events[0]!;
     const history = [
       stored(s, placed),
-      stored(s, newEvent('OrderCancelled', cancelled)),
-      stored(s, decideRelease(placed.payload, cancelled).unit),
+      stored(s, cancelled),
+      stored(s, decideRelease(placed.payload, cancelled.payload).unit),
       stored(s, next),
       stored(
         s,
         newEvent('OrderConfirmed', {
-          ...decideConfirmation(placed.payload),
+          ...decideConfirmation(placed.payload).payload,
           orderId: '5-2-7-6',
           customerId: 43,
         }),
