@@ -179,7 +179,10 @@ function foldLog(events: readonly StoredEvent[]): Map<ReadModelName, Map<string,
 }
 
 async function auditReadModels(ports: AuditPorts): Promise<{ findings: AuditFinding[]; rows: number }> {
-  const events = await withCustomers(await readAllEvents(ports.documents, ports.eventTable), ports.customers);
+  const events = await withCustomers(
+    await readAllEvents(ports.documents, ports.eventTable, { segments: AUDIT_SCAN_SEGMENTS }),
+    ports.customers,
+  );
   const expected = foldLog(events);
   const findings: AuditFinding[] = [];
   let rows = 0;
@@ -221,6 +224,13 @@ export function rowsChecksum(rows: Iterable<Row>): string {
   const digests = [...rows].map((r) => createHash('sha256').update(canonical(r)).digest('hex')).sort();
   return createHash('sha256').update(digests.join('')).digest('hex').slice(0, 16);
 }
+
+/**
+ * The audit is background work beside live traffic: it reads the log with few segments, so
+ * it never takes every store thread at once (16 segments stalled the lookups on DynamoDB
+ * Local: purchases-100 p95 1.3-3.2 s while an audit ran, against 0.3 s with 2).
+ */
+const AUDIT_SCAN_SEGMENTS = 2;
 
 // ------------------------------------------------------------------ stock
 
