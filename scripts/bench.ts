@@ -28,7 +28,7 @@ import {
   type BenchMigration,
 } from './lib/bench/migrations';
 import { renderReport } from './lib/bench/report';
-import { parseCommandLine } from './lib/cli';
+import { parseCommandLine, runToExit } from './lib/cli';
 import {
   METRICS_COST_PAIRS,
   SCENARIO_NAMES,
@@ -430,10 +430,4 @@ async function main(): Promise<number> {
   return summary.failures.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runToExit('bench', main, async () => undefined);

@@ -21,7 +21,7 @@ import { customerRanges } from '#shared/replication/consistency';
 import { config } from '#shared/platform/config';
 import { parseUtcDate } from '#shared/platform/dates';
 import { changeApplyTargets, closeAll } from '#shared/wiring';
-import { parseCommandLine } from './lib/cli';
+import { parseCommandLine, runToExit } from './lib/cli';
 import {
   CAPTURE_LAGS_KEPT,
   captureConnection,
@@ -301,10 +301,4 @@ async function checkOnce(services: CheckedService[]): Promise<number> {
   return r.differences.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`migration failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runToExit('migration', main, closeAll);

@@ -5,7 +5,15 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { renderOpenApi } from '#shared/api/openapi';
+import { runToExit } from './lib/cli';
 
 const file = fileURLToPath(new URL('../openapi.json', import.meta.url));
-await writeFile(file, renderOpenApi());
-console.log(`wrote ${file}`);
+runToExit(
+  'openapi',
+  async () => {
+    await writeFile(file, renderOpenApi());
+    console.log(`wrote ${file}`);
+    return 0;
+  },
+  async () => undefined,
+);
