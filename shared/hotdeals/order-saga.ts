@@ -21,6 +21,7 @@ import {
   slotStream,
   stockStream,
   unitStream,
+  type OrderEvent,
   type OrderEventData,
   type OrderEventOf,
   type OrderEventStore,
@@ -396,10 +397,10 @@ async function settle(ports: OrderSagaPorts, r: Reservation, placed: Placed): Pr
  */
 export async function appendOnce<K extends OrderEventData['type']>(
   events: OrderEventStore,
-  after: OrderEventOf<OrderEventData['type']>,
+  after: OrderEvent,
   event: Extract<OrderEventData, { type: K }>,
 ): Promise<OrderEventOf<K>> {
-  const isThis = (e: OrderEventOf<OrderEventData['type']> | undefined): e is OrderEventOf<K> =>
+  const isThis = (e: OrderEvent | undefined): e is OrderEventOf<K> =>
     e?.type === event.type && orderOfEvent(e) === orderOfEvent(event);
   try {
     const [stored] = await events.appendAfter(after, [event]);

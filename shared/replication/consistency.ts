@@ -121,19 +121,17 @@ export async function checkPurchases(
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) await readCustomer(id);
   };
   const readCustomer = async (customerId: number) => {
-    {
-      const query = {
-        TableName: s.purchaseTable,
-        KeyConditionExpression: 'customer_id = :c',
-        ExpressionAttributeValues: { ':c': customerId },
-      };
-      for await (const items of queryPages(s.documents, query))
-        for (const item of items) {
-          const p: Purchase = fromRecord(item);
-          digestInto(target, customerId, p.purchaseId, p);
-          records++;
-        }
-    }
+    const query = {
+      TableName: s.purchaseTable,
+      KeyConditionExpression: 'customer_id = :c',
+      ExpressionAttributeValues: { ':c': customerId },
+    };
+    for await (const items of queryPages(s.documents, query))
+      for (const item of items) {
+        const p: Purchase = fromRecord(item);
+        digestInto(target, customerId, p.purchaseId, p);
+        records++;
+      }
   };
   await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, ids.length) }, readCustomers));
   return { customers: ids.length, records, differences: compare('purchases', ids, legacy, target) };

@@ -1,6 +1,7 @@
 import '../support/env';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { claimOrderId } from '#shared/hotdeals/order-decisions';
 import { freshShards, type UnitRelease, type UnitStock } from '#shared/hotdeals/stock/port';
 import { redisStock } from '#shared/hotdeals/stock/redis-stock';
 import { createRedisClient } from '#shared/platform/clients/redis';
@@ -66,7 +67,7 @@ const giveBack = (
     version,
     slot,
     slotVersion,
-    orderId: `${productId}-${s}-${unit}-${version + 1}`,
+    orderId: claimOrderId(r.ok),
     durable: false,
     ...extra,
   };
