@@ -33,6 +33,12 @@ const run = (
   });
 
 const SHORT_RUSH = { phases: [{ duration: 1, arrivalCount: 5 }] };
+/**
+ * The clean runs check flows and status codes (maxErrorRate 0 stays), not speed: their
+ * scenario's p99 < 1 s is a bench threshold, and here five Artillery starts share two cores
+ * with the API's first (cold) invocation of each function. CI saw todos p99 1,064 ms.
+ */
+const FLOWS_ONLY = { plugins: { ensure: { thresholds: [{ 'http.response_time.p99': 60_000 }] } } };
 const CLEAN = [
   ['crm.yml', ''],
   ['crm.yml', '/legacy'],
@@ -58,7 +64,7 @@ describe('Artillery thresholds fail the run (plugins.ensure + expect)', () => {
       }),
       // Every /ping under a prefix that no route serves is a 404.
       notFound: run('ceiling.yml', { target: `${E2E_BASE_URL}/no-such-prefix`, config: SHORT_RUSH }),
-      clean: CLEAN.map(([file, prefix]) => run(file, { prefix })),
+      clean: CLEAN.map(([file, prefix]) => run(file, { prefix, config: FLOWS_ONLY })),
     };
   }, 300_000);
 
