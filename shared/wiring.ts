@@ -43,6 +43,7 @@ import { redisStock } from './hotdeals/stock/redis-stock';
 import { createDynamoClients, dynamoHttpTarget } from './platform/clients/dynamodb';
 import { httpGetItem, httpQuery, httpWrites } from './platform/clients/dynamodb-http';
 import { createMongoClient } from './platform/clients/mongo';
+import { pacedReads } from './platform/clients/paced-reads';
 import { connectRedis } from './platform/clients/redis';
 import { config } from './platform/config';
 import { once } from './platform/memo';
@@ -309,16 +310,20 @@ export const customerDirectory = /* @__PURE__ */ once(() =>
 );
 
 /** What the consistency audit reads: the log, the read models, Redis, the legacy database, the archive. */
-export const auditPorts = /* @__PURE__ */ once(async (): Promise<AuditPorts> => ({
-  documents: dynamo().documents,
-  eventTable: config.dynamodb.eventTable,
-  events: orderLog(),
-  readModelTable: (name) => readServingTable(projectionState(), PROJECTIONS[name], config.readModels[name]),
-  stock: await hotDealStock(),
-  productsOnSale: dynamoProductsOnSale(dynamo().documents, config.dynamodb.counterTable),
-  legacy: await changeApplyTargets(),
-  customers: customerDirectory(),
-}));
+export const auditPorts = /* @__PURE__ */ once(async (): Promise<AuditPorts> => {
+  // Background work: the audit's DynamoDB reads are paced (../platform/clients/paced-reads.ts).
+  const documents = pacedReads(dynamo().documents, config.audit.readItemsPerSecond);
+  return {
+    documents,
+    eventTable: config.dynamodb.eventTable,
+    events: dynamoEventReader<OrderEventData>(documents, config.dynamodb.eventTable),
+    readModelTable: (name) => readServingTable(projectionState(), PROJECTIONS[name], config.readModels[name]),
+    stock: await hotDealStock(),
+    productsOnSale: dynamoProductsOnSale(dynamo().documents, config.dynamodb.counterTable),
+    legacy: await changeApplyTargets(),
+    customers: customerDirectory(),
+  };
+});
 
 /** One cheap request per store (GET /health). */
 export const healthProbes = /* @__PURE__ */ once(() =>

@@ -128,6 +128,8 @@ const schema = z.object({
   /** The consistency audit: a run every AUDIT_INTERVAL_MS, 1/AUDIT_SLICES of the migrated customers each. */
   AUDIT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   AUDIT_SLICES: z.coerce.number().int().min(1).max(10_000).default(12),
+  /** The audit's DynamoDB reads, items per second on average (it reads the whole log beside live traffic). */
+  AUDIT_READ_RATE: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   POWERTOOLS_METRICS_DISABLED: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()
@@ -144,7 +146,7 @@ export interface Config {
   isLocal: boolean;
   region: string;
   logLevel: string;
-  audit: { intervalMs: number; slices: number };
+  audit: { intervalMs: number; slices: number; readItemsPerSecond: number };
   metrics: {
     /** Off: nothing recorded, nothing written. */
     disabled: boolean;
@@ -238,7 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     isLocal,
     region: e.AWS_REGION,
     logLevel: e.LOG_LEVEL,
-    audit: { intervalMs: e.AUDIT_INTERVAL_MS, slices: e.AUDIT_SLICES },
+    audit: { intervalMs: e.AUDIT_INTERVAL_MS, slices: e.AUDIT_SLICES, readItemsPerSecond: e.AUDIT_READ_RATE },
     metrics: {
       disabled: e.POWERTOOLS_METRICS_DISABLED,
       file:
