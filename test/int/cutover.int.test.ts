@@ -23,6 +23,7 @@ import {
 import { provisionDynamo, provisionLegacy } from '../../scripts/lib/provision';
 import { readStreams } from '#shared/hotdeals/reconcile';
 import { legacyOrderStream, parseOrderEvent } from '#shared/hotdeals/order-events';
+import { readAllEvents } from '#shared/events/event-store';
 import { productSales, type ProductSalesRow } from '#shared/projections/read-models';
 import { importLegacyOrders } from '#shared/replication/import-orders';
 import { seedShop } from '../../scripts/lib/seed/data-sets';
@@ -75,6 +76,20 @@ async function buyersUntil(until: Promise<unknown>, callers = 150, orders: HotDe
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * New-side orders cancelled because a handover replaced their setting: each reserved its
+ * unit before the switch read what Redis had left and checked its setting after, so its
+ * unit went to no one (shared/cutover/handover.ts: a handover undersells by those, never
+ * oversells), and the order was placed again on the legacy side.
+ */
+async function cancelledBySwitch(): Promise<number> {
+  const log = await readAllEvents(dynamo().documents, config.dynamodb.eventTable);
+  return log.filter((e) => {
+    const parsed = parseOrderEvent(e);
+    return parsed?.type === 'OrderCancelled' && parsed.payload.reason === 'SETTING_REPLACED';
+  }).length;
+}
+
 beforeAll(async () => {
   const { host, port } = { host: '127.0.0.1', port: Number(process.env.OSHOP_PG_PORT ?? 15432) };
   const admin = new pg.Client({ host, port, user: 'postgres', database: 'postgres' });
@@ -110,6 +125,7 @@ describe('cut-over of hot deals: the stock moves with the mode, under the legacy
     await modeStore().write({ ...(await modeStore().read()), hotdeals: 'legacy' });
     await legacyStock().then((s) => s.setStock(PRODUCT, { quantity: 100_000 }));
     const legacyBefore = await legacySold(PRODUCT);
+    const cancelledBefore = await cancelledBySwitch();
 
     // Each switch once the side in use has sold: on a busy machine a fixed pause saw none.
     const placed: HotDealOrder[] = [];
@@ -136,12 +152,17 @@ describe('cut-over of hot deals: the stock moves with the mode, under the legacy
     expect(onNew).toBeGreaterThan(0);
     expect(onLegacy).toBeGreaterThan(0);
     expect(await legacySold(PRODUCT)).toBe(legacyBefore + onLegacy);
-    // What legacy had left went to the new side, and what the new side had left came back.
+    // What legacy had left went to the new side, and what the new side had left came back,
+    // less at most the units of orders the switch caught pending (CI saw one in a run).
+    const cancelled = (await cancelledBySwitch()) - cancelledBefore;
     expect(forth.moved[PRODUCT]).toBeGreaterThan(0);
-    expect(back.moved[PRODUCT]).toBe(forth.moved[PRODUCT]! - onNew);
-    // Every unit accounted for: sold on one side or the other, or still on sale on legacy.
+    const undersold = forth.moved[PRODUCT]! - onNew - back.moved[PRODUCT]!;
+    expect(undersold).toBeGreaterThanOrEqual(0);
+    expect(undersold).toBeLessThanOrEqual(cancelled);
+    // Every unit accounted for: sold on one side or the other, still on sale on legacy, or
+    // undersold by the switch; none sold twice.
     const left = await servedHotDealRemaining().remaining(PRODUCT);
-    expect(left.remaining + onLegacy + onNew).toBe(100_000);
+    expect(left.remaining + onLegacy + onNew).toBe(100_000 - undersold);
     await expect((await newHotDealStock()).remaining(PRODUCT)).resolves.toEqual({
       productId: PRODUCT,
       remaining: 0,
