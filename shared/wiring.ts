@@ -115,7 +115,7 @@ export const archiveCollection = /* @__PURE__ */ once(async () =>
 );
 
 export const serviceHistoryReports = /* @__PURE__ */ once(async () =>
-  mongoServiceHistory(await archiveCollection()),
+  mongoServiceHistory((await mongo()).db(config.mongo.db), config.crm.collection),
 );
 
 export const legacyServiceHistoryReports = /* @__PURE__ */ once(async () =>

@@ -2,6 +2,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import type { MongoClient } from 'mongodb';
 import type { RedisClient } from '../platform/clients/redis';
 import type { SqlDatabase } from '../platform/sql/database';
+import { countStoreCall } from '../platform/store-calls';
 import type { HealthProbes } from './health';
 
 /** A client as the composition root hands it out: built (and its secret read) on first use. */
@@ -25,6 +26,9 @@ export const storeProbes = (deps: HealthDeps): HealthProbes => ({
     if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
     return redis.ping();
   },
-  mongo: async () => (await deps.mongo()).db('admin').command({ ping: 1 }),
+  mongo: async () => {
+    countStoreCall('mongo'); // the client counts nothing itself (../platform/clients/mongo.ts)
+    return (await deps.mongo()).db('admin').command({ ping: 1 });
+  },
   legacy: async () => (await deps.legacy()).ping(),
 });

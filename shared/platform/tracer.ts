@@ -1,3 +1,5 @@
+// First: decides the X-Ray SDK's mode before it loads.
+import './xray-mode';
 import middy from '@middy/core';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';

@@ -11,7 +11,7 @@ import * as wiring from '#shared/wiring';
 const legacyDb = await wiring.legacyDb();
 const archiveCollection = await wiring.archiveCollection();
 
-const mongo = mongoServiceHistory(archiveCollection);
+const mongo = mongoServiceHistory((await wiring.mongo()).db(config.mongo.db), config.crm.collection);
 const legacy = legacyServiceHistory(legacyDb, config.crm.archiveCutoff);
 const stores: [string, ServiceHistoryReports][] = [
   ['MongoDB (CSHARCH)', mongo],

@@ -2,7 +2,10 @@ import { TEST_PURCHASE_TABLE } from '../support/env';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOTDEAL_PURCHASE_ID_BASE } from '#shared/catalog/catalog';
 import { legacyServiceHistory } from '#shared/crm/sql-service-history';
-import { mongoServiceHistory } from '#shared/crm/mongo-archive';
+import { MongoClient } from 'mongodb';
+import { archivedCallsOf, mongoServiceHistory, readArchivedCalls } from '#shared/crm/mongo-archive';
+import { mongoClientOptions } from '#shared/platform/clients/mongo';
+import { credentials } from '#shared/platform/secrets';
 import { legacyHotDeals as sqlHotDeals } from '#shared/hotdeals/sql-hotdeals';
 import { dynamoHttpTarget } from '#shared/platform/clients/dynamodb';
 import { config } from '#shared/platform/config';
@@ -45,10 +48,38 @@ describe('store round trips per request (real clients, real stack)', () => {
   });
 
   it('a CRM report: one MongoDB command on the new path, one SQL statement on the legacy path', async () => {
-    const fresh = mongoServiceHistory(await wiring.archiveCollection());
+    const fresh = mongoServiceHistory((await wiring.mongo()).db(config.mongo.db), config.crm.collection);
     const legacy = legacyServiceHistory(legacyDb, config.crm.archiveCutoff);
     expect(only((await countingStoreCalls(() => fresh.findServiceHistory(1))).calls)).toEqual({ mongo: 1 });
     expect(only((await countingStoreCalls(() => legacy.findServiceHistory(1))).calls)).toEqual({ legacy: 1 });
+  });
+
+  it("MongoDB round trips are counted where they are sent: the count equals the driver's own commands", async () => {
+    // A client of its own with command monitoring (the served client has it off: it cost CPU).
+    const monitored = new MongoClient(config.mongo.url, {
+      ...mongoClientOptions(config.mongo, (await credentials()).mongo),
+      monitorCommands: true,
+    });
+    const sent: string[] = [];
+    monitored.on('commandStarted', (e) => sent.push(e.commandName));
+    try {
+      const db = monitored.db(config.mongo.db);
+      await db.command({ ping: 1 }); // connected: the handshake is not a round trip of the report
+      for (const batch of [undefined, 2]) {
+        sent.length = 0;
+        const { result, calls } = await countingStoreCalls(() =>
+          readArchivedCalls(db, config.crm.collection, 1, batch),
+        );
+        // Under a batch of 2 the customer's calls are read again through a cursor; the same calls.
+        expect(result.map((d) => d.CSH_ID)).toEqual(
+          (await archivedCallsOf(await wiring.archiveCollection(), 1).toArray()).map((d) => d.CSH_ID),
+        );
+        if (batch === undefined) expect(sent).toEqual(['find']);
+        expect(only(calls)).toEqual({ mongo: sent.length });
+      }
+    } finally {
+      await monitored.close();
+    }
   });
 
   it("a hot-deal sale: 3 DynamoDB requests (the claim, the setting's check, the outcome; the payment provider's record apart); sold out touches no DynamoDB", async () => {

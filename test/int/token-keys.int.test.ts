@@ -1,4 +1,7 @@
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +65,37 @@ describe('token keys fetched from the issuer', () => {
       .setExpirationTime('5m')
       .sign(other.privateKey);
     await expect(verifier()(`Bearer ${forged}`)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+});
+
+describe('verified tokens remembered per container', () => {
+  const settings = { issuer: 'https://issuer.test', audience: 'app' };
+
+  it('a remembered token stops working when it expires (no clock skew beyond jose own)', async () => {
+    answer = { status: 200, body: JSON.stringify({ keys: [jwk] }) };
+    let clock = Date.now();
+    const verify = tokenVerifier({ ...settings, jwks: { url } }, { now: () => clock });
+    const t = await token(); // expires in 5 minutes
+    await expect(verify(`Bearer ${t}`)).resolves.toMatchObject({ subject: 'staff-1' });
+    clock += 60_000;
+    await expect(verify(`Bearer ${t}`)).resolves.toMatchObject({ subject: 'staff-1' });
+    clock += 5 * 60_000; // past exp + jose's 60 s tolerance
+    await expect(verify(`Bearer ${t}`)).rejects.toThrow('The token has expired');
+  });
+
+  it('a new key file forgets every remembered token: one signed by the old key no longer passes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oshop-keys-'));
+    const file = join(dir, 'jwks.json');
+    writeFileSync(file, JSON.stringify({ keys: [jwk] }));
+    const verify = tokenVerifier({ ...settings, jwks: { file } });
+    const t = await token();
+    await expect(verify(`Bearer ${t}`)).resolves.toMatchObject({ subject: 'staff-1' });
+    const other = await generateKeyPair('RS256');
+    writeFileSync(
+      file,
+      JSON.stringify({ keys: [{ ...(await exportJWK(other.publicKey)), kid: 'k1', alg: 'RS256' }] }),
+    );
+    utimesSync(file, new Date(), new Date(Date.now() + 5000)); // a distinct mtime, however fast the writes
+    await expect(verify(`Bearer ${t}`)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 });

@@ -30,18 +30,46 @@ export interface TokenSettings {
 
 export type VerifyToken = (authorization: string | undefined) => Promise<Identity>;
 
-export function tokenVerifier(settings: TokenSettings): VerifyToken {
+/** How long, at most, a verified token is taken on trust (API Gateway's authorizer cache: 300 s). */
+const VERIFIED_FOR_MS = 300_000;
+/** Tokens remembered per container; the oldest is forgotten first. */
+const VERIFIED_KEPT = 1000;
+
+export interface VerifierOptions {
+  /** The clock (a spec's); Date.now otherwise. */
+  now?: () => number;
+}
+
+/**
+ * Verifies a bearer token, and remembers what it verified: a token string seen again
+ * within its lifetime (and at most 5 minutes) names the same identity, so the RSA check
+ * is not run twice (measured: ~13 % of a CRM report's function CPU). A token is
+ * remembered only once it verified; the key set changing (a new dev key) forgets them all.
+ */
+export function tokenVerifier(settings: TokenSettings, options: VerifierOptions = {}): VerifyToken {
+  const now = options.now ?? Date.now;
+  const verified = new Map<string, { identity: Identity; until: number }>();
+  let keysUsed: JWTVerifyGetKey | undefined;
   const keySet = 'url' in settings.jwks ? remoteKeys(settings.jwks.url) : fileKeys(settings.jwks.file);
   return async (authorization) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '')?.[1];
     if (!token) throw new UnauthenticatedError();
+    const keys = keySet();
+    if (keys !== keysUsed) {
+      verified.clear();
+      keysUsed = keys;
+    }
+    const known = verified.get(token);
+    if (known && now() < known.until) return known.identity;
+    verified.delete(token);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keySet(), {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: settings.issuer,
         audience: settings.audience,
         algorithms: ['RS256'],
         clockTolerance: 60,
+        currentDate: new Date(now()),
       }));
     } catch (err) {
       if (err instanceof UnauthenticatedError) throw err;
@@ -55,7 +83,13 @@ export function tokenVerifier(settings: TokenSettings): VerifyToken {
       throw new UnauthenticatedError(why);
     }
     if (payload.token_use !== 'id') throw new UnauthenticatedError('An ID token is required');
-    return identityOf(payload);
+    const identity = identityOf(payload);
+    // Trusted until it expires (no clock skew granted here: past exp, jose decides again).
+    const until = Math.min(now() + VERIFIED_FOR_MS, (payload.exp ?? 0) * 1000);
+    const oldest = verified.size >= VERIFIED_KEPT ? verified.keys().next() : undefined;
+    if (oldest && !oldest.done) verified.delete(oldest.value);
+    verified.set(token, { identity, until });
+    return identity;
   };
 }
 

@@ -1,6 +1,5 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import type { Config, Credentials } from '../config';
-import { countStoreCall } from '../store-calls';
 
 /**
  * Driver options from the configuration. DocumentDB needs TLS (with Amazon's CA bundle,
@@ -24,10 +23,12 @@ export function mongoClientOptions(mongo: Config['mongo'], login: Credentials['m
   };
 }
 
-/** A client; the driver connects on first use and pools connections. */
+/**
+ * A client; the driver connects on first use and pools connections. Its round trips are
+ * counted where they are sent (../store-calls: the report's read, the health probe), not by
+ * command monitoring, which built two event objects per command on the report's path
+ * (~0.045 ms of CPU per read, measured); a spec holds the two counts equal.
+ */
 export function createMongoClient(mongo: Config['mongo'], login: Credentials['mongo']): MongoClient {
-  // Each command the driver starts is one round trip (../store-calls).
-  const client = new MongoClient(mongo.url, { ...mongoClientOptions(mongo, login), monitorCommands: true });
-  client.on('commandStarted', () => countStoreCall('mongo'));
-  return client;
+  return new MongoClient(mongo.url, mongoClientOptions(mongo, login));
 }
