@@ -129,7 +129,7 @@ const schema = z.object({
   AUDIT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   AUDIT_SLICES: z.coerce.number().int().min(1).max(10_000).default(12),
   /** The audit's DynamoDB reads, items per second on average (it reads the whole log beside live traffic). */
-  AUDIT_READ_RATE: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  AUDIT_READ_RATE: z.coerce.number().int().min(100).max(1_000_000).default(2000),
   POWERTOOLS_METRICS_DISABLED: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()
