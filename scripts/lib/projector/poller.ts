@@ -4,6 +4,7 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  type GetRecordsCommandOutput,
   TrimmedDataAccessException,
   type DynamoDBStreamsClient,
   type Shard,
@@ -40,7 +41,14 @@ export interface PollerOptions {
   batchWindowMs?: number;
   batchSize?: number;
   signal?: AbortSignal;
-  onBatch?: (batch: { events: StoredEvent[]; applied: number; skipped: number; lagsMs: BatchLags }) => void;
+  onBatch?: (batch: {
+    events: StoredEvent[];
+    applied: number;
+    skipped: number;
+    lagsMs: BatchLags;
+    /** Per event: from its append to the poller reading it off the stream (the rest is the projector's own writes). */
+    readLagsMs: number[];
+  }) => void;
   log?: (line: string) => void;
 }
 
@@ -68,6 +76,7 @@ export async function runPoller(o: PollerOptions): Promise<void> {
   const checkpointKey = (shardId: string) =>
     o.consumer ? `${o.consumer.name}|${streamArn}|${shardId}` : `${streamArn}|${shardId}`;
   const iteratorFor = async (shardId: string): Promise<string | undefined> => {
+    await checkpoints.get(shardId);
     const after = await readCheckpoint(o.targets.state, checkpointKey(shardId));
     const out = await o.streams.send(
       new GetShardIteratorCommand({
@@ -79,6 +88,25 @@ export async function runPoller(o: PollerOptions): Promise<void> {
       }),
     );
     return out.ShardIterator;
+  };
+
+  const readPage = (iterator: string) =>
+    o.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: o.batchSize ?? 1000 }));
+  /** A shard's next page, asked for while the last one is applied. */
+  const ahead = new Map<string, Promise<GetRecordsCommandOutput>>();
+  /**
+   * A shard's checkpoints, written in order without holding up the next page (a batch's
+   * writes are already done when its checkpoint goes; one lost to a crash means the batch
+   * is applied again, which every consumer takes as already applied).
+   */
+  const checkpoints = new Map<string, Promise<void>>();
+  const saveCheckpoint = (shardId: string, sequence: string) => {
+    const written = (checkpoints.get(shardId) ?? Promise.resolve())
+      .then(() => writeCheckpoint(o.targets.state, checkpointKey(shardId), sequence))
+      .catch((err: unknown) =>
+        log(`shard ${shardId}: checkpoint not written (${err instanceof Error ? err.message : String(err)})`),
+      );
+    checkpoints.set(shardId, written);
   };
 
   while (!o.signal?.aborted) {
@@ -107,15 +135,29 @@ export async function runPoller(o: PollerOptions): Promise<void> {
     for (const shard of ready) {
       const shardId = shard.ShardId;
       try {
-        const iterator = iterators.get(shardId) ?? (await iteratorFor(shardId));
-        if (!iterator) {
-          finished.add(shardId);
-          continue;
+        let page: GetRecordsCommandOutput;
+        const prefetched = ahead.get(shardId);
+        if (prefetched) {
+          ahead.delete(shardId);
+          page = await prefetched;
+        } else {
+          const iterator = iterators.get(shardId) ?? (await iteratorFor(shardId));
+          if (!iterator) {
+            finished.add(shardId);
+            continue;
+          }
+          page = await readPage(iterator);
         }
-        const out = await o.streams.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: o.batchSize ?? 1000 }),
-        );
-        const records = out.Records ?? [];
+        const readAt = Date.now();
+        const records = page.Records ?? [];
+        // A full page means more is waiting: the next page is read while this one is applied
+        // (applying stays in order; reading overlaps). Behind a partial page it is not: a read
+        // sent now would come back before the events that arrive while this page is applied.
+        if (records.length >= (o.batchSize ?? 1000) && page.NextShardIterator) {
+          const next = readPage(page.NextShardIterator);
+          next.catch(() => undefined); // awaited on the next pass, or dropped with the shard's restart
+          ahead.set(shardId, next);
+        }
         const events = records.flatMap((r) =>
           r.eventName === 'INSERT' && r.dynamodb?.NewImage
             ? [toStoredEvent(unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>))]
@@ -125,12 +167,16 @@ export async function runPoller(o: PollerOptions): Promise<void> {
           const result = o.consumer
             ? { ...(await o.consumer.apply(events)), lagsMs: {} }
             : await projectAll(o.targets, events);
-          o.onBatch?.({ events, ...result });
+          o.onBatch?.({
+            events,
+            ...result,
+            readLagsMs: events.map((e) => readAt - Date.parse(e.recordedAt)),
+          });
         }
         const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
-        if (last) await writeCheckpoint(o.targets.state, checkpointKey(shardId), last);
+        if (last) saveCheckpoint(shardId, last);
         got += records.length;
-        if (out.NextShardIterator) iterators.set(shardId, out.NextShardIterator);
+        if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
         else {
           iterators.delete(shardId);
           finished.add(shardId);
@@ -139,6 +185,7 @@ export async function runPoller(o: PollerOptions): Promise<void> {
       } catch (err) {
         // Start this shard again from its checkpoint, after a growing pause.
         iterators.delete(shardId);
+        ahead.delete(shardId);
         if (!(err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException)) {
           failures++;
           log(
@@ -153,6 +200,8 @@ export async function runPoller(o: PollerOptions): Promise<void> {
     if (got === 0) await sleep(o.idleMs ?? IDLE_MS);
     else if (got < (o.batchSize ?? 1000) / 2) await sleep(o.batchWindowMs ?? BATCH_WINDOW_MS);
   }
+  // Stopped: what was applied is on record before the poller says it is done.
+  await Promise.all(checkpoints.values());
 }
 
 async function describeShards(streams: DynamoDBStreamsClient, StreamArn: string): Promise<Shard[]> {
