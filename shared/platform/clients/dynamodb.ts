@@ -1,4 +1,4 @@
-import { tracer } from '../tracer';
+import { captureClient } from '../tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
@@ -53,9 +53,7 @@ export interface DynamoClients {
 }
 
 export function createDynamoClients(config: Pick<Config, 'region' | 'isLocal' | 'dynamodb'>): DynamoClients {
-  const dynamodb = tracer.captureAWSv3Client(
-    new DynamoDBClient({ ...dynamoClientConfig(config), maxAttempts: 4 }),
-  );
+  const dynamodb = captureClient(new DynamoDBClient({ ...dynamoClientConfig(config), maxAttempts: 4 }));
   // After the retry step: every HTTP attempt is one round trip (../store-calls).
   dynamodb.middlewareStack.add(
     (next) => (args) => {

@@ -3,10 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z, ZodType } from 'zod';
 import type { Identity } from '../auth/identity';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logger } from '../logger';
 import { withStoreCallTally } from '../store-calls';
-import { annotateIds, tracer } from '../tracer';
+import { annotateIds, traceInvocation } from '../tracer';
 import {
   accessLog,
   cors,
@@ -73,7 +72,7 @@ export function httpHandler<
   handle: (input: HttpInput<Out<P>, Out<Q>, Out<B>, HeadersOut<H>>) => Promise<HttpResponse>,
 ) {
   const pipeline = middy<APIGatewayProxyEvent>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceInvocation())
     .use(requestMetrics(route.outcomes))
     .use(accessLog())
     .use(cors())

@@ -5,20 +5,20 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Locally the X-Ray SDK must start in manual mode (shared/platform/xray-mode.ts): its
- * automatic mode hooks the life of every promise (cls-hooked) for traces nothing sends. The
- * switch is an import for its side effect alone, which a bundler drops under package.json's
- * "sideEffects" unless that names it (it once did, silently). So: bundled as the functions
- * are (serverless.yml custom.esbuild) and loaded on the local stage, the SDK made no
- * automatic-mode namespace.
+ * Locally the X-Ray SDK is not loaded at all (shared/platform/tracer.ts): in a Lambda-like
+ * process (LAMBDA_TASK_ROOT, which serverless offline sets) it hooks the life of every
+ * promise as it loads, whatever its mode, for traces nothing sends. An earlier switch to its
+ * manual mode looked right in process and did nothing in the bundles. So: bundled as the
+ * functions are (serverless.yml custom.esbuild) and loaded as serverless offline loads
+ * them, the SDK made no namespace.
  */
 const localEnv = () => {
-  const { AWS_XRAY_MANUAL_MODE: _decidedByTheBundle, ...env } = process.env;
-  return { ...env, STAGE: 'local' };
+  const { AWS_XRAY_MANUAL_MODE: _notTheAnswer, ...env } = process.env;
+  return { ...env, STAGE: 'local', LAMBDA_TASK_ROOT: process.cwd() };
 };
 
-describe("the X-Ray SDK's mode in the functions' bundle", () => {
-  it('is manual on the local stage: no cls-hooked namespace is made', async () => {
+describe("the X-Ray SDK in the functions' bundle, locally", () => {
+  it('is never loaded: no cls-hooked namespace is made, even under LAMBDA_TASK_ROOT', async () => {
     const out = await build({
       entryPoints: ['shared/platform/tracer.ts'],
       bundle: true,
