@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { FUNCTION_BUNDLE } from '../support/bundle-options';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteSpec } from '#shared/api/routes';
@@ -157,13 +158,7 @@ async function readableBundles(): Promise<Map<string, string>> {
   const out = await build({
     entryPoints: Object.fromEntries(HANDLERS),
     outdir: join(ROOT, '.local/readable-bundles'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    write: false,
-    logLevel: 'silent',
-    external: ['@aws-sdk/*'],
+    ...FUNCTION_BUNDLE,
     define: { 'process.env.OSHOP_BUNDLE_DIALECT': '"oracle"' },
     alias: { 'whatwg-url': join(ROOT, 'shared/platform/shims/whatwg-url.ts') },
   });

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_BUNDLE } from '../support/bundle-options';
 
 /**
  * Locally the X-Ray SDK is not loaded at all (shared/platform/tracer.ts): in a Lambda-like
@@ -21,14 +22,8 @@ describe("the X-Ray SDK in the functions' bundle, locally", () => {
   it('is never loaded: no cls-hooked namespace is made, even under LAMBDA_TASK_ROOT', async () => {
     const out = await build({
       entryPoints: ['shared/platform/tracer.ts'],
-      bundle: true,
+      ...FUNCTION_BUNDLE,
       minify: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      write: false,
-      logLevel: 'silent',
-      external: ['@aws-sdk/*'],
       // As the functions' bundles: CommonJS dependencies inside an ES module need a require.
       banner: {
         js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
