@@ -5,6 +5,7 @@ import { parseOrderEvent, type OrderEvent } from '../hotdeals/order-events';
 import type { Projection, Row } from './projection';
 import { batchGetItems } from '../platform/clients/dynamodb-pages';
 import { positionKey, readPositions, type ProjectionStateStore } from './state';
+import { eachLimited } from '../platform/each-limited';
 
 /**
  * Applies a batch of events to one read-model table, exactly once per event and in
@@ -174,23 +175,19 @@ export async function projectEvents(
 
   // 5. Run the chains, a few at once; each chain's transactions in order.
   const lagsMs: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    for (let chain = chains[next++]; chain; chain = chains[next++]) {
-      for (const tx of chain) {
-        // Positions say when they were written: lag is measurable from the tables alone.
-        const sentAt = Date.now();
-        for (const item of tx.items)
-          if (item.Put?.TableName === state.table) item.Put.Item = { ...item.Put.Item, projected_at: sentAt };
-        await transact(documents, tx.items);
-        const committed = Date.now();
-        const lags = tx.events.map((e) => committed - Date.parse(e.recordedAt));
-        lagsMs.push(...lags);
-        options.onApplied?.(lags);
-      }
+  await eachLimited(chains, options.concurrency ?? 8, async (chain) => {
+    for (const tx of chain) {
+      // Positions say when they were written: lag is measurable from the tables alone.
+      const sentAt = Date.now();
+      for (const item of tx.items)
+        if (item.Put?.TableName === state.table) item.Put.Item = { ...item.Put.Item, projected_at: sentAt };
+      await transact(documents, tx.items);
+      const committed = Date.now();
+      const lags = tx.events.map((e) => committed - Date.parse(e.recordedAt));
+      lagsMs.push(...lags);
+      options.onApplied?.(lags);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, chains.length) }, worker));
+  });
   return { applied: lagsMs.length, skipped, lagsMs };
 }
 

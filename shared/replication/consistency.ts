@@ -9,6 +9,7 @@ import type { SqlDatabase } from '../platform/sql/database';
 import { fromRecord } from '../purchases/dynamo-purchases';
 import { groupPurchaseLines, type Purchase, type PurchaseLineRow } from '../purchases/purchase';
 import { PURCHASE_LINES_SELECT } from '../purchases/sql-purchases';
+import { eachLimited } from '../platform/each-limited';
 
 /**
  * Continuous verification, legacy against new, per customer: each side's records of a
@@ -116,11 +117,7 @@ export async function checkPurchases(
   // A few customers' queries at a time: the check runs beside live lookups (the audit, the
   // rolling check), and a slice's hundreds of queries at once took every store thread
   // (DynamoDB Local: lookups' p95 over 1 s while an audit ran).
-  const queue = [...ids];
-  const readCustomers = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) await readCustomer(id);
-  };
-  const readCustomer = async (customerId: number) => {
+  await eachLimited(ids, CHECK_CONCURRENCY, async (customerId) => {
     const query = {
       TableName: s.purchaseTable,
       KeyConditionExpression: 'customer_id = :c',
@@ -132,8 +129,7 @@ export async function checkPurchases(
         digestInto(target, customerId, p.purchaseId, p);
         records++;
       }
-  };
-  await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, ids.length) }, readCustomers));
+  });
   return { customers: ids.length, records, differences: compare('purchases', ids, legacy, target) };
 }
 

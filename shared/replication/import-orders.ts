@@ -3,6 +3,7 @@ import { WrongExpectedVersionError } from '../events/event';
 import { HOTDEAL_PURCHASE_ID_BASE } from '../catalog/catalog';
 import { legacyOrderStream, newEvent } from '../hotdeals/order-events';
 import type { SqlDatabase } from '../platform/sql/types';
+import { eachLimited } from '../platform/each-limited';
 
 /**
  * The event log starts from the existing data: every order the legacy path confirmed
@@ -49,28 +50,24 @@ export async function importLegacyOrders(
       newPathBase: HOTDEAL_PURCHASE_ID_BASE,
       pageSize,
     });
-    let next = 0;
-    const importNext = async () => {
-      for (let row = rows[next++]; row !== undefined; row = rows[next++]) {
-        const event = newEvent('LegacyOrderImported', {
-          orderId: row.order_id,
-          productId: Number(row.prod_id),
-          customerId: Number(row.customer_id),
-          purchaseId: row.purchase_id === null ? null : Number(row.purchase_id),
-          setting: Number(row.setting),
-          orderedAt: new Date(row.order_date).toISOString(),
-          price: Number(row.price),
-        });
-        try {
-          await events.append(legacyOrderStream(row.order_id), 0, [event]);
-          result.imported++;
-        } catch (err) {
-          if (!(err instanceof WrongExpectedVersionError)) throw err;
-          result.alreadyThere++;
-        }
+    await eachLimited(rows, options.parallel ?? 8, async (row) => {
+      const event = newEvent('LegacyOrderImported', {
+        orderId: row.order_id,
+        productId: Number(row.prod_id),
+        customerId: Number(row.customer_id),
+        purchaseId: row.purchase_id === null ? null : Number(row.purchase_id),
+        setting: Number(row.setting),
+        orderedAt: new Date(row.order_date).toISOString(),
+        price: Number(row.price),
+      });
+      try {
+        await events.append(legacyOrderStream(row.order_id), 0, [event]);
+        result.imported++;
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersionError)) throw err;
+        result.alreadyThere++;
       }
-    };
-    await Promise.all(Array.from({ length: options.parallel ?? 8 }, importNext));
+    });
     result.read += rows.length;
     options.onPage?.({ ...result });
     if (rows.length < pageSize) return result;

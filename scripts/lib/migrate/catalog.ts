@@ -5,6 +5,7 @@ import { batchPut } from '#shared/platform/clients/dynamodb-batch';
 import type { MigrationSpec } from './engine';
 import { scanPages } from '#shared/platform/clients/dynamodb-pages';
 import type { DynamoBulk } from '#shared/platform/clients/dynamodb-http';
+import { eachLimited } from '#shared/platform/each-limited';
 
 const RANGE_SQL =
   'SELECT min(id) AS min_id, max(id) AS max_id, count(*) AS entries FROM (' +
@@ -70,20 +71,17 @@ export function catalogMigration(deps: {
       // keeps each customer's hot-deal purchase sequence (their purchase ids).
       await batchPut(bulk.batchPut, table, entries.filter((e) => e.kind === 'product').map(toCatalogItem));
       const customers = entries.filter((e) => e.kind === 'customer');
-      let next = 0;
-      const worker = async () => {
-        for (let c = customers[next++]; c; c = customers[next++])
-          await documents.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: { id: customerKey(c.customerId) },
-              UpdateExpression: 'SET #n = :n, address = :a',
-              ExpressionAttributeNames: { '#n': 'name' },
-              ExpressionAttributeValues: { ':n': c.name, ':a': c.address },
-            }),
-          );
-      };
-      await Promise.all(Array.from({ length: 8 }, worker));
+      await eachLimited(customers, 8, async (c) => {
+        await documents.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { id: customerKey(c.customerId) },
+            UpdateExpression: 'SET #n = :n, address = :a',
+            ExpressionAttributeNames: { '#n': 'name' },
+            ExpressionAttributeValues: { ':n': c.name, ':a': c.address },
+          }),
+        );
+      });
     },
     async scanTarget(onRecords) {
       for await (const items of scanPages(documents, { TableName: table }))

@@ -1,4 +1,5 @@
 import { type Collection, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
+import { eachLimited } from '#shared/platform/each-limited';
 
 /** Replacements in flight per chunk: FerretDB v1 holds a PostgreSQL connection per statement. */
 const REPLACE_PARALLEL = 4;
@@ -27,11 +28,7 @@ export async function insertOrReplace<T extends Document & { _id: unknown }>(
   // Every document carries its _id, so the driver adds none.
   if (fresh.length > 0)
     await collection.insertMany(fresh as OptionalUnlessRequiredId<T>[], { ordered: false });
-  let next = 0;
-  const replaceNext = async (): Promise<void> => {
-    for (let doc = replaced[next++]; doc !== undefined; doc = replaced[next++]) {
-      await collection.replaceOne({ _id: doc._id } as Filter<T>, doc, { upsert: true });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(REPLACE_PARALLEL, replaced.length) }, replaceNext));
+  await eachLimited(replaced, REPLACE_PARALLEL, async (doc) => {
+    await collection.replaceOne({ _id: doc._id } as Filter<T>, doc, { upsert: true });
+  });
 }

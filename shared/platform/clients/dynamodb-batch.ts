@@ -1,4 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eachLimited } from '../each-limited';
 
 type Item = Record<string, unknown>;
 /** One BatchWriteItem of puts (at most 25); answers the items DynamoDB left unprocessed. */
@@ -45,21 +46,17 @@ export async function batchPut(
 ): Promise<void> {
   const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let pending = batches[next++] ?? [];
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS)
-          throw new Error(`BatchWriteItem: ${pending.length} items still unprocessed`);
-        if (attempt > 0) await sleep(backoffMs(attempt));
-        try {
-          pending = await put(table, pending);
-        } catch (err) {
-          if (!RETRYABLE.has((err as { name?: string }).name ?? '')) throw err;
-        }
+  await eachLimited(batches, parallel, async (batch) => {
+    let pending = batch;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS)
+        throw new Error(`BatchWriteItem: ${pending.length} items still unprocessed`);
+      if (attempt > 0) await sleep(backoffMs(attempt));
+      try {
+        pending = await put(table, pending);
+      } catch (err) {
+        if (!RETRYABLE.has((err as { name?: string }).name ?? '')) throw err;
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, worker));
+  });
 }

@@ -4,6 +4,7 @@ import {
   ScanCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { eachLimited } from '../each-limited';
 
 type Documents = Pick<DynamoDBDocumentClient, 'send'>;
 type QueryInput = ConstructorParameters<typeof QueryCommand>[0];
@@ -77,20 +78,16 @@ export async function batchGetItems(
   const chunks = Array.from({ length: Math.ceil(keys.length / 100) }, (_, i) =>
     keys.slice(i * 100, i * 100 + 100),
   );
-  let next = 0;
-  const worker = async () => {
-    for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) {
-      let pending: Item[] | undefined = chunk;
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-        const out = await documents.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        found.push(...(out.Responses?.[table] ?? []));
-        pending = out.UnprocessedKeys?.[table]?.Keys as Item[] | undefined;
-      }
+  await eachLimited(chunks, parallel, async (chunk) => {
+    let pending: Item[] | undefined = chunk;
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out = await documents.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(out.Responses?.[table] ?? []));
+      pending = out.UnprocessedKeys?.[table]?.Keys as Item[] | undefined;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
+  });
   return found;
 }
